@@ -1,0 +1,91 @@
+/// The Kubernetes object (and container) a finding is about.
+public struct ObjectReference: Codable, Sendable, Hashable {
+    public var apiVersion: String
+    public var kind: String
+    public var namespace: String?
+    public var name: String
+    public var container: String?
+
+    public init(apiVersion: String, kind: String, namespace: String?, name: String, container: String? = nil) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.container = container
+    }
+
+    /// `Deployment ml/model-server`, or `ClusterRole admin` for cluster-scoped objects.
+    public var displayName: String {
+        if let namespace, !namespace.isEmpty { return "\(kind) \(namespace)/\(name)" }
+        return "\(kind) \(name)"
+    }
+}
+
+/// One problem found by one rule at one place.
+public struct Finding: Codable, Sendable, Hashable {
+    public var ruleId: String
+    public var severity: Severity
+    public var title: String
+    public var message: String
+    public var remediation: String
+    public var location: SourceLocation
+    public var object: ObjectReference?
+    public var controls: [ControlID]
+    public var suppressed: Bool
+    public var suppressionReason: String?
+    /// The Helm template (`# Source:` comment) the object was rendered from, if any.
+    public var templateSource: String?
+    /// The JSON path of the offending field, e.g. `spec.template.spec.containers[0].securityContext`.
+    public var field: String?
+
+    public init(
+        ruleId: String, severity: Severity, title: String, message: String, remediation: String,
+        location: SourceLocation, object: ObjectReference? = nil, controls: [ControlID] = [],
+        suppressed: Bool = false, suppressionReason: String? = nil, templateSource: String? = nil,
+        field: String? = nil
+    ) {
+        self.ruleId = ruleId
+        self.severity = severity
+        self.title = title
+        self.message = message
+        self.remediation = remediation
+        self.location = location
+        self.object = object
+        self.controls = controls
+        self.suppressed = suppressed
+        self.suppressionReason = suppressionReason
+        self.templateSource = templateSource
+        self.field = field
+    }
+
+    /// CONTRACT.md order: file, line, rule id (then column and message for full determinism).
+    public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
+        if lhs.location.file != rhs.location.file { return lhs.location.file < rhs.location.file }
+        if lhs.location.line != rhs.location.line { return lhs.location.line < rhs.location.line }
+        if lhs.ruleId != rhs.ruleId { return lhs.ruleId < rhs.ruleId }
+        if lhs.location.column != rhs.location.column { return lhs.location.column < rhs.location.column }
+        return lhs.message < rhs.message
+    }
+}
+
+/// An input that could not be read or parsed. Scanning goes on with the other inputs.
+public struct InputError: Codable, Sendable, Hashable, Error, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        if let column { text += ":\(column)" }
+        return "\(text): \(message)"
+    }
+}

@@ -1,0 +1,57 @@
+/// Applies `.bulwark.yaml` to findings: rule selection, severity overrides, exclusions, suppressions.
+public struct Policy: Sendable {
+    public let configuration: Configuration
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Whether a rule runs: on by default unless disabled; opt-in rules only when enabled.
+    public func isEnabled(_ rule: RuleDescriptor) -> Bool {
+        let ids = [rule.id] + rule.aliases
+        if ids.contains(where: configuration.disabledRules.contains) { return false }
+        if rule.enabledByDefault { return true }
+        return ids.contains(where: configuration.enabledRules.contains)
+    }
+
+    /// Drops excluded findings, applies severity overrides and marks configured suppressions.
+    public func apply(_ findings: [Finding], catalog: RuleCatalog) -> [Finding] {
+        var result: [Finding] = []
+        result.reserveCapacity(findings.count)
+        for var finding in findings {
+            if configuration.isExcluded(path: finding.location.file) { continue }
+            if let namespace = finding.object?.namespace, configuration.excludedNamespaces.contains(namespace) { continue }
+            let canonical = catalog.rule(finding.ruleId)?.id ?? finding.ruleId
+            let ids = [canonical] + (catalog.rule(canonical)?.aliases ?? [])
+            if ids.contains(where: configuration.disabledRules.contains) { continue }
+            if let override = ids.lazy.compactMap({ configuration.severityOverrides[$0] }).first {
+                finding.severity = override
+            }
+            if !finding.suppressed, let suppression = configuration.suppressions.first(where: { matches($0, finding, ids) }) {
+                finding.suppressed = true
+                finding.suppressionReason = suppression.reason
+            }
+            result.append(finding)
+        }
+        return result
+    }
+
+    private func matches(_ suppression: Configuration.Suppression, _ finding: Finding, _ ids: [String]) -> Bool {
+        if !suppression.rules.isEmpty,
+           !suppression.rules.contains(where: { rule in ids.contains { Glob.matches(rule, $0) || $0 == rule } }) {
+            return false
+        }
+        if !suppression.paths.isEmpty, !suppression.paths.contains(where: { Glob.matches($0, finding.location.file) }) {
+            return false
+        }
+        if !suppression.namespaces.isEmpty, !suppression.namespaces.contains(finding.object?.namespace ?? "") {
+            return false
+        }
+        if !suppression.objects.isEmpty {
+            guard let object = finding.object else { return false }
+            let key = [object.kind, object.namespace, object.name].compactMap { $0 }.joined(separator: "/")
+            if !suppression.objects.contains(where: { Glob.matches($0, key) || $0 == key }) { return false }
+        }
+        return true
+    }
+}

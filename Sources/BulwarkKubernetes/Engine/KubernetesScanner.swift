@@ -1,0 +1,101 @@
+import BulwarkCore
+import Foundation
+
+/// Runs the Kubernetes rules over an inventory: per-object and per-pod rules in one parallel pass,
+/// whole-inventory rules once after, then inline `bulwark.dev/ignore` suppressions.
+public struct KubernetesScanner: Sendable {
+    public static let ignoreAnnotation = "bulwark.dev/ignore"
+
+    public let rules: [KubernetesRule]
+
+    public init(rules: [KubernetesRule] = KubernetesRules.all) {
+        self.rules = rules
+    }
+
+    public func scan(_ inventory: Inventory) -> [Finding] {
+        scan(InventoryIndex(inventory.objects))
+    }
+
+    public func scan(_ index: InventoryIndex) -> [Finding] {
+        var podRules: [(KubernetesRule, @Sendable (PodSpecView, InventoryIndex) -> [Violation])] = []
+        var objectRules: [(KubernetesRule, @Sendable (KubeObject, InventoryIndex) -> [Violation])] = []
+        var inventoryRules: [(KubernetesRule, @Sendable (InventoryIndex) -> [Violation])] = []
+        for rule in rules {
+            switch rule.check {
+            case .pod(let check): podRules.append((rule, check))
+            case .object(let check): objectRules.append((rule, check))
+            case .inventory(let check): inventoryRules.append((rule, check))
+            }
+        }
+        let indices = Array(index.objects.indices)
+        let objectChecks = objectRules
+        let podChecks = podRules
+        let perObject: [[Finding]] = indices.parallelMap { position in
+            let object = index.objects[position]
+            let ignores = Self.ignores(of: object, pods: index.podSpecsByObject[position])
+            var findings: [Finding] = []
+            for (rule, check) in objectChecks {
+                for violation in check(object, index) {
+                    findings.append(Self.finding(rule, violation, object: object, ignores: ignores))
+                }
+            }
+            for pod in index.podSpecsByObject[position] {
+                for (rule, check) in podChecks {
+                    for violation in check(pod, index) {
+                        findings.append(Self.finding(rule, violation, object: object, ignores: ignores))
+                    }
+                }
+            }
+            return findings
+        }
+        var findings = perObject.flatMap { $0 }
+        for (rule, check) in inventoryRules {
+            for violation in check(index) {
+                let ignores = violation.object.map { Self.ignores(of: $0, pods: []) } ?? [:]
+                findings.append(Self.finding(rule, violation, object: violation.object, ignores: ignores))
+            }
+        }
+        return findings
+    }
+
+    static func finding(_ rule: KubernetesRule, _ violation: Violation, object: KubeObject?, ignores: [String: String]) -> Finding {
+        let descriptor = rule.descriptor
+        let target = violation.object ?? object
+        let location = target?.location(of: violation.node)
+            ?? violation.node.map { $0.position.located(in: "") } ?? SourceLocation(file: "", line: 1, column: 1)
+        let reason = ignores["*"] ?? ([descriptor.id] + descriptor.aliases).lazy.compactMap { ignores[$0] }.first
+        return Finding(
+            ruleId: descriptor.id, severity: violation.severity ?? descriptor.severity, title: descriptor.title,
+            message: violation.message, remediation: descriptor.remediation, location: location,
+            object: target?.reference(container: violation.container), controls: descriptor.controls,
+            suppressed: reason != nil, suppressionReason: reason, templateSource: target?.helmSource, field: violation.field
+        )
+    }
+
+    /// `metadata.annotations["bulwark.dev/ignore"]: "rule-id[,rule-id…]: reason"` on the object
+    /// (or its pod template) suppresses those rules for that object; `*` suppresses all.
+    /// Returns rule id → reason.
+    static func ignores(of object: KubeObject, pods: [PodSpecView]) -> [String: String] {
+        var values: [String] = []
+        if let value = object.annotations[ignoreAnnotation] { values.append(value) }
+        for pod in pods {
+            if let value = pod.podAnnotations[ignoreAnnotation] { values.append(value) }
+        }
+        var ignores: [String: String] = [:]
+        for value in values {
+            let (rules, reason) = parseIgnore(value)
+            for rule in rules where ignores[rule] == nil {
+                ignores[rule] = reason
+            }
+        }
+        return ignores
+    }
+
+    /// Parses an ignore annotation into rule ids and the reason.
+    public static func parseIgnore(_ value: String) -> (rules: [String], reason: String) {
+        let parts = value.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let ids = parts[0].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let reason = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        return (ids, reason.isEmpty ? "suppressed by \(ignoreAnnotation) annotation" : reason)
+    }
+}

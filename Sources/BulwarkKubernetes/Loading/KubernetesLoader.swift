@@ -1,0 +1,89 @@
+import BulwarkCore
+
+/// Options for reading Kubernetes inputs.
+public struct LoadOptions: Sendable {
+    /// Files larger than this are reported as errors without being read.
+    public var maxFileSize: Int
+    public var yamlLimits: YAMLLimits
+
+    public init(maxFileSize: Int = 32 << 20, yamlLimits: YAMLLimits = .standard) {
+        self.maxFileSize = maxFileSize
+        self.yamlLimits = yamlLimits
+    }
+}
+
+/// Reads Kubernetes manifests (YAML or JSON, multi-document, `kind: List`, Helm output).
+public enum KubernetesLoader {
+    static let manifestExtensions: Set<String> = ["yaml", "yml", "json"]
+
+    /// Whether a discovered file is a manifest candidate: named on the command line, or a
+    /// YAML/JSON file found in a directory.
+    public static func accepts(_ file: DiscoveredFile) -> Bool {
+        file.explicit || manifestExtensions.contains(file.pathExtension)
+    }
+
+    /// Discovers and loads everything under the paths, on all cores.
+    public static func load(paths: [String], options: LoadOptions = LoadOptions()) -> Inventory {
+        let discovery = InputDiscovery.files(under: paths)
+        var inventory = load(files: discovery.files.filter(accepts), options: options)
+        inventory.errors += discovery.errors
+        return inventory
+    }
+
+    public static func load(files: [DiscoveredFile], options: LoadOptions = LoadOptions()) -> Inventory {
+        let parts = files.parallelMap { file -> Inventory in
+            switch InputDiscovery.read(file, limit: options.maxFileSize) {
+            case .failure(let error):
+                return Inventory(errors: [error], files: 1)
+            case .success(let bytes):
+                return parse(bytes: bytes, file: file.path, options: options)
+            }
+        }
+        var inventory = Inventory()
+        inventory.objects.reserveCapacity(parts.reduce(0) { $0 + $1.objects.count })
+        for part in parts { inventory.merge(part) }
+        return inventory
+    }
+
+    /// Parses one file's bytes.
+    public static func parse(bytes: [UInt8], file: String, options: LoadOptions = LoadOptions()) -> Inventory {
+        var inventory = Inventory(files: 1)
+        if let offset = InputDiscovery.binaryOffset(bytes) {
+            inventory.errors.append(InputError(file: file, line: line(ofOffset: offset, in: bytes), column: 1,
+                                               message: "binary file (NUL byte at offset \(offset)); not a Kubernetes manifest"))
+            return inventory
+        }
+        let result = YAMLReader.read(bytes: bytes, limits: options.yamlLimits)
+        for error in result.errors {
+            inventory.errors.append(InputError(file: file, line: error.line, column: error.column, message: error.message))
+        }
+        for document in result.documents {
+            guard let root = document.root, !root.isNull else { continue }
+            collect(root, file: file, helmSource: document.helmSource, into: &inventory)
+        }
+        return inventory
+    }
+
+    public static func parse(text: String, file: String, options: LoadOptions = LoadOptions()) -> Inventory {
+        parse(bytes: Array(text.utf8), file: file, options: options)
+    }
+
+    private static func collect(_ root: YAMLNode, file: String, helmSource: String?, into inventory: inout Inventory) {
+        guard let object = KubeObject(root: root, file: file, helmSource: helmSource) else {
+            inventory.skippedDocuments += 1
+            return
+        }
+        // `kubectl get -o yaml` prints a List (or FooList) whose items are the objects.
+        if object.kind == "List" || (object.kind.hasSuffix("List") && root["items"]?.isSequence == true && object.metadata?["name"] == nil) {
+            for item in root["items"]?.items ?? [] {
+                collect(item, file: file, helmSource: helmSource, into: &inventory)
+            }
+            return
+        }
+        inventory.objects.append(object)
+    }
+
+    private static func line(ofOffset offset: Int, in bytes: [UInt8]) -> Int {
+        bytes.prefix(offset).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+    }
+}

@@ -1,0 +1,5 @@
+import BulwarkCore
+
+public enum ClusterRules {
+    public static let all: [KubernetesRule] = []
+}

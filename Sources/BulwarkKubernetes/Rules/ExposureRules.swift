@@ -1,0 +1,5 @@
+import BulwarkCore
+
+public enum ExposureRules {
+    public static let all: [KubernetesRule] = []
+}

@@ -1,0 +1,5 @@
+import BulwarkCore
+
+public enum MLServingRules {
+    public static let all: [KubernetesRule] = []
+}

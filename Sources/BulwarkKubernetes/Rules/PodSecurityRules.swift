@@ -1,0 +1,5 @@
+import BulwarkCore
+
+public enum PodSecurityRules {
+    public static let all: [KubernetesRule] = []
+}

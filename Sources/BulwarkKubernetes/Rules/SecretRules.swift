@@ -1,0 +1,5 @@
+import BulwarkCore
+
+public enum SecretRules {
+    public static let all: [KubernetesRule] = []
+}
