@@ -301,14 +301,17 @@ class Gen:
     def container_security(self, posture: str) -> dict | None:
         r = self.rng
         if posture == "hardened":
+            # runAsNonRoot / seccomp are usually set at pod level (see pod_spec);
+            # some manifests repeat them per container.
             sc = {
                 "allowPrivilegeEscalation": False,
                 "readOnlyRootFilesystem": r.random() < 0.85,
-                "runAsNonRoot": True,
-                "runAsUser": r.choice([1000, 10001, 65532]),
                 "capabilities": {"drop": ["ALL"]},
-                "seccompProfile": {"type": "RuntimeDefault"},
             }
+            if r.random() < 0.3:
+                sc["runAsNonRoot"] = True
+                sc["runAsUser"] = r.choice([1000, 10001, 65532])
+                sc["seccompProfile"] = {"type": "RuntimeDefault"}
             return sc
         if posture == "default":
             x = r.random()
@@ -370,9 +373,12 @@ class Gen:
         csc = self.container_security(posture)
         if csc:
             c["securityContext"] = csc
-        mounts = [{"name": "model-cache", "mountPath": "/models"}]
-        volumes: list = [{"name": "model-cache",
-                          "persistentVolumeClaim": {"claimName": f"{model}-weights"}}]
+        mounts: list = []
+        volumes: list = []
+        if r.random() < 0.7:
+            mounts.append({"name": "model-cache", "mountPath": "/models"})
+            volumes.append({"name": "model-cache",
+                            "persistentVolumeClaim": {"claimName": f"{model}-weights"}})
         if (gpu and r.random() < 0.6) or r.random() < 0.1:
             mounts.append({"name": "dshm", "mountPath": "/dev/shm"})
             volumes.append({"name": "dshm", "emptyDir": {"medium": "Memory"}})
@@ -383,7 +389,8 @@ class Gen:
             hp = r.choice(["/var/run/docker.sock", "/", "/var/lib/kubelet", "/mnt/models", "/etc"])
             mounts.append({"name": "host", "mountPath": "/host" if hp != "/mnt/models" else "/models-host"})
             volumes.append({"name": "host", "hostPath": {"path": hp}})
-        c["volumeMounts"] = mounts
+        if mounts:
+            c["volumeMounts"] = mounts
 
         spec: dict = {}
         if r.random() < 0.6 or posture == "hardened":
@@ -421,11 +428,15 @@ class Gen:
                 "command": ["sh", "-c", f"aws s3 sync s3://ml-models/{model} /models || true"],
                 "volumeMounts": [{"name": "model-cache", "mountPath": "/models"}],
             }]
+            if not any(v["name"] == "model-cache" for v in volumes):
+                volumes.insert(0, {"name": "model-cache", "emptyDir": {}})
         spec["containers"] = containers
         if gpu:
             spec["nodeSelector"] = {"nvidia.com/gpu.present": "true"}
-            spec["tolerations"] = [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
-        spec["volumes"] = volumes
+            if r.random() < 0.5:
+                spec["tolerations"] = [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
+        if volumes:
+            spec["volumes"] = volumes
         return spec
 
     def meta(self, name: str, ns: str | None, labels: dict | None = None,

@@ -220,7 +220,7 @@ private struct Composer {
         var event = yaml_event_t()
         while true {
             guard yaml_parser_parse(&parser, &event) == 1 else {
-                return parserError(parser)
+                return parserError(parser, buffer: buffer)
             }
             defer { yaml_event_delete(&event) }
             switch event.type {
@@ -335,21 +335,35 @@ private struct Composer {
         return YAMLError(line: at.line, column: at.column, message: "nesting deeper than \(limits.maxDepth) levels")
     }
 
-    func parserError(_ parser: yaml_parser_t) -> YAMLError {
+    func parserError(_ parser: yaml_parser_t, buffer: UnsafeBufferPointer<UInt8>) -> YAMLError {
         let mark = parser.problem_mark
-        var message = cString(parser.problem) ?? "invalid YAML"
-        if message.contains("nesting level") {
-            return YAMLError(line: Int(mark.line) + 1 + lineOffset, column: Int(mark.column) + 1,
-                             message: "nesting deeper than the YAML parser allows")
-        }
-        if let context = cString(parser.context) {
-            message = "\(message) \(context)"
+        let line = Int(mark.line) + 1 + lineOffset
+        let column = Int(mark.column) + 1
+        let problem = cString(parser.problem) ?? "invalid YAML"
+        if problem.contains("nesting level") {
+            return YAMLError(line: line, column: column, message: "nesting deeper than the YAML parser allows")
         }
         if parser.error == YAML_READER_ERROR {
-            message = "\(message) (byte offset \(parser.problem_offset)); is this a binary or non-UTF-8 file?"
-            return YAMLError(line: Int(mark.line) + 1 + lineOffset, column: Int(mark.column) + 1, message: message)
+            // Reader errors carry a byte offset, not a mark: count the lines up to it.
+            let offset = min(Int(parser.problem_offset), buffer.count)
+            var readerLine = 1 + lineOffset
+            var lineStart = 0
+            for index in 0..<offset where buffer[index] == UInt8(ascii: "\n") {
+                readerLine += 1
+                lineStart = index + 1
+            }
+            return YAMLError(line: readerLine, column: offset - lineStart + 1,
+                             message: "\(problem) at byte offset \(offset); is this a binary or non-UTF-8 file?")
         }
-        return YAMLError(line: Int(mark.line) + 1 + lineOffset, column: Int(mark.column) + 1, message: message)
+        var message = problem
+        if let context = cString(parser.context) {
+            let start = parser.context_mark
+            message += " \(context)"
+            if start.line != mark.line || start.column != mark.column {
+                message += " (started at line \(Int(start.line) + 1 + lineOffset), column \(Int(start.column) + 1))"
+            }
+        }
+        return YAMLError(line: line, column: column, message: message)
     }
 
     func cString(_ pointer: UnsafePointer<yaml_char_t>?) -> String? {

@@ -1,0 +1,16 @@
+import ArgumentParser
+import BulwarkCore
+
+@main
+struct Bulwark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bulwark",
+        abstract: "Harden and guard the containers and Kubernetes manifests that serve machine-learning models.",
+        discussion: """
+        Exit codes: 0 nothing at or above --fail-on and every input read; 1 findings at or above --fail-on;
+        2 usage error or an input that could not be read or parsed (the rest is still scanned and reported).
+        """,
+        version: BulwarkVersion.current,
+        subcommands: [Scan.self, PSS.self, Rules.self]
+    )
+}
