@@ -1,0 +1,73 @@
+import Foundation
+
+/// Runs the built `bulwark` executable for end-to-end tests.
+public struct CommandResult: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+    public let stdoutData: Data
+}
+
+public enum CommandRunner {
+    /// The package root (three levels above this source file).
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `bulwark` next to the test bundle (SwiftPM puts every product of a build in one folder).
+    public static let executable: URL = {
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for directory in [bundleDirectory, bundleDirectory.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()] {
+            let candidate = directory.appendingPathComponent("bulwark")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return packageRoot.appendingPathComponent(".build/debug/bulwark")
+    }()
+
+    /// Runs `bulwark ARGS` in `directory` (default: the package root) with optional standard input.
+    public static func run(_ arguments: [String], in directory: URL? = nil, stdin: String? = nil) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? packageRoot
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        let writer = Thread {
+            if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
+        // Read both pipes to the end before waiting, so a large report cannot block the child.
+        let errorReader = ErrorCollector(error.fileHandleForReading)
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = errorReader.finish()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
+    }
+}
+
+/// Drains a pipe on its own thread.
+private final class ErrorCollector: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }.start()
+    }
+
+    func finish() -> Data {
+        done.wait()
+        return data
+    }
+}

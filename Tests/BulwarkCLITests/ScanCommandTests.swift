@@ -1,0 +1,83 @@
+import BulwarkTestSupport
+import Foundation
+import Testing
+
+@Suite struct ScanCommandTests {
+    func json(_ result: CommandResult) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: result.stdoutData)
+        return try #require(object as? [String: Any], "stdout is not a JSON object: \(result.stdout.prefix(400))")
+    }
+
+    @Test func readmeMainCommandFindsProblemsInTheExample() throws {
+        let result = try CommandRunner.run(["scan", "examples/inference-stack"])
+        #expect(result.status == 1, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("examples/inference-stack/k8s/deployment.yaml"))
+    }
+
+    @Test func hardenedExampleScansClean() throws {
+        let result = try CommandRunner.run(["scan", "examples/inference-stack/hardened/k8s"])
+        #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+    }
+
+    @Test func jsonReportHasTheContractShape() throws {
+        let result = try CommandRunner.run(["scan", "examples/inference-stack/k8s", "--format", "json"])
+        #expect(result.status == 1)
+        let report = try json(result)
+        #expect(report["schemaVersion"] as? Int == 1)
+        #expect((report["tool"] as? [String: Any])?["name"] as? String == "bulwark")
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        #expect(!findings.isEmpty)
+        for finding in findings {
+            for key in ["ruleId", "severity", "title", "message", "remediation", "location", "controls", "suppressed"] {
+                #expect(finding[key] != nil, "finding lacks \(key): \(finding)")
+            }
+            let location = try #require(finding["location"] as? [String: Any])
+            #expect((location["line"] as? Int ?? 0) >= 1)
+        }
+        let summary = try #require(report["summary"] as? [String: Any])
+        #expect(summary["files"] as? Int == 5)
+        #expect(summary["objects"] as? Int == 6)
+    }
+
+    @Test func readsStandardInput() throws {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ml}\nspec:\n  containers:\n    - name: c\n      image: nginx\n      securityContext: {privileged: true}\n"
+        let result = try CommandRunner.run(["scan", "-", "--format", "json"], stdin: pod)
+        #expect(result.status == 1)
+        let findings = try #require(try json(result)["findings"] as? [[String: Any]])
+        #expect(findings.contains { ($0["location"] as? [String: Any])?["file"] as? String == "-" })
+    }
+
+    @Test func unreadableInputExitsTwoButStillReports() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "apiVersion: v1\nkind: Pod\nmetadata: {name: [oops\n".write(to: directory.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx, securityContext: {privileged: true}}]\n"
+            .write(to: directory.appendingPathComponent("pod.yaml"), atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["scan", directory.path, "--format", "json"])
+        #expect(result.status == 2)
+        let report = try json(result)
+        let errors = try #require(report["errors"] as? [[String: Any]])
+        #expect(errors.count == 1)
+        #expect((errors.first?["file"] as? String)?.hasSuffix("broken.yaml") == true)
+        #expect(errors.first?["line"] as? Int == 4)
+        #expect(!((report["findings"] as? [Any]) ?? []).isEmpty)
+    }
+
+    @Test func failOnNoneExitsZero() throws {
+        let result = try CommandRunner.run(["scan", "examples/inference-stack/k8s", "--fail-on", "none"])
+        #expect(result.status == 0)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try CommandRunner.run(["scan"]).status == 2)
+        #expect(try CommandRunner.run(["scan", "examples", "--fail-on", "severe"]).status == 2)
+        #expect(try CommandRunner.run(["scan", "examples", "--format", "pdf"]).status == 2)
+    }
+
+    @Test func versionIsPrinted() throws {
+        let result = try CommandRunner.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+    }
+}
