@@ -16,20 +16,24 @@ struct Scan: AsyncParsableCommand {
     @OptionGroup var reporting: ReportingOptions
 
     func run() async throws {
+        let clock = PhaseClock()
         let configuration = try reporting.loadConfiguration()
         let policy = Policy(configuration: configuration)
         let discovery = InputDiscovery.files(under: input.paths)
         let files = discovery.files.filter { KubernetesLoader.accepts($0) && !configuration.isExcluded(path: $0.path) }
         var inventory = KubernetesLoader.load(files: files, options: LoadOptions(maxFileSize: input.maxFileSize << 20))
         inventory.errors += discovery.errors
+        clock.mark("load \(inventory.files) files, \(inventory.objects.count) objects")
         let rules = KubernetesRules.all.filter { policy.isEnabled($0.descriptor) }
         let findings = policy.apply(KubernetesScanner(rules: rules).scan(inventory), catalog: Catalog.all)
+        clock.mark("rules: \(findings.count) findings")
         let report = Report(
             findings: findings, errors: inventory.errors, files: inventory.files, objects: inventory.objects.count,
             skippedDocuments: inventory.skippedDocuments,
             compliance: reporting.compliance.map { Renderer.compliance(findings: findings, framework: $0) }
         )
         try reporting.emit(Renderer.render(report, options: reporting))
+        clock.mark("report")
         let code = report.exitCode(failOn: reporting.threshold(configuration))
         if code != 0 { throw ExitCode(code) }
     }
