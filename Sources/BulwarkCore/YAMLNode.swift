@@ -26,23 +26,65 @@ public final class YAMLNode: Sendable {
     }
 
     public let content: Content
-    public let position: TextPosition
-    /// An explicit tag such as `!!str`, if the source wrote one.
-    public let tag: String?
-    /// Number of nodes in this subtree with aliases expanded (saturating).
-    public let weight: Int
+    // Stored compactly (a scan holds millions of nodes): 32-bit positions and weight, tag as a code.
+    private let line: UInt32
+    private let column: UInt32
+    private let storedWeight: UInt32
+    private let tagCode: TagCode
+
+    public var position: TextPosition { TextPosition(line: Int(line), column: Int(column)) }
+
+    /// An explicit tag such as `tag:yaml.org,2002:str` (`!!str`), if the source wrote one.
+    public var tag: String? { tagCode.name }
+
+    /// Number of nodes in this subtree with aliases expanded (saturating at 2^32 - 1).
+    public var weight: Int { Int(storedWeight) }
 
     public init(_ content: Content, position: TextPosition, tag: String? = nil) {
         self.content = content
-        self.position = position
-        self.tag = tag
+        line = UInt32(clamping: position.line)
+        column = UInt32(clamping: position.column)
+        tagCode = TagCode(tag)
         switch content {
         case .scalar:
-            weight = 1
+            storedWeight = 1
         case .sequence(let items):
-            weight = items.reduce(1) { saturatingAdd($0, $1.weight) }
+            storedWeight = items.reduce(1) { $0.addingReportingOverflow($1.storedWeight).overflow ? .max : $0 + $1.storedWeight }
         case .mapping(let pairs):
-            weight = pairs.reduce(1) { saturatingAdd(saturatingAdd($0, $1.key.weight), $1.value.weight) }
+            storedWeight = pairs.reduce(1) { total, pair in
+                let (withKey, overflowKey) = total.addingReportingOverflow(pair.key.storedWeight)
+                let (sum, overflow) = withKey.addingReportingOverflow(pair.value.storedWeight)
+                return overflowKey || overflow ? .max : sum
+            }
+        }
+    }
+
+    /// The YAML core tags by code; any other explicit tag is kept as "custom" (Kubernetes ignores them).
+    private enum TagCode: UInt8, Sendable {
+        case none, str, int, bool, null, float, map, seq, binary, timestamp, custom
+
+        init(_ name: String?) {
+            switch name {
+            case nil: self = .none
+            case "tag:yaml.org,2002:str": self = .str
+            case "tag:yaml.org,2002:int": self = .int
+            case "tag:yaml.org,2002:bool": self = .bool
+            case "tag:yaml.org,2002:null": self = .null
+            case "tag:yaml.org,2002:float": self = .float
+            case "tag:yaml.org,2002:map": self = .map
+            case "tag:yaml.org,2002:seq": self = .seq
+            case "tag:yaml.org,2002:binary": self = .binary
+            case "tag:yaml.org,2002:timestamp": self = .timestamp
+            default: self = .custom
+            }
+        }
+
+        var name: String? {
+            switch self {
+            case .none: nil
+            case .custom: "!"
+            default: "tag:yaml.org,2002:\(self)"
+            }
         }
     }
 
@@ -234,10 +276,4 @@ public indirect enum JSONValue: Sendable, Equatable {
         default: false
         }
     }
-}
-
-@inline(__always)
-func saturatingAdd(_ a: Int, _ b: Int) -> Int {
-    let (sum, overflow) = a.addingReportingOverflow(b)
-    return overflow ? Int.max : sum
 }
