@@ -14,10 +14,15 @@ let package = Package(
         .library(name: "BulwarkCore", targets: ["BulwarkCore"]),
         .library(name: "BulwarkKubernetes", targets: ["BulwarkKubernetes"]),
         .library(name: "BulwarkReport", targets: ["BulwarkReport"]),
+        .library(name: "BulwarkDockerfile", targets: ["BulwarkDockerfile"]),
+        .library(name: "BulwarkSecrets", targets: ["BulwarkSecrets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
         .target(
@@ -28,6 +33,22 @@ let package = Package(
         .target(
             name: "BulwarkKubernetes",
             dependencies: ["BulwarkCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "BulwarkDockerfile",
+            dependencies: ["BulwarkCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "BulwarkSecrets",
+            dependencies: [
+                "BulwarkCore", "BulwarkKubernetes",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "BigInt", package: "BigInt"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -43,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "bulwark",
             dependencies: [
-                "BulwarkCore", "BulwarkKubernetes", "BulwarkReport",
+                "BulwarkCore", "BulwarkKubernetes", "BulwarkReport", "BulwarkDockerfile", "BulwarkSecrets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -56,6 +77,16 @@ let package = Package(
         .testTarget(
             name: "BulwarkKubernetesTests",
             dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BulwarkDockerfileTests",
+            dependencies: ["BulwarkCore", "BulwarkDockerfile", "BulwarkTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BulwarkSecretsTests",
+            dependencies: ["BulwarkCore", "BulwarkSecrets", "BulwarkKubernetes", "BulwarkTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,2 @@
+/// Dockerfile parsing, rules and hardening (see issue 3).
+public enum BulwarkDockerfile {}

@@ -1,0 +1,2 @@
+import Testing
+@Suite struct SecretsPlaceholderTests { @Test func moduleLoads() {} }
