@@ -1,0 +1,176 @@
+import BulwarkCore
+
+/// A verdict at one level and version (used for the audit and warn modes of a namespace).
+public struct PSSModeVerdict: Sendable, Codable, Hashable {
+    public let level: PSSLevel
+    public let version: String
+    public let allowed: Bool
+    public let violations: [PSSViolation]
+
+    public init(level: PSSLevel, version: String, allowed: Bool, violations: [PSSViolation]) {
+        self.level = level
+        self.version = version
+        self.allowed = allowed
+        self.violations = violations
+    }
+}
+
+/// One entry of `bulwark pss --format json` (CONTRACT.md): the verdict for one pod spec of one
+/// pod-bearing object.
+public struct PSSObjectResult: Sendable, Codable, Hashable {
+    public let file: String
+    /// The object's first line.
+    public let line: Int
+    public let kind: String
+    public let namespace: String
+    public let name: String
+    public let level: PSSLevel
+    /// The evaluated version: explicit versions as given, `latest` resolved (`v1.35`).
+    public let version: String
+    public let allowed: Bool
+    public let violations: [PSSViolation]
+    /// Which pod template of a multi-pod object (`head group`, `worker group "gpu"`, `predictor` …).
+    public let role: String?
+    /// True when the pod is exempt by namespace or RuntimeClass (then `allowed` is true).
+    public let exempt: Bool?
+    /// Why the pod is exempt, e.g. `namespace "kube-system" is exempt`.
+    public let exemptReason: String?
+    /// `enforce` when the level came from the namespace's labels (or the configured defaults)
+    /// rather than from `--level`.
+    public let mode: String?
+    /// The namespace's audit / warn verdicts, when they set a level other than the enforced one.
+    public let audit: PSSModeVerdict?
+    public let warn: PSSModeVerdict?
+    /// Invalid `pod-security.kubernetes.io/*` labels on the namespace.
+    public let labelErrors: [String]?
+
+    public init(
+        file: String, line: Int, kind: String, namespace: String, name: String, level: PSSLevel, version: String,
+        allowed: Bool, violations: [PSSViolation], role: String? = nil, exempt: Bool? = nil, exemptReason: String? = nil,
+        mode: String? = nil, audit: PSSModeVerdict? = nil, warn: PSSModeVerdict? = nil, labelErrors: [String]? = nil
+    ) {
+        self.file = file
+        self.line = line
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.level = level
+        self.version = version
+        self.allowed = allowed
+        self.violations = violations
+        self.role = role
+        self.exempt = exempt
+        self.exemptReason = exemptReason
+        self.mode = mode
+        self.audit = audit
+        self.warn = warn
+        self.labelErrors = labelErrors
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, line, kind, namespace, name, level, version, allowed, violations, role, exempt, exemptReason, mode, audit, warn, labelErrors
+    }
+
+    /// Encodes the CONTRACT.md keys in their documented order; optional keys only when set.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(line, forKey: .line)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(namespace, forKey: .namespace)
+        try container.encode(name, forKey: .name)
+        try container.encode(level, forKey: .level)
+        try container.encode(version, forKey: .version)
+        try container.encode(allowed, forKey: .allowed)
+        try container.encode(violations, forKey: .violations)
+        try container.encodeIfPresent(role, forKey: .role)
+        try container.encodeIfPresent(exempt, forKey: .exempt)
+        try container.encodeIfPresent(exemptReason, forKey: .exemptReason)
+        try container.encodeIfPresent(mode, forKey: .mode)
+        try container.encodeIfPresent(audit, forKey: .audit)
+        try container.encodeIfPresent(warn, forKey: .warn)
+        try container.encodeIfPresent(labelErrors, forKey: .labelErrors)
+    }
+}
+
+/// `bulwark pss`: Pod Security Standards verdicts for every pod spec of an inventory.
+public enum PodSecurityReport {
+    /// Evaluates every pod spec of every pod-bearing object (the built-in workload kinds and the
+    /// CRDs `PodSpecExtractor` knows), one result per pod spec, in inventory order.
+    ///
+    /// - `level` given: every pod is evaluated at that level (and `version`, default `latest`).
+    /// - `level` nil: each pod's namespace decides, through its Namespace object's
+    ///   `pod-security.kubernetes.io/enforce` / `enforce-version` labels in the inventory, else the
+    ///   configured defaults (`pss.defaults`, privileged / latest unless configured). An explicit
+    ///   `version` overrides the namespace's version. Such results carry `mode: "enforce"` and the
+    ///   namespace's audit / warn verdicts when they differ from enforce.
+    /// - Pods in an exempt namespace or with an exempt `runtimeClassName` (`pss.exemptions`) are
+    ///   allowed with `exempt: true`. Username exemptions cannot apply to manifests.
+    /// - A pod without `metadata.namespace` is in `default`.
+    public static func evaluate(inventory: Inventory, level: PSSLevel?, version: PSSVersion?, configuration: Configuration) -> [PSSObjectResult] {
+        evaluate(index: InventoryIndex(inventory.objects), level: level, version: version, configuration: configuration)
+    }
+
+    public static func evaluate(index: InventoryIndex, level: PSSLevel?, version: PSSVersion?, configuration: Configuration) -> [PSSObjectResult] {
+        let settings = configuration.pss
+        let defaults = PSSNamespacePolicy(defaults: settings)
+        let exemptNamespaces = Set(settings.exemptNamespaces)
+        let exemptRuntimeClasses = Set(settings.exemptRuntimeClasses)
+        var policies: [String: PSSNamespacePolicy] = [:]
+        func policy(_ namespace: String) -> PSSNamespacePolicy {
+            if let cached = policies[namespace] { return cached }
+            let labels = index.namespaces[namespace]?.labels ?? [:]
+            let resolved = PSSNamespacePolicy.resolve(labels: labels, defaults: defaults)
+            policies[namespace] = resolved
+            return resolved
+        }
+        var plans: [(pod: PodSpecView, namespace: String, policy: PSSNamespacePolicy?)] = []
+        for pod in index.podSpecs {
+            let namespace = pod.object.namespace ?? "default"
+            plans.append((pod, namespace, level == nil ? policy(namespace) : nil))
+        }
+        return plans.parallelMap { plan in
+            result(plan.pod, namespace: plan.namespace, policy: plan.policy, level: level, version: version,
+                   exemptNamespaces: exemptNamespaces, exemptRuntimeClasses: exemptRuntimeClasses)
+        }
+    }
+
+    static func result(_ pod: PodSpecView, namespace: String, policy: PSSNamespacePolicy?, level explicitLevel: PSSLevel?, version explicitVersion: PSSVersion?,
+                       exemptNamespaces: Set<String>, exemptRuntimeClasses: Set<String>) -> PSSObjectResult {
+        let enforce: PSSLevelVersion
+        if let explicitLevel {
+            enforce = PSSLevelVersion(explicitLevel, explicitVersion ?? .latest)
+        } else {
+            let labelled = policy?.enforce ?? .privileged
+            enforce = PSSLevelVersion(labelled.level, explicitVersion ?? labelled.version)
+        }
+        let mode: String? = explicitLevel == nil ? "enforce" : nil
+        let labelErrors = policy.flatMap { $0.errors.isEmpty ? nil : $0.errors }
+        var exemptReason: String?
+        if exemptNamespaces.contains(namespace) {
+            exemptReason = "namespace \(PSSText.goQuote(namespace)) is exempt"
+        } else if let runtimeClass = pod.spec["runtimeClassName"]?.string, exemptRuntimeClasses.contains(runtimeClass) {
+            exemptReason = "runtimeClassName \(PSSText.goQuote(runtimeClass)) is exempt"
+        }
+        let object = pod.object
+        if let exemptReason {
+            return PSSObjectResult(
+                file: object.file, line: object.position.line, kind: object.kind, namespace: namespace, name: object.name,
+                level: enforce.level, version: enforce.version.resolvedDescription, allowed: true, violations: [], role: pod.role,
+                exempt: true, exemptReason: exemptReason, mode: mode, labelErrors: labelErrors)
+        }
+        let decision = PodSecurityEvaluator.evaluate(pod: pod, level: enforce.level, version: enforce.version)
+        func verdict(_ levelVersion: PSSLevelVersion?) -> PSSModeVerdict? {
+            guard let levelVersion, explicitLevel == nil, levelVersion.level != .privileged,
+                  levelVersion.level != enforce.level || levelVersion.version.effectiveMinor != enforce.version.effectiveMinor
+            else { return nil }
+            let other = PodSecurityEvaluator.evaluate(pod: pod, level: levelVersion.level, version: levelVersion.version)
+            return PSSModeVerdict(level: other.level, version: other.version.resolvedDescription, allowed: other.allowed, violations: other.violations)
+        }
+        return PSSObjectResult(
+            file: object.file, line: object.position.line, kind: object.kind, namespace: namespace, name: object.name,
+            level: decision.level, version: decision.version.resolvedDescription, allowed: decision.allowed,
+            violations: decision.violations, role: pod.role, mode: mode,
+            audit: verdict(policy?.audit), warn: verdict(policy?.warn), labelErrors: labelErrors)
+    }
+}
