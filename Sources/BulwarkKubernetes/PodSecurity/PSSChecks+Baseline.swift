@@ -162,7 +162,7 @@ extension PSSChecks {
                 guard !allowedAnnotation(value) else { continue }
                 annotations.append("\(key)=\(PSSText.goQuote(value))")
                 evidence.append(PSSEvidence(
-                    node: pair.value.isNull ? pair.key : pair.value, field: "metadata.annotations[\(key)]",
+                    node: pair.value.isNull ? pair.key : pair.value, field: pod.annotationField(key),
                     message: "\(pod.displayName) sets AppArmor annotation \(key): \(PSSText.goQuote(value))"))
             }
             var valueList = PSSText.sortedSet(values)
@@ -296,7 +296,7 @@ extension PSSChecks {
             guard !validValue(value) else { return }
             forbidden.append("\(key)=\(PSSText.goQuote(value))")
             let subject = container.map { "\($0.displayName) of \(pod.displayName)" } ?? pod.displayName
-            evidence.append(PSSEvidence(node: valueNode.isNull ? keyNode : valueNode, field: "metadata.annotations[\(key)]",
+            evidence.append(PSSEvidence(node: valueNode.isNull ? keyNode : valueNode, field: pod.annotationField(key),
                                         container: container?.pssName,
                                         message: "\(subject) sets seccomp annotation \(key): \(PSSText.goQuote(value))"))
         }

@@ -110,6 +110,20 @@ extension PodSpecView {
     func field(_ path: [String]) -> String {
         ([specPath] + path).joined(separator: ".")
     }
+
+    /// JSON path of an annotation of the pod (template) metadata, e.g.
+    /// `spec.template.metadata.annotations[container.apparmor.security.beta.kubernetes.io/c]`.
+    func annotationField(_ key: String) -> String {
+        let metadata: String
+        if specPath == "spec" {
+            metadata = "metadata"
+        } else if specPath.hasSuffix(".spec") {
+            metadata = String(specPath.dropLast(4)) + "metadata"
+        } else {
+            metadata = specPath
+        }
+        return "\(metadata).annotations[\(key)]"
+    }
 }
 
 enum PSSAnchor {
