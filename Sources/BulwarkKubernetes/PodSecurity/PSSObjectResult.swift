@@ -71,7 +71,8 @@ public struct PSSObjectResult: Sendable, Codable, Hashable {
         case file, line, kind, namespace, name, level, version, allowed, violations, role, exempt, exemptReason, mode, audit, warn, labelErrors
     }
 
-    /// Encodes the CONTRACT.md keys in their documented order; optional keys only when set.
+    /// Encodes the CONTRACT.md keys; optional keys only when set. (Foundation's JSONEncoder on
+    /// Linux does not keep key order: use `.sortedKeys` for deterministic output.)
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(file, forKey: .file)
