@@ -14,8 +14,16 @@ public enum PodSecurityReport {
     /// - Pods in an exempt namespace or with an exempt `runtimeClassName` (`pss.exemptions`) are
     ///   allowed with `exempt: true`. Username exemptions cannot apply to manifests.
     /// - A pod without `metadata.namespace` is in `default`.
+    /// Each independent part of the inventory (`InventoryPartition`) is judged with its own
+    /// Namespace objects; results come back in file and line order.
     public static func evaluate(inventory: Inventory, level: PSSLevel?, version: PSSVersion?, configuration: Configuration) -> [PSSObjectResult] {
-        evaluate(index: InventoryIndex(inventory.objects), level: level, version: version, configuration: configuration)
+        let groups = InventoryPartition.groups(of: inventory.objects)
+        if groups.count <= 1 {
+            return evaluate(index: InventoryIndex(inventory.objects), level: level, version: version, configuration: configuration)
+        }
+        return groups.flatMap { group in
+            evaluate(index: InventoryIndex(group.map { inventory.objects[$0] }), level: level, version: version, configuration: configuration)
+        }.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
     }
 
     public static func evaluate(index: InventoryIndex, level: PSSLevel?, version: PSSVersion?, configuration: Configuration) -> [PSSObjectResult] {

@@ -633,7 +633,7 @@ public enum PodSecurityRules {
     )
 
     static let runAsNonRoot = rule(
-        PSSChecks.runAsNonRoot, id: "pss/run-as-non-root", severity: .medium,
+        PSSChecks.runAsNonRoot, id: "pss/run-as-non-root", severity: .high,
         title: "Container may run as root",
         summary: "Without runAsNonRoot: true the kubelet starts the container as whatever user the image names, often root, which turns any code execution into root inside the container.",
         remediation: "Set securityContext.runAsNonRoot: true at pod level (and a non-zero runAsUser), and do not set it to false on any container.",
