@@ -184,14 +184,21 @@ public struct JSONWriter: Sendable {
         var text = text
         text.withUTF8 { utf8 in
             var index = 0
+            var runStart = 0
             let count = utf8.count
+            // Copy runs of bytes that need no escaping in one go.
+            func flush(_ end: Int) {
+                if end > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<end])) }
+            }
             while index < count {
                 let byte = utf8[index]
+                if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte != 0xE2 {
+                    index += 1
+                    continue
+                }
+                flush(index)
                 switch byte {
-                case UInt8(ascii: "\""):
-                    bytes.append(UInt8(ascii: "\\"))
-                    bytes.append(byte)
-                case UInt8(ascii: "\\"):
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
                     bytes.append(UInt8(ascii: "\\"))
                     bytes.append(byte)
                 case 0x0A: appendEscape(UInt8(ascii: "n"))
@@ -209,7 +216,9 @@ public struct JSONWriter: Sendable {
                     bytes.append(byte)
                 }
                 index += 1
+                runStart = index
             }
+            flush(count)
         }
         bytes.append(UInt8(ascii: "\""))
     }

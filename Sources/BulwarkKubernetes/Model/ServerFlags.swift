@@ -257,6 +257,10 @@ public enum ContainerCommandLine {
     /// that runs a shell with `-c SCRIPT`, each command of the script (nested `sh -c` opened too).
     /// Without `command`, `args` alone (the image's entrypoint, unknown here, gets them).
     public static func invocations(of container: ContainerView) -> [[CommandWord]] {
+        container.memo.value(.custom("invocations")) { computeInvocations(container) }
+    }
+
+    private static func computeInvocations(_ container: ContainerView) -> [[CommandWord]] {
         let nodes = (container.node["command"]?.items ?? []) + (container.node["args"]?.items ?? [])
         let words = nodes.compactMap { node in node.scalar.map { CommandWord(text: $0, node: node, isWholeScalar: true) } }
         guard !words.isEmpty else { return [] }

@@ -138,6 +138,10 @@ public struct ServingWorkload: Sendable, Hashable, CustomStringConvertible {
 
     /// The model server a container runs, if any: command line first, then image, then ports.
     public static func detect(_ container: ContainerView) -> ServingWorkload? {
+        container.memo.value(.servingWorkload) { compute(container) }
+    }
+
+    private static func compute(_ container: ContainerView) -> ServingWorkload? {
         let commandLine = container.commandLine
         var best: ServingWorkload?
         func offer(_ candidate: ServingWorkload) {

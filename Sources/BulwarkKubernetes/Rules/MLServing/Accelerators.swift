@@ -47,7 +47,7 @@ enum Accelerators {
 
     /// Uses a GPU: asks for one, or runs an image built for one.
     static func usesGPU(_ container: ContainerView) -> Bool {
-        requestsAccelerator(container) || isGPUImage(container.image)
+        requestsAccelerator(container) || isGPUImage(container)
     }
 
     static let infrastructureParts = [
@@ -59,6 +59,11 @@ enum Accelerators {
     /// or named `cuda*`/`cudnn*`/`gpu`/`rocm*`/`tensorrt`, vLLM, Triton, TGI, SGLang. GPU
     /// infrastructure (device plugins, DCGM exporter, drivers, the GPU operator) and `cpu`
     /// variants are not.
+    /// Whether the container's image is a GPU image (computed once per container).
+    static func isGPUImage(_ container: ContainerView) -> Bool {
+        container.memo.value(.gpuImage) { isGPUImage(container.image) }
+    }
+
     static func isGPUImage(_ image: String?) -> Bool {
         guard let image, !image.isEmpty else { return false }
         let name = ServingImage(image)

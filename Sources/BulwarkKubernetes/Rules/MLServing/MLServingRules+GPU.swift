@@ -141,7 +141,7 @@ extension MLServingRules {
                         "\(container.displayName) of \(pod.displayName) requests \(request.name) without a limit; GPUs are allocated from resources.limits only, and the API server rejects a GPU request without a limit",
                         at: request.key, field: field, container: container.name)
                 }
-                guard let image = container.image, Accelerators.isGPUImage(image) else { return nil }
+                guard let image = container.image, Accelerators.isGPUImage(container) else { return nil }
                 if let zero = limits.first {
                     return Violation(
                         "\(container.displayName) of \(pod.displayName) sets \(zero.name): 0 but runs GPU image \"\(image)\"; without NVIDIA_VISIBLE_DEVICES=void the image's own NVIDIA_VISIBLE_DEVICES can expose every GPU of the node",
@@ -347,7 +347,7 @@ extension MLServingRules {
                 let reason: String
                 if let entry = (Accelerators.entries(container, "limits") + Accelerators.entries(container, "requests")).first(where: { !$0.isZero }) {
                     reason = "requests \(entry.name)"
-                } else if let image = container.image, Accelerators.isGPUImage(image) {
+                } else if let image = container.image, Accelerators.isGPUImage(container) {
                     reason = "runs GPU image \"\(image)\""
                 } else {
                     return nil

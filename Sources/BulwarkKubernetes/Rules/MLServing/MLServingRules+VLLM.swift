@@ -98,10 +98,9 @@ extension MLServingRules {
         check: .pod { pod, _ in
             var violations: [Violation] = []
             for container in pod.containers {
-                let servers = ModelServer.detect(container)
-                let what = servers.first.map { "runs \($0.kind.displayName) with" } ?? "passes"
                 let words = ContainerCommandLine.invocations(of: container).flatMap { $0 }
                 if let flag = ServerFlags(words: words).switch("--trust-remote-code"), flag.isOn {
+                    let what = ModelServer.detect(container).first.map { "runs \($0.kind.displayName) with" } ?? "passes"
                     violations.append(Violation(
                         "\(container.displayName) of \(pod.displayName) \(what) \(flag.display); the Python code in the model repository runs inside the server with its credentials, GPUs and network access",
                         at: flag.node, field: ServingAnchor.field(of: flag.node, in: container), container: container.name))

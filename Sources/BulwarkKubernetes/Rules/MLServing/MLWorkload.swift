@@ -12,7 +12,7 @@ enum MLWorkload {
             if Accelerators.requestsAccelerator(container) { return "a GPU workload (\(container.displayName) requests a GPU)" }
         }
         for container in pod.containers {
-            if Accelerators.isGPUImage(container.image) { return "a GPU workload (\(container.displayName) runs a GPU image)" }
+            if Accelerators.isGPUImage(container) { return "a GPU workload (\(container.displayName) runs a GPU image)" }
         }
         for container in pod.containers {
             if container.env.contains(where: { $0.name.hasPrefix("NCCL_") || distributedEnv.contains($0.name) }) {

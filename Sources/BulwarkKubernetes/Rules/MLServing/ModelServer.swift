@@ -35,6 +35,10 @@ public struct ModelServer: Sendable {
     /// `command` (it replaces the image's entrypoint); otherwise `args` are checked for a known
     /// program first (images whose entrypoint execs its arguments), then the image name.
     public static func detect(_ container: ContainerView) -> [ModelServer] {
+        container.memo.value(.modelServers) { compute(container) }
+    }
+
+    private static func compute(_ container: ContainerView) -> [ModelServer] {
         let invocations = ContainerCommandLine.invocations(of: container)
         var servers: [ModelServer] = []
         for words in invocations {
