@@ -15,7 +15,8 @@ public final class ContainerMemo: Sendable {
 
     /// The value for `key`, computing it the first time.
     public func value<T: Sendable>(_ key: Key, _ compute: () -> T) -> T {
-        if let cached = values.withLock({ $0[key] }) as? T { return cached }
+        // Unwrap the dictionary's optional first: a stored `nil` result is a value, a missing key is not.
+        if let stored = values.withLock({ $0[key] }), let cached = stored as? T { return cached }
         let value = compute()
         values.withLock { $0[key] = value }
         return value
