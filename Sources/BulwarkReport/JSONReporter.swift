@@ -19,6 +19,18 @@ public struct JSONReporter: Reporter {
 
     public func render(_ report: Report) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: 1024 + report.findings.count * 900)
+        write(report, into: &writer)
+        return writer.finish()
+    }
+
+    /// Streams the report to `sink` in chunks of about 1 MiB.
+    public func write(_ report: Report, to sink: @escaping @Sendable ([UInt8]) -> Void) {
+        var writer = JSONWriter(sink: sink)
+        write(report, into: &writer)
+        sink(writer.finish())
+    }
+
+    private func write(_ report: Report, into writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("schemaVersion", report.schemaVersion)
         writer.key("tool")
@@ -29,7 +41,10 @@ public struct JSONReporter: Reporter {
 
         writer.key("findings")
         writer.beginArray()
-        for finding in report.findings { Self.write(finding, to: &writer) }
+        for finding in report.findings {
+            Self.write(finding, to: &writer)
+            writer.flushIfNeeded()
+        }
         writer.endArray()
 
         writer.key("errors")
@@ -56,7 +71,6 @@ public struct JSONReporter: Reporter {
             writer.value(value)
         }
         writer.endObject()
-        return writer.finish()
     }
 
     static func write(_ finding: Finding, to writer: inout JSONWriter) {

@@ -17,8 +17,29 @@ public struct JSONWriter: Sendable {
     /// A key was written and its value is due.
     private var afterKey = false
 
+    /// Where full chunks go when streaming (`flushIfNeeded`); nil = keep everything in `bytes`.
+    private let sink: (@Sendable ([UInt8]) -> Void)?
+    private let chunkSize: Int
+
     public init(reservingCapacity capacity: Int = 0) {
         bytes.reserveCapacity(capacity)
+        sink = nil
+        chunkSize = .max
+    }
+
+    /// A streaming writer: `flushIfNeeded()` hands every `chunkSize` bytes to `sink`, so memory
+    /// stays bounded however large the document grows.
+    public init(chunkSize: Int = 1 << 20, sink: @escaping @Sendable ([UInt8]) -> Void) {
+        bytes.reserveCapacity(chunkSize + 64 * 1024)
+        self.sink = sink
+        self.chunkSize = chunkSize
+    }
+
+    /// Passes the buffered bytes to the sink once they reach the chunk size (streaming writers only).
+    public mutating func flushIfNeeded() {
+        guard let sink, bytes.count >= chunkSize else { return }
+        sink(bytes)
+        bytes.removeAll(keepingCapacity: true)
     }
 
     // MARK: Containers

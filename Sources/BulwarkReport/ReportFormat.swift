@@ -43,4 +43,9 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     public func render(_ report: Report, options: Options = Options()) -> [UInt8] {
         reporter(options).render(report)
     }
+
+    /// Renders a report in this format, in chunks handed to `sink`.
+    public func write(_ report: Report, options: Options = Options(), to sink: @escaping @Sendable ([UInt8]) -> Void) {
+        reporter(options).write(report, to: sink)
+    }
 }

@@ -3,12 +3,15 @@ import BulwarkReport
 
 /// Picks the reporter for a format.
 enum Renderer {
-    static func render(_ report: Report, options: ReportingOptions, failOn: FailThreshold, extra: [(String, JSONValue)] = []) -> [UInt8] {
+    /// Streams the report to `--output` or standard output.
+    static func emit(_ report: Report, options: ReportingOptions, failOn: FailThreshold, extra: [(String, JSONValue)] = []) throws {
         let format = ReportFormat(rawValue: options.format.rawValue) ?? .table
-        return format.render(report, options: ReportFormat.Options(
+        let output = try OutputStream(path: options.output)
+        format.write(report, options: ReportFormat.Options(
             colour: options.useColour, showSuppressed: options.showSuppressed, failOn: failOn,
             rules: Catalog.all.rules, extra: extra
-        ))
+        ), to: output.write)
+        try output.close()
     }
 
     static func compliance(findings: [Finding], framework: String) -> ComplianceReport {

@@ -156,6 +156,13 @@ public struct ServerFlags: Sendable {
         self.words = words
     }
 
+    /// The flags of every command the container runs (`ContainerCommandLine.invocations`), once per container.
+    public static func of(_ container: ContainerView) -> ServerFlags {
+        container.memo.value(.custom("serverFlags")) {
+            ServerFlags(words: ContainerCommandLine.invocations(of: container).flatMap { $0 })
+        }
+    }
+
     /// Flags read from plain strings, all pointing at one node (for tests and env-held arguments).
     public init(_ arguments: [String], node: YAMLNode) {
         words = arguments.map { CommandWord(text: $0, node: node, isWholeScalar: false) }
@@ -170,6 +177,10 @@ public struct ServerFlags: Sendable {
         var index = 0
         while index < words.count {
             let word = words[index]
+            guard word.text.utf8.first == UInt8(ascii: "-") else {
+                index += 1
+                continue
+            }
             let (name, inlineValue) = Self.splitFlag(word.text)
             if wanted.contains(Self.normalized(name)) {
                 if let inlineValue {
@@ -199,7 +210,7 @@ public struct ServerFlags: Sendable {
             if name.hasPrefix("--") { wanted[Self.normalized("--no-" + name.dropFirst(2))] = false }
         }
         var result: FlagMatch?
-        for word in words {
+        for word in words where word.text.utf8.first == UInt8(ascii: "-") {
             let (name, inlineValue) = Self.splitFlag(word.text)
             guard let positive = wanted[Self.normalized(name)] else { continue }
             if positive {
@@ -224,6 +235,7 @@ public struct ServerFlags: Sendable {
 
     /// Dashes kept, the rest with `_` as `-`.
     static func normalized(_ name: String) -> String {
+        if !name.utf8.contains(UInt8(ascii: "_")) { return name }
         let dashes = name.prefix { $0 == "-" }
         return dashes + name.dropFirst(dashes.count).replacingOccurrences(of: "_", with: "-")
     }

@@ -33,7 +33,7 @@ struct Scan: AsyncParsableCommand {
             compliance: reporting.compliance.map { Renderer.compliance(findings: findings, framework: $0) }
         )
         let threshold = reporting.threshold(configuration)
-        try reporting.emit(Renderer.render(report, options: reporting, failOn: threshold))
+        try Renderer.emit(report, options: reporting, failOn: threshold)
         clock.mark("report")
         let code = report.exitCode(failOn: threshold)
         if code != 0 { throw ExitCode(code) }

@@ -67,18 +67,15 @@ enum Accelerators {
     static func isGPUImage(_ image: String?) -> Bool {
         guard let image, !image.isEmpty else { return false }
         let name = ServingImage(image)
-        let path = "/" + name.repository + "/"
-        if infrastructureParts.contains(where: path.contains) { return false }
         let words = name.words
-        if words.contains("cpu") { return false }
-        if name.repository.hasPrefix("nvcr.io/") || name.repository.hasPrefix("nvidia/") || name.repository.hasPrefix("docker.io/nvidia/") {
-            return true
-        }
-        if words.contains(where: { $0.hasPrefix("cuda") || $0.hasPrefix("cudnn") || $0 == "gpu" || $0.hasPrefix("rocm") || $0 == "tensorrt" || $0 == "trtllm" }) {
-            return true
-        }
+        // The positive signs first (most images have none), then the exclusions.
         let servers = ["vllm-openai", "tritonserver", "text-generation-inference", "sglang", "tensorrt-llm"]
-        return servers.contains(where: name.repository.contains)
+        let gpuBuilt = name.repository.hasPrefix("nvcr.io/") || name.repository.hasPrefix("nvidia/") || name.repository.hasPrefix("docker.io/nvidia/")
+            || words.contains(where: { $0.hasPrefix("cuda") || $0.hasPrefix("cudnn") || $0 == "gpu" || $0.hasPrefix("rocm") || $0 == "tensorrt" || $0 == "trtllm" })
+            || servers.contains(where: name.repository.contains)
+        guard gpuBuilt else { return false }
+        let path = "/" + name.repository + "/"
+        return !infrastructureParts.contains(where: path.contains) && !words.contains("cpu")
     }
 
     /// Where a "no GPU limit" finding lands: `limits`, else `resources`, else the container name.
