@@ -14,6 +14,14 @@ enum Renderer {
         try output.close()
     }
 
+    /// The rendered report as bytes (for subcommands that add their own table or JSON around it).
+    static func render(_ report: Report, options: ReportingOptions, failOn: FailThreshold = .severity(.high)) -> [UInt8] {
+        let format = ReportFormat(rawValue: options.format.rawValue) ?? .table
+        return format.render(report, options: ReportFormat.Options(
+            colour: options.useColour, showSuppressed: options.showSuppressed, failOn: failOn, rules: Catalog.all.rules
+        ))
+    }
+
     static func compliance(findings: [Finding], framework: String) -> ComplianceReport {
         ComplianceSummarizer(catalog: Catalog.all).summarize(findings, framework: framework)
     }

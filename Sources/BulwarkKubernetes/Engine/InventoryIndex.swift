@@ -9,6 +9,8 @@ public struct InventoryIndex: Sendable {
     /// Pod specs per object index.
     public let podSpecsByObject: [[PodSpecView]]
     public let namespaces: [String: KubeObject]
+    /// Whole-inventory analyses shared by several rules (e.g. RBAC), computed once per index.
+    public let memo = Memo()
     /// ServiceAccounts by `namespace/name` (namespace defaulted to `default`); the first wins.
     public let serviceAccounts: [String: KubeObject]
     /// LimitRanges per namespace (defaulted to `default`), in input order.

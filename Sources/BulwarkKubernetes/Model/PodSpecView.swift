@@ -1,27 +1,4 @@
 import BulwarkCore
-import Synchronization
-
-/// Per-container results that several rules need (model-server detection, image classification),
-/// computed once on first use. Shared by copies of the same `ContainerView`.
-public final class ContainerMemo: Sendable {
-    public enum Key: Hashable, Sendable {
-        case modelServers, gpuImage, servingWorkload
-        case custom(String)
-    }
-
-    private let values = Mutex<[Key: any Sendable]>([:])
-
-    public init() {}
-
-    /// The value for `key`, computing it the first time.
-    public func value<T: Sendable>(_ key: Key, _ compute: () -> T) -> T {
-        // Unwrap the dictionary's optional first: a stored `nil` result is a value, a missing key is not.
-        if let stored = values.withLock({ $0[key] }), let cached = stored as? T { return cached }
-        let value = compute()
-        values.withLock { $0[key] = value }
-        return value
-    }
-}
 
 /// A container of a pod spec, with where it sits.
 public struct ContainerView: Sendable {
@@ -38,8 +15,8 @@ public struct ContainerView: Sendable {
     public let index: Int
     /// JSON path, e.g. `spec.template.spec.containers[0]`.
     public let path: String
-    /// Results derived from this container, computed once (see `ContainerMemo`).
-    public let memo = ContainerMemo()
+    /// Results derived from this container, computed once (see `Memo`).
+    public let memo = Memo()
 
     public init(node: YAMLNode, kind: Kind, index: Int, path: String) {
         self.node = node
