@@ -64,6 +64,8 @@ public struct NetworkReachability: Sendable {
     public let externals: [NetworkEndpoint]
     private let policiesByNamespace: [String: [Int]]
     private let clusterwidePolicies: [Int]
+    /// Labels of every namespace the engine knows, computed once (matching runs per pair).
+    private let namespaceLabelCache: [String: [String: String]]
 
     public init(_ index: InventoryIndex, options: Options = Options()) {
         self.index = index
@@ -114,6 +116,16 @@ public struct NetworkReachability: Sendable {
         }
         externals.append(.metadataService)
         self.externals = externals
+
+        var namespaces = Set(index.namespaces.keys).union(byNamespace.keys)
+        for workload in workloads { if let namespace = workload.endpoint.namespace { namespaces.insert(namespace) } }
+        if let namespace = dns?.namespace { namespaces.insert(namespace) }
+        namespaceLabelCache = Dictionary(uniqueKeysWithValues: namespaces.map { ($0, index.namespaceLabels($0)) })
+    }
+
+    /// The labels of a namespace, with the automatic `kubernetes.io/metadata.name`.
+    public func namespaceLabels(_ namespace: String) -> [String: String] {
+        namespaceLabelCache[namespace] ?? index.namespaceLabels(namespace)
     }
 
     // MARK: - Endpoints
@@ -208,7 +220,7 @@ public struct NetworkReachability: Sendable {
         case .pods(let pods, let namespaces):
             guard let namespace = endpoint.namespace else { return false }
             if let namespaces {
-                guard namespaces.matches(index.namespaceLabels(namespace)) else { return false }
+                guard namespaces.matches(namespaceLabels(namespace)) else { return false }
             } else if namespace != policy.namespace {
                 return false
             }
@@ -242,7 +254,7 @@ public struct NetworkReachability: Sendable {
         labels[NetworkPolicy.ciliumNamespaceKey] = namespace
         labels["io.cilium.k8s.policy.serviceaccount"] = endpoint.serviceAccount ?? "default"
         labels["io.cilium.k8s.policy.cluster"] = labels["io.cilium.k8s.policy.cluster"] ?? "default"
-        for (key, value) in index.namespaceLabels(namespace) {
+        for (key, value) in namespaceLabels(namespace) {
             labels["io.cilium.k8s.namespace.labels.\(key)"] = value
         }
         return labels

@@ -15,19 +15,20 @@ extension NetworkEndpoint {
 
 extension ReachabilityMatrix {
     /// The `matrix` member of `bulwark netpol --format json`:
-    /// `{"endpoints": [endpoint…], "entries": [{"from", "to", "allowed", "ports": ["TCP/8080"], "summary"}]}`,
-    /// one entry per source × destination pair (denied pairs included, with `"ports": []`).
+    /// `{"endpoints": [endpoint…], "entries": [{"from", "to", "allowed": true, "ports": ["TCP/8080"], "summary"}],
+    /// "denied": N}`: one entry per allowed source → destination pair; the N pairs not listed are denied.
     public var jsonValue: JSONValue {
         var seen: Set<String> = []
         let endpoints = (sources + destinations).filter { seen.insert($0.id).inserted }
         return .object([
             ("endpoints", .array(endpoints.map(\.jsonValue))),
-            ("entries", .array(entries.map { entry in
+            ("entries", .array(entries.filter(\.allowed).map { entry in
                 .object([
                     ("from", .string(entry.from.id)), ("to", .string(entry.to.id)), ("allowed", .bool(entry.allowed)),
                     ("ports", .array(entry.ports.entries.map { .string($0) })), ("summary", .string(entry.ports.description)),
                 ])
             })),
+            ("denied", .number(Double(entries.count { !$0.allowed }))),
         ])
     }
 

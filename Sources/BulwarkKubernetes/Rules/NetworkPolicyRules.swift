@@ -456,7 +456,7 @@ public enum NetworkPolicyRules {
         case .pods(let pods, let namespaces):
             var targets: [String]
             if let namespaces {
-                targets = known.sorted().filter { namespaces.matches(network.index.namespaceLabels($0)) }
+                targets = known.sorted().filter { namespaces.matches(network.namespaceLabels($0)) }
                 if targets.isEmpty {
                     return violation("has namespaceSelector \(namespaces), which matches no namespace in the input "
                                      + "(a typo, or a namespace outside the scanned files)", key: "namespaceSelector",
@@ -870,10 +870,9 @@ public enum NetworkPolicyRules {
                 let isolating = verdicts.first?.egress.isolatingPolicies ?? []
                 let target = dnsPolicy == "None" ? "the nameservers of its dnsConfig (\(servers.map(\.id).joined(separator: ", ")))"
                     : "the cluster DNS (kube-system pods labelled k8s-app=kube-dns)"
-                let detail = verdicts.first.map { " (\($0.reason))" } ?? ""
                 violations.append(Violation(
                     "the pods of \(pod.displayName) are isolated for egress by \(ReachabilityVerdict.list(isolating)) but may not send UDP 53 to "
-                        + "\(target), so name lookups fail\(detail)",
+                        + "\(target), so name lookups fail",
                     at: labelsNode(of: pod), field: ClusterRules.labelsPath(of: pod), object: pod.object))
             }
             return violations

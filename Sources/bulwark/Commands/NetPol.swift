@@ -7,9 +7,12 @@ struct NetPol: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "netpol",
         abstract: "NetworkPolicy reachability: who can connect to whom, on which ports, and which policies decide.",
+        usage: """
+        bulwark netpol PATH… [--from ENDPOINT --to ENDPOINT [--port PORT[/TCP|UDP|SCTP]]] [--format table|json|…]
+          bulwark netpol generate --intent FILE [--output FILE]
+        """,
         discussion: """
-        `bulwark netpol PATH… [--from ENDPOINT --to ENDPOINT --port PORT]` runs `netpol analyze`;
-        `bulwark netpol generate --intent FILE` writes least-privilege policies for a model server.
+        Without a subcommand name, `netpol` runs `netpol analyze` (see `bulwark help netpol analyze`).
         """,
         subcommands: [Analyze.self, Generate.self],
         defaultSubcommand: Analyze.self
