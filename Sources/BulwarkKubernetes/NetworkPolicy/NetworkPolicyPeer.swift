@@ -61,9 +61,3 @@ public struct NetworkPolicyPeer: Sendable {
         }
     }
 }
-
-/// The Cilium entities Bulwark models (`fromEntities` / `toEntities`).
-public enum CiliumEntity: String, Sendable, CaseIterable {
-    case world, worldIPv4 = "world-ipv4", worldIPv6 = "world-ipv6", cluster, all
-    case host, remoteNode = "remote-node", kubeAPIServer = "kube-apiserver", health, initialising = "init", ingress, unmanaged
-}
