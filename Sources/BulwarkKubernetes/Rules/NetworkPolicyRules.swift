@@ -1,0 +1,1026 @@
+import BulwarkCore
+
+/// Whole-inventory NetworkPolicy rules, decided by the reachability engine (`NetworkReachability`),
+/// which each rule builds once per scan; every check is linear in workloads × the policies of their
+/// namespace (the O(workloads²) matrix is only computed by `bulwark netpol`).
+public enum NetworkPolicyRules {
+    public static let all: [KubernetesRule] = [
+        missingDefaultDenyIngress,
+        missingDefaultDenyEgress,
+        policySelectsNothing,
+        peerMatchesNothing,
+        allowAllRule,
+        egressToAnyAddress,
+        metadataReachable,
+        dnsEgressMissing,
+        modelServerOpenToAllNamespaces,
+    ]
+
+    static let controls: [ControlID] = ["cis-k8s:5.3.2", "nsa-k8s:network-separation", "owasp-k8s:K07", "nist-800-190:4.3.3"]
+
+    // MARK: - netpol/missing-default-deny-ingress, netpol/missing-default-deny-egress
+
+    static let missingDefaultDenyIngress = missingDefaultDeny(.ingress)
+    static let missingDefaultDenyEgress = missingDefaultDeny(.egress)
+
+    static func missingDefaultDeny(_ direction: NetworkPolicyRule.Direction) -> KubernetesRule {
+        let type = direction.policyType
+        let ingress = direction == .ingress
+        return KubernetesRule(
+            RuleDescriptor(
+                id: "netpol/missing-default-deny-\(direction)",
+                severity: .medium,
+                title: "Namespace without a default-deny \(direction) NetworkPolicy",
+                summary: ingress ? """
+                A namespace that runs workloads but has no NetworkPolicy selecting all of its pods for ingress \
+                (`podSelector: {}` with `policyTypes: [Ingress]`) leaves every pod that no specific policy selects, \
+                including pods added later, open to connections from the whole cluster. Reported once per namespace, at \
+                its Namespace object when the input has one, else at its first workload.
+                """ : """
+                A namespace that runs workloads but has no NetworkPolicy selecting all of its pods for egress \
+                (`podSelector: {}` with `policyTypes: [Egress]`) lets a compromised pod, for example a model server \
+                that loaded a malicious pickle, connect anywhere: the cloud metadata service, the Kubernetes API, \
+                other tenants and the internet for exfiltration. Reported once per namespace, at its Namespace object \
+                when the input has one, else at its first workload.
+                """,
+                remediation: """
+                Add a default-deny NetworkPolicy to the namespace (`podSelector: {}`, `policyTypes: [\(type)]`, no \
+                \(direction) rules) and allow \(ingress ? "each caller" : "each destination (DNS first)") with its own \
+                policy; `bulwark netpol generate` writes such a set for an inference service.
+                """,
+                controls: controls,
+                failing: [
+                    RuleExample("""
+                    apiVersion: v1
+                    kind: Namespace
+                    ↓metadata:
+                      name: ml-inference
+                    ---
+                    apiVersion: networking.k8s.io/v1
+                    kind: NetworkPolicy
+                    metadata: {name: model-server-only, namespace: ml-inference}
+                    spec:
+                      podSelector:
+                        matchLabels: {app: model-server}
+                      policyTypes: [Ingress, Egress]
+                    ---
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    metadata: {name: model-server, namespace: ml-inference}
+                    spec:
+                      template:
+                        metadata:
+                          labels: {app: model-server}
+                        spec:
+                          containers: [{name: server, image: registry.example.com/ml/model-server:1.4.2}]
+                    """),
+                    RuleExample("""
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    ↓metadata: {name: model-server, namespace: ml-inference}
+                    spec:
+                      template:
+                        metadata:
+                          labels: {app: model-server}
+                        spec:
+                          containers: [{name: server, image: registry.example.com/ml/model-server:1.4.2}]
+                    ---
+                    apiVersion: networking.k8s.io/v1
+                    kind: NetworkPolicy
+                    metadata: {name: default-deny-other-way, namespace: ml-inference}
+                    spec:
+                      podSelector: {}
+                      policyTypes: [\(ingress ? "Egress" : "Ingress")]
+                    """),
+                ],
+                passing: [
+                    RuleExample("""
+                    apiVersion: networking.k8s.io/v1
+                    kind: NetworkPolicy
+                    metadata: {name: default-deny, namespace: ml-inference}
+                    spec:
+                      podSelector: {}
+                      policyTypes: [Ingress, Egress]
+                    ---
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    metadata: {name: model-server, namespace: ml-inference}
+                    spec:
+                      template:
+                        metadata:
+                          labels: {app: model-server}
+                        spec:
+                          containers: [{name: server, image: registry.example.com/ml/model-server:1.4.2}]
+                    """),
+                    RuleExample("""
+                    apiVersion: cilium.io/v2
+                    kind: CiliumClusterwideNetworkPolicy
+                    metadata: {name: default-deny}
+                    spec:
+                      endpointSelector:
+                        matchExpressions:
+                          - {key: io.kubernetes.pod.namespace, operator: NotIn, values: [kube-system]}
+                      ingress: [{}]
+                      egress:
+                        - toEndpoints:
+                            - matchLabels: {io.kubernetes.pod.namespace: kube-system, k8s-app: kube-dns}
+                          toPorts: [{ports: [{port: "53", protocol: ANY}]}]
+                    ---
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: notebook, namespace: research}
+                    spec:
+                      containers: [{name: jupyter, image: quay.io/jupyter/scipy-notebook:2024-10-07}]
+                    """),
+                ],
+                tags: ["network"]
+            ),
+            check: .inventory { index in
+                let network = NetworkReachability(index)
+                var workloadsByNamespace: [String: [NetworkReachability.Workload]] = [:]
+                var order: [String] = []
+                for workload in network.workloads {
+                    guard let namespace = workload.endpoint.namespace else { continue }
+                    if workloadsByNamespace[namespace] == nil { order.append(namespace) }
+                    workloadsByNamespace[namespace, default: []].append(workload)
+                }
+                var violations: [Violation] = []
+                for namespace in order {
+                    guard let workloads = workloadsByNamespace[namespace], let first = workloads.first,
+                          !network.policies.contains(where: { covers($0, namespace: namespace, direction: direction, network: network) })
+                    else { continue }
+                    let names = workloads.map(\.pod.displayName)
+                    let consequence = ingress
+                        ? "every pod no other policy selects accepts connections from the whole cluster"
+                        : "every pod no other policy selects can connect anywhere, including the cloud metadata service"
+                    let message = "namespace \(namespace) runs \(names.count) workload\(names.count == 1 ? "" : "s") "
+                        + "(\(ClusterRules.list(names))) but no NetworkPolicy selects all of its pods for \(direction) "
+                        + "(podSelector: {}, policyTypes: [\(type)]), so \(consequence)"
+                    if let object = index.namespaces[namespace] {
+                        violations.append(Violation(message, at: object.root.keyNode("metadata") ?? object.root, field: "metadata",
+                                                    object: object))
+                    } else {
+                        let object = first.pod.object
+                        violations.append(Violation(message, at: object.root.keyNode("metadata") ?? object.root, field: "metadata",
+                                                    object: object))
+                    }
+                }
+                return violations
+            }
+        )
+    }
+
+    /// Whether a policy isolates every pod of `namespace` for `direction`, present and future.
+    static func covers(_ policy: NetworkPolicy, namespace: String, direction: NetworkPolicyRule.Direction,
+                       network: NetworkReachability) -> Bool {
+        guard policy.isolates(direction), policy.namespace == nil || policy.namespace == namespace else { return false }
+        switch policy.selector {
+        case .pods(let selector):
+            return selector.selectsEverything
+        case .cilium(let selector):
+            // Only namespace-level terms, and the namespace satisfies them.
+            let namespaceOnly = selector.matchLabels.keys.allSatisfy(isCiliumNamespaceKey)
+                && selector.requirements.allSatisfy { isCiliumNamespaceKey($0.key) }
+            return selector.isValid && namespaceOnly
+                && selector.matches(network.ciliumLabels(of: .pod(namespace: namespace, labels: [:])))
+        }
+    }
+
+    static func isCiliumNamespaceKey(_ key: String) -> Bool {
+        key == NetworkPolicy.ciliumNamespaceKey || key.hasPrefix("io.cilium.k8s.namespace.labels.")
+    }
+
+    /// The pods' labels node (where pod findings point), as ClusterRules does.
+    static func labelsNode(of pod: PodSpecView) -> YAMLNode {
+        pod.podMetadata?.keyNode("labels") ?? pod.object.root.keyNode("metadata") ?? pod.object.root
+    }
+
+    static func policyKind(_ policy: NetworkPolicy) -> String {
+        "\(policy.object.kind) \(policy.name)"
+    }
+
+    // MARK: - netpol/policy-selects-nothing
+
+    static let policySelectsNothing = KubernetesRule(
+        RuleDescriptor(
+            id: "netpol/policy-selects-nothing",
+            severity: .low,
+            title: "NetworkPolicy selects no pod",
+            summary: """
+            A NetworkPolicy whose `podSelector` matches none of the workloads of its namespace in the input protects \
+            nothing: usually a label typo or a policy in the wrong namespace, which leaves the pods it was written for \
+            open. Reported only for namespaces whose workloads are in the input; an invalid selector selects nothing.
+            """,
+            remediation: """
+            Fix the `podSelector` (or the policy's `metadata.namespace`) so that it matches the pod template labels of \
+            the workload it protects, and confirm with `bulwark netpol --from … --to …`.
+            """,
+            controls: controls,
+            failing: [
+                RuleExample("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: model-server-ingress, namespace: ml-inference}
+                spec:
+                  ↓podSelector:
+                    matchLabels: {app: model-sever}
+                  ingress:
+                    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: gateway}}}]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: model-server, namespace: ml-inference}
+                spec:
+                  template:
+                    metadata:
+                      labels: {app: model-server}
+                    spec:
+                      containers: [{name: server, image: registry.example.com/ml/model-server:1.4.2}]
+                """),
+            ],
+            passing: [
+                RuleExample("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: model-server-ingress, namespace: ml-inference}
+                spec:
+                  podSelector:
+                    matchLabels: {app: model-server}
+                  ingress:
+                    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: gateway}}}]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: model-server, namespace: ml-inference}
+                spec:
+                  template:
+                    metadata:
+                      labels: {app: model-server}
+                    spec:
+                      containers: [{name: server, image: registry.example.com/ml/model-server:1.4.2}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: for-pods-elsewhere, namespace: payments}
+                spec:
+                  podSelector:
+                    matchLabels: {app: ledger}
+                """),
+            ],
+            tags: ["network"]
+        ),
+        check: .inventory { index in
+            let network = NetworkReachability(index)
+            var byNamespace: [String: [NetworkEndpoint]] = [:]
+            for workload in network.workloads {
+                if let namespace = workload.endpoint.namespace { byNamespace[namespace, default: []].append(workload.endpoint) }
+            }
+            var violations: [Violation] = []
+            for policy in network.policies {
+                guard let namespace = policy.namespace, let endpoints = byNamespace[namespace],
+                      !endpoints.contains(where: { network.selects(policy, $0) }) else { continue }
+                let selector = policy.selector.labelSelector
+                let why = selector.isValid ? "matches" : "is invalid (\(selector.problems.joined(separator: "; "))) and matches"
+                let key = policy.flavor == .kubernetes ? "podSelector" : "endpointSelector"
+                let node = policy.selectorNode.flatMap { _ in
+                    (policy.specIndex == nil ? policy.object.root["spec"] : nil)?.keyNode(key)
+                } ?? policy.object.root.keyNode("metadata") ?? policy.object.root
+                violations.append(Violation(
+                    "\(policyKind(policy)) \(key) \(selector) \(why) none of the \(endpoints.count) workload\(endpoints.count == 1 ? "" : "s") "
+                        + "of namespace \(namespace) in the input (\(ClusterRules.list(endpoints.map(\.displayName)))), so it protects nothing",
+                    at: node, field: policy.selectorPath, object: policy.object))
+            }
+            return violations
+        }
+    )
+
+    // MARK: - netpol/peer-matches-nothing
+
+    static let peerMatchesNothing = KubernetesRule(
+        RuleDescriptor(
+            id: "netpol/peer-matches-nothing",
+            severity: .low,
+            title: "NetworkPolicy peer matches nothing",
+            summary: """
+            A `from`/`to` peer whose selectors match none of the pods in the input allows nothing, usually because of \
+            a label or namespace-name typo, so the connection it was meant to allow fails (or was never needed). A \
+            pod selector that matches none of the input's workloads of the namespaces it applies to is low; a \
+            `namespaceSelector` that matches no namespace of the input is info, since the namespace may exist outside \
+            the scanned files; a peer the API server would reject is low. Namespaces carry the automatic \
+            `kubernetes.io/metadata.name` label, and the cluster DNS (kube-system, `k8s-app: kube-dns`) is always known.
+            """,
+            remediation: """
+            Correct the selector to the labels the intended pods and namespaces carry (`kubectl get pods --show-labels`, \
+            `kubectl get ns --show-labels`), or remove the peer.
+            """,
+            controls: controls,
+            failing: [
+                RuleExample("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: model-server-ingress, namespace: ml-inference}
+                spec:
+                  podSelector:
+                    matchLabels: {app: model-server}
+                  ingress:
+                    - from:
+                        - ↓podSelector:
+                            matchLabels: {app: api-gatway}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: model-server, namespace: ml-inference}
+                spec:
+                  template:
+                    metadata:
+                      labels: {app: model-server}
+                    spec:
+                      containers: [{name: server, image: registry.example.com/ml/model-server:1.4.2}]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api-gateway, namespace: ml-inference}
+                spec:
+                  template:
+                    metadata:
+                      labels: {app: api-gateway}
+                    spec:
+                      containers: [{name: envoy, image: envoyproxy/envoy:v1.31.2}]
+                """),
+                RuleExample("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: model-server-egress, namespace: ml-inference}
+                spec:
+                  podSelector: {}
+                  policyTypes: [Egress]
+                  egress:
+                    - to:
+                        - ↓namespaceSelector:
+                            matchLabels: {kubernetes.io/metadata.name: kube-sytem}
+                          podSelector:
+                            matchLabels: {k8s-app: kube-dns}
+                    - to:
+                        - ↓{}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: model-server, namespace: ml-inference}
+                spec:
+                  containers: [{name: server, image: registry.example.com/ml/model-server:1.4.2}]
+                """),
+            ],
+            passing: [
+                RuleExample("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: model-server, namespace: ml-inference}
+                spec:
+                  podSelector:
+                    matchLabels: {app: model-server}
+                  policyTypes: [Ingress, Egress]
+                  ingress:
+                    - from:
+                        - podSelector:
+                            matchLabels: {app: api-gateway}
+                  egress:
+                    - to:
+                        - namespaceSelector:
+                            matchLabels: {kubernetes.io/metadata.name: kube-system}
+                          podSelector:
+                            matchLabels: {k8s-app: kube-dns}
+                    - to:
+                        - ipBlock: {cidr: 10.20.30.0/24}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: model-server, namespace: ml-inference}
+                spec:
+                  template:
+                    metadata:
+                      labels: {app: model-server}
+                    spec:
+                      containers: [{name: server, image: registry.example.com/ml/model-server:1.4.2}]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api-gateway, namespace: ml-inference}
+                spec:
+                  template:
+                    metadata:
+                      labels: {app: api-gateway}
+                    spec:
+                      containers: [{name: envoy, image: envoyproxy/envoy:v1.31.2}]
+                """),
+            ],
+            tags: ["network"]
+        ),
+        check: .inventory { index in
+            let network = NetworkReachability(index)
+            var byNamespace: [String: [NetworkEndpoint]] = [:]
+            for workload in network.workloads {
+                if let namespace = workload.endpoint.namespace { byNamespace[namespace, default: []].append(workload.endpoint) }
+            }
+            var known = Set(index.namespaces.keys).union(byNamespace.keys)
+            for policy in network.policies { if let namespace = policy.namespace { known.insert(namespace) } }
+            if let dns = network.dns, let namespace = dns.namespace {
+                known.insert(namespace)
+                if !(byNamespace[namespace]?.contains { $0.id == dns.id } ?? false) { byNamespace[namespace, default: []].append(dns) }
+            }
+            let inputNamespaces = Set(network.workloads.compactMap(\.endpoint.namespace))
+            var violations: [Violation] = []
+            for policy in network.policies {
+                for rule in policy.ingress + policy.egress {
+                    for peer in rule.peers ?? [] {
+                        if let violation = peerProblem(peer, rule: rule, policy: policy, network: network, byNamespace: byNamespace,
+                                                       known: known, inputNamespaces: inputNamespaces) {
+                            violations.append(violation)
+                        }
+                    }
+                }
+            }
+            return violations
+        }
+    )
+
+    static func peerProblem(_ peer: NetworkPolicyPeer, rule: NetworkPolicyRule, policy: NetworkPolicy, network: NetworkReachability,
+                            byNamespace: [String: [NetworkEndpoint]], known: Set<String>, inputNamespaces: Set<String>) -> Violation? {
+        let owner = "\(rule.direction) peer \(peer.path) of \(policyKind(policy))"
+        func violation(_ text: String, key: String?, severity: Severity? = nil) -> Violation {
+            Violation("\(owner) \(text)", at: key.flatMap { peer.node.keyNode($0) } ?? peer.node,
+                      field: peer.path + (key.map { ".\($0)" } ?? ""), object: policy.object, severity: severity)
+        }
+        switch peer.match {
+        case .unmatchable(let why):
+            return violation("can never match: \(why)", key: nil)
+        case .pods(let pods, let namespaces):
+            var targets: [String]
+            if let namespaces {
+                targets = known.sorted().filter { namespaces.matches(network.namespaceLabels($0)) }
+                if targets.isEmpty {
+                    return violation("has namespaceSelector \(namespaces), which matches no namespace in the input "
+                                     + "(a typo, or a namespace outside the scanned files)", key: "namespaceSelector",
+                                     severity: namespaces.isValid ? .info : nil)
+                }
+            } else {
+                targets = policy.namespace.map { [$0] } ?? []
+            }
+            // Judge the pod selector only where the input holds the namespace's workloads.
+            targets = targets.filter { inputNamespaces.contains($0) || $0 == network.dns?.namespace }
+            let candidates = targets.flatMap { byNamespace[$0] ?? [] }
+            guard !candidates.isEmpty, !candidates.contains(where: { network.matches(peer, $0, policy: policy) }) else { return nil }
+            let selector = pods.map(\.description) ?? "(everything)"
+            let where_ = namespaces == nil ? "namespace \(targets.joined(separator: ", "))" : "the matching namespaces (\(targets.joined(separator: ", ")))"
+            return violation("has podSelector \(selector), which matches none of the \(candidates.count) workload"
+                             + "\(candidates.count == 1 ? "" : "s") of \(where_) in the input", key: pods == nil ? "namespaceSelector" : "podSelector")
+        case .ciliumEndpoints(let selector, let namespace):
+            let targets = namespace.map { [$0] }
+                ?? selector.matchLabels[NetworkPolicy.ciliumNamespaceKey].map { [$0] } ?? []
+            let candidates = targets.filter { inputNamespaces.contains($0) || $0 == network.dns?.namespace }.flatMap { byNamespace[$0] ?? [] }
+            guard !candidates.isEmpty, !candidates.contains(where: { network.matches(peer, $0, policy: policy) }) else { return nil }
+            return violation("selects endpoints \(selector), which match none of the \(candidates.count) workload"
+                             + "\(candidates.count == 1 ? "" : "s") of namespace \(targets.joined(separator: ", ")) in the input", key: nil)
+        case .ipBlock, .entity, .unevaluated:
+            return nil
+        }
+    }
+
+    // MARK: - netpol/allow-all-rule
+
+    static let allowAllRule = KubernetesRule(
+        RuleDescriptor(
+            id: "netpol/allow-all-rule",
+            severity: .medium,
+            title: "NetworkPolicy rule allows all traffic",
+            summary: """
+            An ingress or egress rule without peers and without ports (`- {}`), or a Cilium rule allowing the `all` \
+            entity on every port, allows every connection in that direction, so the pods it selects are not isolated \
+            for it whatever the other policies say: NetworkPolicies only ever add allowed connections.
+            """,
+            remediation: """
+            Replace the rule with the peers (`podSelector`, `namespaceSelector`, `ipBlock`) and ports that are needed; \
+            to isolate pods, a policy lists the policy type and no rules for it.
+            """,
+            controls: controls,
+            failing: [
+                RuleExample("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: allow-everything, namespace: ml-inference}
+                spec:
+                  podSelector: {}
+                  policyTypes: [Ingress, Egress]
+                  ingress:
+                    - ↓{}
+                  egress:
+                    - ↓ports: []
+                """),
+            ],
+            passing: [
+                RuleExample("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: default-deny, namespace: ml-inference}
+                spec:
+                  podSelector: {}
+                  policyTypes: [Ingress, Egress]
+                  ingress: []
+                ---
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata: {name: cilium-default-deny, namespace: ml-inference}
+                spec:
+                  endpointSelector: {}
+                  ingress: [{}]
+                """),
+            ],
+            tags: ["network"]
+        ),
+        check: .inventory { index in
+            var violations: [Violation] = []
+            for policy in NetworkPolicy.all(in: index) {
+                for rule in policy.ingress + policy.egress where !rule.isDeny && rule.ports == nil {
+                    let everyPeer = rule.peers?.contains { peer in
+                        if case .entity(.all) = peer.match { return true }
+                        return false
+                    } ?? true
+                    guard everyPeer else { continue }
+                    let side = rule.direction == .ingress ? "every source" : "every destination"
+                    violations.append(Violation(
+                        "\(rule.direction) rule \(rule.path) of \(policyKind(policy)) allows \(side) on every port, so the pods it selects "
+                            + "(\(policy.selector.labelSelector)) are open for \(rule.direction)",
+                        at: rule.node, field: rule.path, object: policy.object))
+                }
+            }
+            return violations
+        }
+    )
+
+    // MARK: - netpol/egress-to-any-address
+
+    static let egressToAnyAddress = KubernetesRule(
+        RuleDescriptor(
+            id: "netpol/egress-to-any-address",
+            severity: .medium,
+            title: "NetworkPolicy allows egress to any address",
+            summary: """
+            An egress `ipBlock` of `0.0.0.0/0` or `::/0` without `except` (or a Cilium `toCIDR` of the same, or the \
+            `world` entity) lets the selected pods reach every address outside the cluster, including the cloud \
+            metadata service at 169.254.169.254 and any host an attacker uses for exfiltration or to fetch a second \
+            stage from a poisoned model.
+            """,
+            remediation: """
+            Allow only the CIDRs and ports the workload needs (the model registry, an egress proxy); if a wide block is \
+            unavoidable, add `except` entries for 169.254.169.254/32 and the private ranges of the cluster and cloud.
+            """,
+            controls: controls,
+            failing: [
+                RuleExample("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: model-server-egress, namespace: ml-inference}
+                spec:
+                  podSelector:
+                    matchLabels: {app: model-server}
+                  policyTypes: [Egress]
+                  egress:
+                    - to:
+                        - ipBlock:
+                            cidr: ↓0.0.0.0/0
+                        - ipBlock: {cidr: ↓"::/0"}
+                      ports: [{port: 443}]
+                """),
+                RuleExample("""
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata: {name: model-server-egress, namespace: ml-inference}
+                spec:
+                  endpointSelector:
+                    matchLabels: {app: model-server}
+                  egress:
+                    - toCIDR: [↓0.0.0.0/0]
+                """),
+            ],
+            passing: [
+                RuleExample("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: model-server-egress, namespace: ml-inference}
+                spec:
+                  podSelector:
+                    matchLabels: {app: model-server}
+                  policyTypes: [Egress]
+                  egress:
+                    - to:
+                        - ipBlock:
+                            cidr: 0.0.0.0/0
+                            except: [169.254.169.254/32, 10.0.0.0/8]
+                        - ipBlock: {cidr: 10.20.30.0/24}
+                      ports: [{port: 443}]
+                  ingress:
+                    - from: [{ipBlock: {cidr: 0.0.0.0/0}}]
+                """),
+            ],
+            tags: ["network"]
+        ),
+        check: .inventory { index in
+            var violations: [Violation] = []
+            for policy in NetworkPolicy.all(in: index) where policy.isolatesEgress {
+                for rule in policy.egress where !rule.isDeny {
+                    for peer in rule.peers ?? [] {
+                        let node: YAMLNode
+                        let what: String
+                        switch peer.match {
+                        case .ipBlock(let cidr, let except) where cidr.isEverything && except.isEmpty:
+                            node = peer.node["ipBlock"]?["cidr"] ?? peer.node["cidr"] ?? peer.node
+                            what = "ipBlock \(cidr) without except"
+                        case .entity(let entity) where entity == .world || entity == .worldIPv4 || entity == .worldIPv6:
+                            node = peer.node
+                            what = "the \(entity.rawValue) entity"
+                        default:
+                            continue
+                        }
+                        let ports = rule.ports.map { " on " + $0.map(\.summary).joined(separator: ", ") } ?? " on every port"
+                        violations.append(Violation(
+                            "egress peer \(peer.path) of \(policyKind(policy)) allows \(what)\(ports), so the pods it selects "
+                                + "(\(policy.selector.labelSelector)) can reach any address outside the cluster, including 169.254.169.254",
+                            at: node, field: peer.path, object: policy.object))
+                    }
+                }
+            }
+            return violations
+        }
+    )
+
+    // MARK: - netpol/metadata-reachable
+
+    static let metadataReachable = KubernetesRule(
+        RuleDescriptor(
+            id: "netpol/metadata-reachable",
+            severity: .high,
+            title: "Workload can reach the cloud metadata service",
+            summary: """
+            A pod that can connect to 169.254.169.254 can read the node's cloud credentials and instance identity \
+            (unless IMDSv2 hop limits or metadata concealment are configured on every node), so a server-side request \
+            forgery or code execution in a model server becomes cloud account access. High when the pod is isolated \
+            for egress and its policies still allow the address (usually a wide `ipBlock`); medium when no policy \
+            isolates the pod for egress.
+            """,
+            remediation: """
+            Isolate the pods for egress and allow only the destinations they need; if a wide `ipBlock` is needed, add \
+            `except: [169.254.169.254/32]`. Also block the metadata service at the node (IMDSv2 with hop limit 1, GKE \
+            metadata concealment or Workload Identity).
+            """,
+            controls: ["cis-k8s:5.3.2", "nsa-k8s:network-separation", "owasp-k8s:K07", "nist-800-190:4.3.3"],
+            failing: [
+                RuleExample("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: model-server, namespace: ml-inference}
+                spec:
+                  template:
+                    metadata:
+                      ↓labels: {app: model-server}
+                    spec:
+                      containers: [{name: server, image: registry.example.com/ml/model-server:1.4.2}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: model-server-egress, namespace: ml-inference}
+                spec:
+                  podSelector:
+                    matchLabels: {app: model-server}
+                  policyTypes: [Egress]
+                  egress:
+                    - to:
+                        - ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}
+                """),
+                RuleExample("""
+                apiVersion: v1
+                kind: Pod
+                ↓metadata: {name: notebook, namespace: research}
+                spec:
+                  containers: [{name: jupyter, image: quay.io/jupyter/scipy-notebook:2024-10-07}]
+                """),
+            ],
+            passing: [
+                RuleExample("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: model-server, namespace: ml-inference}
+                spec:
+                  template:
+                    metadata:
+                      labels: {app: model-server}
+                    spec:
+                      containers: [{name: server, image: registry.example.com/ml/model-server:1.4.2}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: model-server-egress, namespace: ml-inference}
+                spec:
+                  podSelector:
+                    matchLabels: {app: model-server}
+                  policyTypes: [Egress]
+                  egress:
+                    - to:
+                        - ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32, 10.0.0.0/8]}
+                """),
+            ],
+            tags: ["network", "cloud"]
+        ),
+        check: .inventory { index in
+            let network = NetworkReachability(index)
+            let metadata = NetworkEndpoint.metadataService
+            var violations: [Violation] = []
+            for workload in network.workloads where workload.endpoint.kind == .workload {
+                let verdict = network.check(from: workload.endpoint, to: metadata, port: 80, protocol: .tcp)
+                guard verdict.allowed else { continue }
+                let pod = workload.pod
+                let message: String
+                let severity: Severity
+                if verdict.egress.isolated {
+                    severity = .high
+                    message = "the pods of \(pod.displayName) are isolated for egress, but \(ReachabilityVerdict.list(verdict.egress.allowingPolicies)) "
+                        + "allow\(verdict.egress.allowingPolicies.count == 1 ? "s" : "") them to connect to the cloud metadata service 169.254.169.254:80"
+                } else {
+                    severity = .medium
+                    message = "no NetworkPolicy isolates the pods of \(pod.displayName) for egress, so they can connect to the cloud metadata "
+                        + "service 169.254.169.254:80 and read the node's cloud credentials"
+                }
+                violations.append(Violation(message, at: labelsNode(of: pod), field: ClusterRules.labelsPath(of: pod), object: pod.object,
+                                            severity: severity))
+            }
+            return violations
+        }
+    )
+
+    // MARK: - netpol/dns-egress-missing
+
+    /// The NodeLocal DNSCache address most clusters use.
+    static let nodeLocalDNS = IPAddress(family: .v4, high: 0, low: 0xA9FE_140A)  // 169.254.20.10
+
+    static let dnsEgressMissing = KubernetesRule(
+        RuleDescriptor(
+            id: "netpol/dns-egress-missing",
+            severity: .medium,
+            title: "Egress-isolated workload cannot reach DNS",
+            summary: """
+            A pod that is isolated for egress but may not send UDP port 53 to the cluster DNS (kube-system pods \
+            labelled `k8s-app: kube-dns`, or NodeLocal DNSCache at 169.254.20.10) cannot resolve any name, so it \
+            fails to reach its model registry, databases and even in-cluster Services by name; the usual reaction is \
+            to delete the policy. Pods with `hostNetwork` or `dnsPolicy: Default` are skipped; with `dnsPolicy: None` \
+            the configured nameservers are checked.
+            """,
+            remediation: """
+            Add an egress rule to the policy that isolates the pods: `to: [{namespaceSelector: {matchLabels: \
+            {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]` with \
+            ports 53/UDP and 53/TCP.
+            """,
+            controls: ["nsa-k8s:network-separation", "cis-k8s:5.3.2"],
+            failing: [
+                RuleExample("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: model-server, namespace: ml-inference}
+                spec:
+                  template:
+                    metadata:
+                      ↓labels: {app: model-server}
+                    spec:
+                      containers: [{name: server, image: registry.example.com/ml/model-server:1.4.2}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: model-server-egress, namespace: ml-inference}
+                spec:
+                  podSelector:
+                    matchLabels: {app: model-server}
+                  policyTypes: [Egress]
+                  egress:
+                    - to: [{ipBlock: {cidr: 10.20.30.0/24}}]
+                      ports: [{port: 443}]
+                    - to:
+                        - podSelector:
+                            matchLabels: {k8s-app: kube-dns}
+                      ports: [{port: 53, protocol: UDP}]
+                """),
+            ],
+            passing: [
+                RuleExample("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: model-server, namespace: ml-inference}
+                spec:
+                  template:
+                    metadata:
+                      labels: {app: model-server}
+                    spec:
+                      containers: [{name: server, image: registry.example.com/ml/model-server:1.4.2}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: model-server-egress, namespace: ml-inference}
+                spec:
+                  podSelector:
+                    matchLabels: {app: model-server}
+                  policyTypes: [Egress]
+                  egress:
+                    - to: [{ipBlock: {cidr: 10.20.30.0/24}}]
+                      ports: [{port: 443}]
+                    - to:
+                        - namespaceSelector: {}
+                          podSelector:
+                            matchLabels: {k8s-app: kube-dns}
+                      ports: [{port: dns, protocol: UDP}, {port: dns-tcp, protocol: TCP}]
+                ---
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: offline-eval, namespace: ml-inference}
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      hostNetwork: true
+                      containers: [{name: eval, image: registry.example.com/ml/eval:1.0}]
+                """),
+            ],
+            tags: ["network", "reliability"]
+        ),
+        check: .inventory { index in
+            let network = NetworkReachability(index)
+            guard !network.policies.isEmpty else { return [] }
+            var violations: [Violation] = []
+            for workload in network.workloads where workload.endpoint.kind == .workload {
+                let pod = workload.pod
+                if pod.spec["hostNetwork"]?.bool == true { continue }
+                let dnsPolicy = pod.spec["dnsPolicy"]?.string ?? "ClusterFirst"
+                if dnsPolicy == "Default" { continue }
+                let source = workload.endpoint
+                guard network.isIsolated(source, .egress) else { continue }
+                var servers: [NetworkEndpoint] = []
+                if dnsPolicy == "None" {
+                    servers = (pod.spec["dnsConfig"]?["nameservers"]?.strings ?? []).compactMap(IPAddress.init).map { .external($0) }
+                    if servers.isEmpty { continue }
+                } else {
+                    servers = [network.dns ?? .clusterDNS, .external(nodeLocalDNS, name: "NodeLocal DNSCache")]
+                }
+                let verdicts = servers.map { network.check(from: source, to: $0, port: 53, protocol: .udp) }
+                guard !verdicts.contains(where: \.allowed) else { continue }
+                let isolating = verdicts.first?.egress.isolatingPolicies ?? []
+                let target = dnsPolicy == "None" ? "the nameservers of its dnsConfig (\(servers.map(\.id).joined(separator: ", ")))"
+                    : "the cluster DNS (kube-system pods labelled k8s-app=kube-dns)"
+                violations.append(Violation(
+                    "the pods of \(pod.displayName) are isolated for egress by \(ReachabilityVerdict.list(isolating)) but may not send UDP 53 to "
+                        + "\(target), so name lookups fail",
+                    at: labelsNode(of: pod), field: ClusterRules.labelsPath(of: pod), object: pod.object))
+            }
+            return violations
+        }
+    )
+
+    // MARK: - netpol/model-server-open-to-all-namespaces
+
+    /// A namespace name no selector in the input can mention: stands for "a namespace an attacker creates".
+    static let anyNamespace = "bulwark-any-namespace-0"
+
+    static let modelServerOpenToAllNamespaces = KubernetesRule(
+        RuleDescriptor(
+            id: "netpol/model-server-open-to-all-namespaces",
+            severity: .high,
+            title: "Model server reachable from every namespace",
+            summary: """
+            A model server (vLLM, Triton, TorchServe, KServe, Ray …, as `ServingWorkload` recognises them) that is \
+            isolated for ingress but has a rule admitting pods of any namespace — no `from`, a `namespaceSelector: {}` \
+            or a selector every new namespace satisfies, the Cilium `cluster`/`all` entities or unrestricted \
+            `fromEndpoints` of a cluster-wide policy — can be called, and often managed, by any workload in the cluster. \
+            A pod selector in the same peer does not help: whoever can create pods in some namespace chooses their \
+            labels. Model servers not isolated at all are reported by `netpol/pod-not-isolated`.
+            """,
+            remediation: """
+            Admit only the callers that need the model server: a peer with both `namespaceSelector` \
+            (`kubernetes.io/metadata.name: <gateway namespace>`) and `podSelector` (the gateway's labels), and the \
+            serving port only.
+            """,
+            controls: controls,
+            failing: [
+                RuleExample("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: vllm, namespace: ml-inference}
+                spec:
+                  template:
+                    metadata:
+                      labels: {app: vllm}
+                    spec:
+                      containers:
+                        - name: server
+                          image: vllm/vllm-openai:v0.6.3
+                          ports: [{name: http, containerPort: 8000}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: vllm-ingress, namespace: ml-inference}
+                spec:
+                  podSelector:
+                    matchLabels: {app: vllm}
+                  ingress:
+                    - from:
+                        - ↓namespaceSelector: {}
+                          podSelector:
+                            matchLabels: {app: api-gateway}
+                      ports: [{port: http}]
+                    - ↓ports: [{port: 8000}]
+                """),
+            ],
+            passing: [
+                RuleExample("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: vllm, namespace: ml-inference}
+                spec:
+                  template:
+                    metadata:
+                      labels: {app: vllm}
+                    spec:
+                      containers:
+                        - name: server
+                          image: vllm/vllm-openai:v0.6.3
+                          ports: [{name: http, containerPort: 8000}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: vllm-ingress, namespace: ml-inference}
+                spec:
+                  podSelector:
+                    matchLabels: {app: vllm}
+                  ingress:
+                    - from:
+                        - namespaceSelector:
+                            matchLabels: {kubernetes.io/metadata.name: gateway}
+                          podSelector:
+                            matchLabels: {app: api-gateway}
+                        - podSelector:
+                            matchLabels: {app: benchmark}
+                      ports: [{port: http}]
+                """),
+            ],
+            tags: ["network", "ml"]
+        ),
+        check: .inventory { index in
+            let network = NetworkReachability(index)
+            guard !network.policies.isEmpty else { return [] }
+            let anyLabels = network.index.namespaceLabels(anyNamespace)
+            var violations: [Violation] = []
+            for workload in network.workloads where workload.endpoint.kind == .workload {
+                guard let server = ServingWorkload.detect(workload.pod) else { continue }
+                let selecting = network.selectingPolicies(of: workload.endpoint)
+                guard selecting.contains(where: { $0.isolatesIngress }) else { continue }
+                for policy in selecting {
+                    for rule in policy.ingress where !rule.isDeny {
+                        let ports = rule.ports(towards: workload.endpoint)
+                        guard !ports.isEmpty else { continue }
+                        var open: [(YAMLNode, String, String)] = []
+                        if let peers = rule.peers {
+                            for peer in peers {
+                                if let how = opensToAnyNamespace(peer, anyNamespaceLabels: anyLabels, network: network) {
+                                    let node = peer.node.keyNode("namespaceSelector") ?? peer.node
+                                    open.append((node, peer.path, how))
+                                }
+                            }
+                        } else {
+                            open.append((rule.node, rule.path, "the rule has no from list"))
+                        }
+                        for (node, path, how) in open {
+                            violations.append(Violation(
+                                "\(policyKind(policy)) lets pods of every namespace connect to \(workload.pod.displayName), which runs "
+                                    + "\(server.kind.displayName), on \(ports) (\(path): \(how))",
+                                at: node, field: path, object: policy.object))
+                        }
+                    }
+                }
+            }
+            return violations
+        }
+    )
+
+    /// How a peer admits pods of a namespace an attacker could create, or nil.
+    static func opensToAnyNamespace(_ peer: NetworkPolicyPeer, anyNamespaceLabels: [String: String], network: NetworkReachability) -> String? {
+        switch peer.match {
+        case .pods(let pods, let namespaces?):
+            guard namespaces.matches(anyNamespaceLabels), pods?.isValid ?? true else { return nil }
+            let podText = pods.map { $0.selectsEverything ? "" : " (pods labelled \($0), which anyone creating pods can set)" } ?? ""
+            return "namespaceSelector \(namespaces) matches every namespace\(podText)"
+        case .ciliumEndpoints(let selector, nil):
+            let namespaceTerms = LabelSelector(
+                matchLabels: selector.matchLabels.filter { isCiliumNamespaceKey($0.key) },
+                requirements: selector.requirements.filter { isCiliumNamespaceKey($0.key) })
+            guard selector.isValid, namespaceTerms.matches(network.ciliumLabels(of: .pod(namespace: anyNamespace, labels: [:]))) else { return nil }
+            return "endpoint selector \(selector) is not limited to a namespace"
+        case .entity(let entity) where entity == .cluster || entity == .all:
+            return "the \(entity.rawValue) entity"
+        default:
+            return nil
+        }
+    }
+}
