@@ -29,10 +29,18 @@ public final class YAMLNode: Sendable {
     // Stored compactly (a scan holds millions of nodes): 32-bit positions and weight, tag as a code.
     private let line: UInt32
     private let column: UInt32
+    private let endLine: UInt32
+    private let endColumn: UInt32
     private let storedWeight: UInt32
     private let tagCode: TagCode
 
     public var position: TextPosition { TextPosition(line: Int(line), column: Int(column)) }
+
+    /// Just past the node's last character (exclusive), as libyaml's end mark gives it: after the
+    /// closing quote of a scalar or the `}`/`]` of a flow collection. For block collections and block
+    /// scalars it lies at the start of whatever follows (possibly lines later, after comments), so
+    /// rewriters use the ends of the last scalars instead. Equal to `position` when not recorded.
+    public var endPosition: TextPosition { TextPosition(line: Int(endLine), column: Int(endColumn)) }
 
     /// An explicit tag such as `tag:yaml.org,2002:str` (`!!str`), if the source wrote one.
     public var tag: String? { tagCode.name }
@@ -40,10 +48,12 @@ public final class YAMLNode: Sendable {
     /// Number of nodes in this subtree with aliases expanded (saturating at 2^32 - 1).
     public var weight: Int { Int(storedWeight) }
 
-    public init(_ content: Content, position: TextPosition, tag: String? = nil) {
+    public init(_ content: Content, position: TextPosition, endPosition: TextPosition? = nil, tag: String? = nil) {
         self.content = content
         line = UInt32(clamping: position.line)
         column = UInt32(clamping: position.column)
+        endLine = UInt32(clamping: (endPosition ?? position).line)
+        endColumn = UInt32(clamping: (endPosition ?? position).column)
         tagCode = TagCode(tag)
         switch content {
         case .scalar:

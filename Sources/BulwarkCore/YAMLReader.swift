@@ -263,6 +263,7 @@ private struct Composer {
                 default: style = .plain
                 }
                 let node = YAMLNode(.scalar(value, style), position: position(event.start_mark),
+                                    endPosition: position(event.end_mark),
                                     tag: scalar.plain_implicit == 1 || scalar.quoted_implicit == 1 ? nil : cString(scalar.tag))
                 writtenNodes += 1
                 if let anchor = cString(scalar.anchor) { anchors[anchor] = node }
@@ -285,9 +286,9 @@ private struct Composer {
                         guard let key = pair.key.scalar, !frame.containsKey(key) else { continue }
                         frame.append(pair)
                     }
-                    node = YAMLNode(.mapping(frame.pairs), position: frame.position, tag: frame.tag)
+                    node = YAMLNode(.mapping(frame.pairs), position: frame.position, endPosition: position(event.end_mark), tag: frame.tag)
                 } else {
-                    node = YAMLNode(.sequence(frame.items), position: frame.position, tag: frame.tag)
+                    node = YAMLNode(.sequence(frame.items), position: frame.position, endPosition: position(event.end_mark), tag: frame.tag)
                 }
                 let anchor = frame.anchor
                 writtenNodes += 1

@@ -15,10 +15,11 @@ enum Renderer {
     }
 
     /// The rendered report as bytes (for subcommands that add their own table or JSON around it).
-    static func render(_ report: Report, options: ReportingOptions, failOn: FailThreshold = .severity(.high)) -> [UInt8] {
+    static func render(_ report: Report, options: ReportingOptions, failOn: FailThreshold = .severity(.high),
+                       extra: [(String, JSONValue)] = []) -> [UInt8] {
         let format = ReportFormat(rawValue: options.format.rawValue) ?? .table
         return format.render(report, options: ReportFormat.Options(
-            colour: options.useColour, showSuppressed: options.showSuppressed, failOn: failOn, rules: Catalog.all.rules
+            colour: options.useColour, showSuppressed: options.showSuppressed, failOn: failOn, rules: Catalog.all.rules, extra: extra
         ))
     }
 

@@ -1,0 +1,44 @@
+import BulwarkCore
+
+/// What `ManifestFixer` writes into a workload.
+public struct ManifestFixOptions: Sendable {
+    /// Written where a pod sets no `runAsUser` (or sets 0).
+    public var runAsUser: Int
+    /// Written where a pod sets no `runAsGroup` (or sets 0).
+    public var runAsGroup: Int
+    /// Written where a pod sets no `fsGroup` (or sets 0).
+    public var fsGroup: Int
+    /// Add resource requests and limits to containers that set none (marked for review).
+    public var addResources: Bool
+    /// Requests added when missing, in order.
+    public var resourceRequests: [ResourceDefault]
+    /// Limits added when missing, in order.
+    public var resourceLimits: [ResourceDefault]
+    /// The Pod Security Standards version the result is checked against.
+    public var pssVersion: PSSVersion
+
+    public struct ResourceDefault: Sendable, Hashable {
+        public var resource: String
+        public var quantity: String
+
+        public init(_ resource: String, _ quantity: String) {
+            self.resource = resource
+            self.quantity = quantity
+        }
+    }
+
+    public init(
+        runAsUser: Int = 10001, runAsGroup: Int = 10001, fsGroup: Int = 10001, addResources: Bool = true,
+        resourceRequests: [ResourceDefault] = [ResourceDefault("cpu", "100m"), ResourceDefault("memory", "256Mi")],
+        resourceLimits: [ResourceDefault] = [ResourceDefault("cpu", "500m"), ResourceDefault("memory", "512Mi"), ResourceDefault("ephemeral-storage", "1Gi")],
+        pssVersion: PSSVersion = .v1(35)
+    ) {
+        self.runAsUser = runAsUser
+        self.runAsGroup = runAsGroup
+        self.fsGroup = fsGroup
+        self.addResources = addResources
+        self.resourceRequests = resourceRequests
+        self.resourceLimits = resourceLimits
+        self.pssVersion = pssVersion
+    }
+}

@@ -1,0 +1,133 @@
+import BulwarkCore
+
+/// Rewrites the workloads of a manifest file so that they pass the Pod Security Standards
+/// "restricted" level and Bulwark's hardening rules without changing what they run.
+///
+/// Every pod spec that `PodSpecExtractor` finds (Deployments, StatefulSets, DaemonSets, Jobs,
+/// CronJobs, Pods, ReplicaSets, PodTemplates, KServe, Ray, Knative, LeaderWorkerSet, JobSet …)
+/// gets: pod `runAsNonRoot: true`, `runAsUser`/`runAsGroup`/`fsGroup` (10001 where unset or 0),
+/// `seccompProfile: RuntimeDefault`, `automountServiceAccountToken: false`; per container
+/// `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]` (only NET_BIND_SERVICE may stay
+/// added), `readOnlyRootFilesystem: true` with `emptyDir` mounts for `/tmp` and the paths known
+/// images write, and resource defaults marked for review. `privileged`, host namespaces,
+/// `hostProcess`, unsafe `procMount`, SELinux and AppArmor settings are removed with a comment.
+/// hostPath and other restricted volumes, host ports and unsafe sysctls are kept with a warning.
+///
+/// The file is patched as text: comments, key order, quoting and the other documents stay as they
+/// were; a flow collection with a change is written again in flow style, a JSON document as
+/// indented JSON. Fixing a fixed file changes nothing.
+public struct ManifestFixer: Sendable {
+    public let options: ManifestFixOptions
+
+    public init(options: ManifestFixOptions = ManifestFixOptions()) {
+        self.options = options
+    }
+
+    public func fix(bytes: [UInt8], file: String) -> ManifestFixResult {
+        if let offset = InputDiscovery.binaryOffset(bytes) {
+            return unchanged("", file: file, error: "binary file (NUL byte at offset \(offset)); not a Kubernetes manifest")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return unchanged(String(decoding: bytes, as: UTF8.self), file: file, error: "not valid UTF-8; left unchanged")
+        }
+        return fix(text: text, file: file)
+    }
+
+    public func fix(text: String, file: String) -> ManifestFixResult {
+        let read = YAMLReader.read(text)
+        if !read.errors.isEmpty {
+            return ManifestFixResult(
+                file: file, original: text, fixed: text, changes: [], warnings: [],
+                errors: read.errors.map { InputError(file: file, line: $0.line, column: $0.column, message: $0.message) })
+        }
+        let roots = read.documents.compactMap(\.root)
+        let patch = DocumentPatch(roots: roots)
+        let log = FixLog(file: file)
+        var seen: Set<ObjectIdentifier> = []
+        for document in read.documents {
+            guard let root = document.root, !root.isNull else { continue }
+            for object in Self.objects(in: root, file: file, helmSource: document.helmSource) {
+                for pod in PodSpecExtractor.podSpecs(in: object) where seen.insert(ObjectIdentifier(pod.spec)).inserted {
+                    PodHardener(pod: pod, options: options, patch: patch, log: log).run()
+                }
+            }
+        }
+        guard !patch.isEmpty else {
+            return ManifestFixResult(file: file, original: text, fixed: text, changes: [],
+                                     warnings: log.warnings + remainingViolations(in: read.documents, file: file), errors: [])
+        }
+        let source = SourceText(text)
+        var renderer = PatchRenderer(source: source, patch: patch, roots: roots)
+        renderer.render()
+        let (fixed, conflicts) = source.applying(renderer.edits)
+        var warnings = log.warnings
+        for problem in renderer.problems {
+            warnings.append(ManifestFixNote(kind: .warning, file: file, line: problem.position.line, message: problem.message))
+        }
+        if !conflicts.isEmpty {
+            return unchanged(text, file: file, error: "internal error: overlapping edits (\(conflicts.count)); left unchanged — please report this file")
+        }
+        // Never hand back something that does not read back as the same stream of documents.
+        let check = YAMLReader.read(fixed)
+        if let error = check.errors.first {
+            return unchanged(text, file: file, error: "internal error: the rewritten file does not parse (\(error)); left unchanged — please report this file")
+        }
+        if check.documents.count != read.documents.count {
+            return unchanged(text, file: file, error: "internal error: the rewritten file has \(check.documents.count) documents instead of \(read.documents.count); left unchanged — please report this file")
+        }
+        warnings += remainingViolations(in: check.documents, file: file)
+        return ManifestFixResult(file: file, original: text, fixed: fixed, changes: log.changes, warnings: warnings, errors: [])
+    }
+
+    private func unchanged(_ text: String, file: String, error: String) -> ManifestFixResult {
+        ManifestFixResult(file: file, original: text, fixed: text, changes: [], warnings: [], errors: [InputError(file: file, message: error)])
+    }
+
+    /// Pods that still fail the restricted level after the fix (hostPath volumes, host ports …).
+    private func remainingViolations(in documents: [YAMLDocument], file: String) -> [ManifestFixNote] {
+        var notes: [ManifestFixNote] = []
+        for document in documents {
+            guard let root = document.root, !root.isNull else { continue }
+            for object in Self.objects(in: root, file: file, helmSource: document.helmSource) {
+                for pod in PodSpecExtractor.podSpecs(in: object) {
+                    let decision = PodSecurityEvaluator.evaluate(pod: pod, level: .restricted, version: options.pssVersion)
+                    guard !decision.allowed else { continue }
+                    notes.append(ManifestFixNote(
+                        kind: .warning, file: file, line: pod.spec.position.line,
+                        message: "\(pod.displayName) still fails Pod Security Standards restricted (\(options.pssVersion)) after the fix: \(decision.message)"))
+                }
+            }
+        }
+        return notes
+    }
+
+    /// The Kubernetes objects of a document (the items of a `List`), as the loader reads them.
+    static func objects(in root: YAMLNode, file: String, helmSource: String?) -> [KubeObject] {
+        guard let object = KubeObject(root: root, file: file, helmSource: helmSource) else { return [] }
+        if object.kind == "List" || (object.kind.hasSuffix("List") && root["items"]?.isSequence == true && object.metadata?["name"] == nil) {
+            return (root["items"]?.items ?? []).flatMap { objects(in: $0, file: file, helmSource: helmSource) }
+        }
+        return [object]
+    }
+}
+
+/// Changes and warnings collected while planning one file.
+final class FixLog {
+    let file: String
+    private(set) var changes: [ManifestFixNote] = []
+    private(set) var warnings: [ManifestFixNote] = []
+    private var warned: Set<String> = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    func change(_ node: YAMLNode?, _ message: String) {
+        changes.append(ManifestFixNote(kind: .change, file: file, line: node?.position.line ?? 1, message: message))
+    }
+
+    func warn(_ node: YAMLNode?, _ message: String) {
+        guard warned.insert(message).inserted else { return }
+        warnings.append(ManifestFixNote(kind: .warning, file: file, line: node?.position.line ?? 1, message: message))
+    }
+}
