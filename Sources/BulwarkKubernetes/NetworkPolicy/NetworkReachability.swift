@@ -66,6 +66,13 @@ public struct NetworkReachability: Sendable {
     private let clusterwidePolicies: [Int]
     /// Labels of every namespace the engine knows, computed once (matching runs per pair).
     private let namespaceLabelCache: [String: [String: String]]
+    /// The policies selecting each workload endpoint (by id), computed once.
+    private var selectingCache: [String: [Int]] = [:]
+
+    /// The engine for an index with default options, built once and shared by the rules.
+    public static func shared(_ index: InventoryIndex) -> NetworkReachability {
+        index.memo.value(.custom("netpol-reachability")) { NetworkReachability(index) }
+    }
 
     public init(_ index: InventoryIndex, options: Options = Options()) {
         self.index = index
@@ -121,6 +128,11 @@ public struct NetworkReachability: Sendable {
         for workload in workloads { if let namespace = workload.endpoint.namespace { namespaces.insert(namespace) } }
         if let namespace = dns?.namespace { namespaces.insert(namespace) }
         namespaceLabelCache = Dictionary(uniqueKeysWithValues: namespaces.map { ($0, index.namespaceLabels($0)) })
+        var selecting: [String: [Int]] = [:]
+        for workload in workloads where selecting[workload.endpoint.id] == nil {
+            selecting[workload.endpoint.id] = computeSelectingIndices(of: workload.endpoint)
+        }
+        selectingCache = selecting
     }
 
     /// The labels of a namespace, with the automatic `kubernetes.io/metadata.name`.
@@ -194,6 +206,11 @@ public struct NetworkReachability: Sendable {
     }
 
     func selectingIndices(of endpoint: NetworkEndpoint) -> [Int] {
+        if endpoint.kind == .workload, let cached = selectingCache[endpoint.id] { return cached }
+        return computeSelectingIndices(of: endpoint)
+    }
+
+    private func computeSelectingIndices(of endpoint: NetworkEndpoint) -> [Int] {
         guard let namespace = endpoint.namespace else { return [] }
         let candidates = (policiesByNamespace[namespace] ?? []) + clusterwidePolicies
         return candidates.filter { selects(policies[$0], endpoint) }.sorted()

@@ -136,7 +136,7 @@ public enum NetworkPolicyRules {
                 tags: ["network"]
             ),
             check: .inventory { index in
-                let network = NetworkReachability(index)
+                let network = NetworkReachability.shared(index)
                 var workloadsByNamespace: [String: [NetworkReachability.Workload]] = [:]
                 var order: [String] = []
                 for workload in network.workloads {
@@ -270,7 +270,7 @@ public enum NetworkPolicyRules {
             tags: ["network"]
         ),
         check: .inventory { index in
-            let network = NetworkReachability(index)
+            let network = NetworkReachability.shared(index)
             var byNamespace: [String: [NetworkEndpoint]] = [:]
             for workload in network.workloads {
                 if let namespace = workload.endpoint.namespace { byNamespace[namespace, default: []].append(workload.endpoint) }
@@ -416,7 +416,7 @@ public enum NetworkPolicyRules {
             tags: ["network"]
         ),
         check: .inventory { index in
-            let network = NetworkReachability(index)
+            let network = NetworkReachability.shared(index)
             var byNamespace: [String: [NetworkEndpoint]] = [:]
             for workload in network.workloads {
                 if let namespace = workload.endpoint.namespace { byNamespace[namespace, default: []].append(workload.endpoint) }
@@ -730,12 +730,12 @@ public enum NetworkPolicyRules {
             tags: ["network", "cloud"]
         ),
         check: .inventory { index in
-            let network = NetworkReachability(index)
+            let network = NetworkReachability.shared(index)
             let metadata = NetworkEndpoint.metadataService
-            var violations: [Violation] = []
-            for workload in network.workloads where workload.endpoint.kind == .workload {
+            let workloads = network.workloads.filter { $0.endpoint.kind == .workload }
+            return workloads.parallelMap { workload -> Violation? in
                 let verdict = network.check(from: workload.endpoint, to: metadata, port: 80, protocol: .tcp)
-                guard verdict.allowed else { continue }
+                guard verdict.allowed else { return nil }
                 let pod = workload.pod
                 let message: String
                 let severity: Severity
@@ -748,10 +748,9 @@ public enum NetworkPolicyRules {
                     message = "no NetworkPolicy isolates the pods of \(pod.displayName) for egress, so they can connect to the cloud metadata "
                         + "service 169.254.169.254:80 and read the node's cloud credentials"
                 }
-                violations.append(Violation(message, at: labelsNode(of: pod), field: ClusterRules.labelsPath(of: pod), object: pod.object,
-                                            severity: severity))
-            }
-            return violations
+                return Violation(message, at: labelsNode(of: pod), field: ClusterRules.labelsPath(of: pod), object: pod.object,
+                                 severity: severity)
+            }.compactMap { $0 }
         }
     )
 
@@ -848,34 +847,33 @@ public enum NetworkPolicyRules {
             tags: ["network", "reliability"]
         ),
         check: .inventory { index in
-            let network = NetworkReachability(index)
+            let network = NetworkReachability.shared(index)
             guard !network.policies.isEmpty else { return [] }
-            var violations: [Violation] = []
-            for workload in network.workloads where workload.endpoint.kind == .workload {
+            let workloads = network.workloads.filter { $0.endpoint.kind == .workload }
+            return workloads.parallelMap { workload -> Violation? in
                 let pod = workload.pod
-                if pod.spec["hostNetwork"]?.bool == true { continue }
+                if pod.spec["hostNetwork"]?.bool == true { return nil }
                 let dnsPolicy = pod.spec["dnsPolicy"]?.string ?? "ClusterFirst"
-                if dnsPolicy == "Default" { continue }
+                if dnsPolicy == "Default" { return nil }
                 let source = workload.endpoint
-                guard network.isIsolated(source, .egress) else { continue }
+                guard network.isIsolated(source, .egress) else { return nil }
                 var servers: [NetworkEndpoint] = []
                 if dnsPolicy == "None" {
                     servers = (pod.spec["dnsConfig"]?["nameservers"]?.strings ?? []).compactMap(IPAddress.init).map { .external($0) }
-                    if servers.isEmpty { continue }
+                    if servers.isEmpty { return nil }
                 } else {
                     servers = [network.dns ?? .clusterDNS, .external(nodeLocalDNS, name: "NodeLocal DNSCache")]
                 }
                 let verdicts = servers.map { network.check(from: source, to: $0, port: 53, protocol: .udp) }
-                guard !verdicts.contains(where: \.allowed) else { continue }
+                guard !verdicts.contains(where: \.allowed) else { return nil }
                 let isolating = verdicts.first?.egress.isolatingPolicies ?? []
                 let target = dnsPolicy == "None" ? "the nameservers of its dnsConfig (\(servers.map(\.id).joined(separator: ", ")))"
                     : "the cluster DNS (kube-system pods labelled k8s-app=kube-dns)"
-                violations.append(Violation(
+                return Violation(
                     "the pods of \(pod.displayName) are isolated for egress by \(ReachabilityVerdict.list(isolating)) but may not send UDP 53 to "
                         + "\(target), so name lookups fail",
-                    at: labelsNode(of: pod), field: ClusterRules.labelsPath(of: pod), object: pod.object))
-            }
-            return violations
+                    at: labelsNode(of: pod), field: ClusterRules.labelsPath(of: pod), object: pod.object)
+            }.compactMap { $0 }
         }
     )
 
@@ -968,10 +966,20 @@ public enum NetworkPolicyRules {
             tags: ["network", "ml"]
         ),
         check: .inventory { index in
-            let network = NetworkReachability(index)
+            let network = NetworkReachability.shared(index)
             guard !network.policies.isEmpty else { return [] }
             let anyLabels = network.index.namespaceLabels(anyNamespace)
-            var violations: [Violation] = []
+            // One finding per opening peer (a policy often selects many model servers), naming them.
+            struct Opening {
+                let node: YAMLNode
+                let path: String
+                let how: String
+                let policy: NetworkPolicy
+                var targets: [String]
+                var ports: String
+            }
+            var openings: [ObjectIdentifier: Opening] = [:]
+            var order: [ObjectIdentifier] = []
             for workload in network.workloads where workload.endpoint.kind == .workload {
                 guard let server = ServingWorkload.detect(workload.pod) else { continue }
                 let selecting = network.selectingPolicies(of: workload.endpoint)
@@ -992,15 +1000,25 @@ public enum NetworkPolicyRules {
                             open.append((rule.node, rule.path, "the rule has no from list"))
                         }
                         for (node, path, how) in open {
-                            violations.append(Violation(
-                                "\(policyKind(policy)) lets pods of every namespace connect to \(workload.pod.displayName), which runs "
-                                    + "\(server.kind.displayName), on \(ports) (\(path): \(how))",
-                                at: node, field: path, object: policy.object))
+                            let key = ObjectIdentifier(node)
+                            let target = "\(workload.pod.displayName), which runs \(server.kind.displayName),"
+                            if openings[key] == nil {
+                                openings[key] = Opening(node: node, path: path, how: how, policy: policy, targets: [target], ports: "\(ports)")
+                                order.append(key)
+                            } else {
+                                openings[key]?.targets.append(target)
+                            }
                         }
                     }
                 }
             }
-            return violations
+            return order.compactMap { openings[$0] }.map { opening in
+                let shown = opening.targets.prefix(3).joined(separator: " ")
+                let more = opening.targets.count > 3 ? " and \(opening.targets.count - 3) more model-serving workloads" : ""
+                return Violation(
+                    "\(policyKind(opening.policy)) lets pods of every namespace connect to \(shown)\(more) on \(opening.ports) (\(opening.path): \(opening.how))",
+                    at: opening.node, field: opening.path, object: opening.policy.object)
+            }
         }
     )
 
