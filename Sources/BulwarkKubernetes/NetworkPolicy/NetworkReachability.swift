@@ -129,8 +129,8 @@ public struct NetworkReachability: Sendable {
         if let namespace = dns?.namespace { namespaces.insert(namespace) }
         namespaceLabelCache = Dictionary(uniqueKeysWithValues: namespaces.map { ($0, index.namespaceLabels($0)) })
         var selecting: [String: [Int]] = [:]
-        for workload in workloads where selecting[workload.endpoint.id] == nil {
-            selecting[workload.endpoint.id] = computeSelectingIndices(of: workload.endpoint)
+        for endpoint in workloads.map(\.endpoint) + [dns].compactMap({ $0 }) where selecting[endpoint.id] == nil {
+            selecting[endpoint.id] = computeSelectingIndices(of: endpoint)
         }
         selectingCache = selecting
     }
@@ -206,7 +206,7 @@ public struct NetworkReachability: Sendable {
     }
 
     func selectingIndices(of endpoint: NetworkEndpoint) -> [Int] {
-        if endpoint.kind == .workload, let cached = selectingCache[endpoint.id] { return cached }
+        if endpoint.kind == .workload || endpoint.kind == .dns, let cached = selectingCache[endpoint.id] { return cached }
         return computeSelectingIndices(of: endpoint)
     }
 
