@@ -1,0 +1,385 @@
+/// BuildKit's word processing (`frontend/dockerfile/shell`): quotes, the Dockerfile's escape
+/// character, and `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR-x}`, `${VAR:+x}`, `${VAR+x}`, `${VAR:?x}`,
+/// `${VAR#pat}`, `${VAR##pat}`, `${VAR%pat}`, `${VAR%%pat}`, `${VAR/pat/repl}`, `${VAR//pat/repl}`.
+///
+/// Without a lookup (literal mode) variable references are copied as written, so the result is
+/// the word with quotes and escapes processed only.
+struct WordProcessor {
+    let escape: UInt8
+    let lookup: ((String) -> String?)?
+    private(set) var unresolved: [String] = []
+    private(set) var errors: [String] = []
+    private var b: [UInt8] = []
+    private var i = 0
+    private var end = 0
+    private var depth = 0
+
+    /// Nesting of `${…}` beyond this is copied as written (no recursion without bound).
+    static let maxDepth = 32
+
+    init(escape: UInt8, lookup: ((String) -> String?)? = nil) {
+        self.escape = escape
+        self.lookup = lookup
+    }
+
+    /// Processes `bytes[start..<end]` into a string.
+    mutating func process(_ bytes: [UInt8], _ start: Int, _ stop: Int) -> String {
+        b = bytes
+        i = max(0, start)
+        end = min(stop, bytes.count)
+        depth = 0
+        let (out, _) = processStopOn(nil, rawEscapes: false)
+        b = []
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    mutating func process(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        return process(bytes, 0, bytes.count)
+    }
+
+    private mutating func processStopOn(_ stop: UInt8?, rawEscapes: Bool) -> ([UInt8], Bool) {
+        var out: [UInt8] = []
+        scan: while i < end {
+            let byte = b[i]
+            if let stop, byte == stop {
+                i += 1
+                return (out, true)
+            }
+            switch byte {
+            case ASCII.singleQuote:
+                out += processSingleQuote()
+            case ASCII.doubleQuote:
+                out += processDoubleQuote()
+            case ASCII.dollar:
+                out += processDollar()
+            default:
+                i += 1
+                if byte == escape {
+                    if rawEscapes { out.append(byte) }
+                    if i >= end { break scan }
+                    out.append(b[i])
+                    i += 1
+                } else {
+                    out.append(byte)
+                }
+            }
+        }
+        if let stop {
+            errors.append("unexpected end of statement while looking for matching \(Character(Unicode.Scalar(stop)))")
+            return (out, false)
+        }
+        return (out, true)
+    }
+
+    private mutating func processSingleQuote() -> [UInt8] {
+        i += 1
+        let start = i
+        while i < end {
+            if b[i] == ASCII.singleQuote {
+                let value = Array(b[start..<i])
+                i += 1
+                return value
+            }
+            i += 1
+        }
+        errors.append("unexpected end of statement while looking for matching single-quote")
+        return Array(b[start..<end])
+    }
+
+    private mutating func processDoubleQuote() -> [UInt8] {
+        i += 1
+        var out: [UInt8] = []
+        while i < end {
+            var byte = b[i]
+            if byte == ASCII.doubleQuote {
+                i += 1
+                return out
+            }
+            if byte == ASCII.dollar {
+                out += processDollar()
+                continue
+            }
+            i += 1
+            if byte == escape {
+                if i >= end { continue }
+                let next = b[i]
+                if next == ASCII.doubleQuote || next == ASCII.dollar || next == escape {
+                    byte = next
+                    i += 1
+                }
+            }
+            out.append(byte)
+        }
+        errors.append("unexpected end of statement while looking for matching double-quote")
+        return out
+    }
+
+    private mutating func processDollar() -> [UInt8] {
+        let start = i
+        let literal = lookup == nil
+        i += 1
+        guard i < end else { return [ASCII.dollar] }
+        if b[i] != ASCII.openBrace {
+            let name = processName()
+            if name.isEmpty { return [ASCII.dollar] }
+            if literal { return Array(b[start..<i]) }
+            return Array(value(of: name).utf8)
+        }
+        i += 1
+        guard i < end else {
+            errors.append("syntax error: missing '}'")
+            return Array(b[start..<end])
+        }
+        if b[i] == ASCII.openBrace || b[i] == ASCII.closeBrace || b[i] == ASCII.colon {
+            errors.append("syntax error: bad substitution")
+            return skipToBrace(from: start)
+        }
+        let name = processName()
+        guard i < end else {
+            errors.append("syntax error: missing '}'")
+            return Array(b[start..<end])
+        }
+        var modifier = b[i]
+        i += 1
+        var nullIsUnset = false
+        switch modifier {
+        case ASCII.closeBrace:
+            if literal { return Array(b[start..<i]) }
+            return Array(value(of: name).utf8)
+        case ASCII.colon:
+            nullIsUnset = true
+            guard i < end else {
+                errors.append("syntax error: missing '}'")
+                return Array(b[start..<end])
+            }
+            modifier = b[i]
+            i += 1
+            guard modifier == ASCII.minus || modifier == ASCII.plus || modifier == ASCII.question else {
+                errors.append("unsupported modifier (:\(Character(Unicode.Scalar(modifier)))) in substitution")
+                return skipToBrace(from: start)
+            }
+        case ASCII.minus, ASCII.plus, ASCII.question, ASCII.hash, ASCII.percent, ASCII.slash:
+            break
+        default:
+            errors.append("unsupported modifier (\(Character(Unicode.Scalar(modifier)))) in substitution")
+            return skipToBrace(from: start)
+        }
+        guard depth < Self.maxDepth else {
+            errors.append("variable substitutions nested too deeply")
+            return skipToBrace(from: start)
+        }
+        depth += 1
+        defer { depth -= 1 }
+        if modifier == ASCII.slash {
+            var replaceAll = false
+            if i < end && b[i] == ASCII.slash {
+                replaceAll = true
+                i += 1
+            }
+            let (pattern, patternDone) = processStopOn(ASCII.slash, rawEscapes: true)
+            var replacement: [UInt8] = []
+            if patternDone {
+                let (text, done) = processStopOn(ASCII.closeBrace, rawEscapes: true)
+                replacement = text
+                if !done { errors.append("syntax error: missing '}'") }
+            } else {
+                errors.append("syntax error: missing '/' in ${\(name)/…}")
+            }
+            if literal { return Array(b[start..<i]) }
+            guard let current = lookupValue(name) else { return [] }
+            return Glob.replace(in: Array(current.utf8), pattern: pattern, with: replacement, all: replaceAll)
+        }
+        let rawEscapes = modifier == ASCII.hash || modifier == ASCII.percent
+        let (word, terminated) = processStopOn(ASCII.closeBrace, rawEscapes: rawEscapes)
+        if !terminated { errors.append("syntax error: missing '}'") }
+        if literal { return Array(b[start..<i]) }
+        let current = lookupValue(name)
+        let isUnset = current == nil || (nullIsUnset && current == "")
+        switch modifier {
+        case ASCII.minus:
+            return isUnset ? word : Array((current ?? "").utf8)
+        case ASCII.plus:
+            return isUnset ? [] : word
+        case ASCII.question:
+            if isUnset {
+                let message = word.isEmpty ? (current == nil ? "is not allowed to be unset" : "is not allowed to be empty") : String(decoding: word, as: UTF8.self)
+                errors.append("\(name): \(message)")
+                if current == nil { unresolved.append(name) }
+            }
+            return Array((current ?? "").utf8)
+        default:  // # ## % %%
+            guard let current else {
+                unresolved.append(name)
+                return []
+            }
+            var pattern = word
+            var greedy = false
+            if pattern.first == modifier {
+                greedy = true
+                pattern.removeFirst()
+            }
+            return modifier == ASCII.percent
+                ? Glob.trimSuffix(Array(current.utf8), pattern: pattern, longest: greedy)
+                : Glob.trimPrefix(Array(current.utf8), pattern: pattern, longest: greedy)
+        }
+    }
+
+    /// After a syntax error inside `${`: copies up to the closing brace as written.
+    private mutating func skipToBrace(from start: Int) -> [UInt8] {
+        while i < end && b[i] != ASCII.closeBrace { i += 1 }
+        if i < end { i += 1 }
+        return Array(b[start..<i])
+    }
+
+    private mutating func processName() -> String {
+        let start = i
+        guard i < end else { return "" }
+        let first = b[i]
+        if ASCII.isDigit(first) {
+            while i < end && ASCII.isDigit(b[i]) { i += 1 }
+            return String(decoding: b[start..<i], as: UTF8.self)
+        }
+        switch first {
+        case ASCII.at, ASCII.star, ASCII.hash, ASCII.question, ASCII.minus, ASCII.dollar, ASCII.bang:
+            i += 1
+            return String(decoding: b[start..<i], as: UTF8.self)
+        default:
+            break
+        }
+        while i < end && ASCII.isNameByte(b[i]) { i += 1 }
+        return String(decoding: b[start..<i], as: UTF8.self)
+    }
+
+    private func lookupValue(_ name: String) -> String? { lookup?(name) }
+
+    private mutating func value(of name: String) -> String {
+        if let value = lookup?(name) { return value }
+        unresolved.append(name)
+        return ""
+    }
+}
+
+/// Shell patterns (`*`, `?`, `[…]`, backslash escapes) for `${VAR#pat}` and friends. Work is
+/// bounded: when an operation needs more than `budget` comparisons the value is left unchanged.
+enum Glob {
+    static let budget = 1_000_000
+
+    /// nil when the budget ran out.
+    static func matches(_ pattern: [UInt8], _ text: ArraySlice<UInt8>, steps: inout Int) -> Bool? {
+        var p = 0
+        var t = text.startIndex
+        var starP = -1
+        var starT = 0
+        while t < text.endIndex {
+            steps += 1
+            if steps > budget { return nil }
+            if p < pattern.count {
+                let byte = pattern[p]
+                if byte == ASCII.star {
+                    starP = p
+                    starT = t
+                    p += 1
+                    continue
+                }
+                if let consumed = matchOne(pattern, at: p, text[t]) {
+                    p += consumed
+                    t += 1
+                    continue
+                }
+            }
+            if starP >= 0 {
+                p = starP + 1
+                starT += 1
+                t = starT
+                continue
+            }
+            return false
+        }
+        while p < pattern.count && pattern[p] == ASCII.star { p += 1 }
+        return p == pattern.count
+    }
+
+    /// If the pattern element at `p` matches `byte`, the number of pattern bytes it used.
+    private static func matchOne(_ pattern: [UInt8], at p: Int, _ byte: UInt8) -> Int? {
+        let element = pattern[p]
+        switch element {
+        case ASCII.question:
+            return 1
+        case ASCII.backslash where p + 1 < pattern.count:
+            return pattern[p + 1] == byte ? 2 : nil
+        case ASCII.openBracket:
+            var k = p + 1
+            var negate = false
+            if k < pattern.count && (pattern[k] == ASCII.bang || pattern[k] == 0x5E) {
+                negate = true
+                k += 1
+            }
+            var matched = false
+            var first = true
+            while k < pattern.count && (pattern[k] != ASCII.closeBracket || first) {
+                first = false
+                if k + 2 < pattern.count && pattern[k + 1] == ASCII.minus && pattern[k + 2] != ASCII.closeBracket {
+                    if pattern[k] <= byte && byte <= pattern[k + 2] { matched = true }
+                    k += 3
+                } else {
+                    if pattern[k] == byte { matched = true }
+                    k += 1
+                }
+            }
+            guard k < pattern.count else { return element == byte ? 1 : nil }  // no closing bracket: literal
+            return matched != negate ? k + 1 - p : nil
+        default:
+            return element == byte ? 1 : nil
+        }
+    }
+
+    static func trimPrefix(_ value: [UInt8], pattern: [UInt8], longest: Bool) -> [UInt8] {
+        var steps = 0
+        let lengths: [Int] = longest ? Array((0...value.count).reversed()) : Array(0...value.count)
+        for length in lengths {
+            guard let matched = matches(pattern, value[0..<length], steps: &steps) else { return value }
+            if matched { return Array(value[length...]) }
+        }
+        return value
+    }
+
+    static func trimSuffix(_ value: [UInt8], pattern: [UInt8], longest: Bool) -> [UInt8] {
+        var steps = 0
+        let starts: [Int] = longest ? Array(0...value.count) : Array((0...value.count).reversed())
+        for start in starts {
+            guard let matched = matches(pattern, value[start...], steps: &steps) else { return value }
+            if matched { return Array(value[..<start]) }
+        }
+        return value
+    }
+
+    static func replace(in value: [UInt8], pattern: [UInt8], with replacement: [UInt8], all: Bool) -> [UInt8] {
+        guard !pattern.isEmpty else { return value }
+        var steps = 0
+        var out: [UInt8] = []
+        var start = 0
+        while start < value.count {
+            var matchedLength = 0
+            for length in stride(from: value.count - start, through: 1, by: -1) {
+                guard let matched = matches(pattern, value[start..<(start + length)], steps: &steps) else { return value }
+                if matched {
+                    matchedLength = length
+                    break
+                }
+            }
+            if matchedLength > 0 {
+                out += replacement
+                start += matchedLength
+                if !all {
+                    out += value[start...]
+                    return out
+                }
+            } else {
+                out.append(value[start])
+                start += 1
+            }
+        }
+        return out
+    }
+}
