@@ -153,7 +153,7 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         if repository.contains(where: { $0.isASCII && $0.isUppercase }) {
             problems.append("repository name \"\(repository)\" must be lowercase")
         }
-        for component in repository.split(separator: "/", omittingEmptySubsequences: false) where !Self.isValidPathComponent(component) {
+        for component in repository.lowercased().split(separator: "/", omittingEmptySubsequences: false) where !Self.isValidPathComponent(component) {
             problems.append("repository path component \"\(component)\" is not valid")
             break
         }

@@ -278,13 +278,16 @@ public struct Word: Sendable, Hashable {
     /// Variables the expansion could not resolve (build arguments without a default).
     public var unresolvedVariables: [String]
     public var range: TextRange
+    /// True for an element of a JSON array (`raw` is the JSON string literal).
+    public var isJSON: Bool
 
-    public init(raw: String, value: String, range: TextRange, expanded: String? = nil, unresolvedVariables: [String] = []) {
+    public init(raw: String, value: String, range: TextRange, expanded: String? = nil, unresolvedVariables: [String] = [], isJSON: Bool = false) {
         self.raw = raw
         self.value = value
         self.range = range
         self.expanded = expanded
         self.unresolvedVariables = unresolvedVariables
+        self.isJSON = isJSON
     }
 
     /// The text to reason about: expanded when the instruction is expanded, else the value.

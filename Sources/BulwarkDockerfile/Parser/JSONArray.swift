@@ -142,7 +142,7 @@ enum JSONArray {
         }
 
         private mutating func literal(_ word: StaticString) -> Bool {
-            let count = word.utf8CodeUnitsCount
+            let count = word.utf8CodeUnitCount
             guard i + count <= end else {
                 error = "unexpected end of JSON input"
                 return false

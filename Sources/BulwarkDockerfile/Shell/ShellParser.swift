@@ -714,7 +714,7 @@ struct CommandAssembler {
     }
 
     private func isWord(_ token: ShellToken, _ text: StaticString) -> Bool {
-        let count = text.utf8CodeUnitsCount
+        let count = text.utf8CodeUnitCount
         guard token.end - token.start == count else { return false }
         return text.withUTF8Buffer { buffer in
             var index = 0
