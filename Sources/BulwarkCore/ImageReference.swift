@@ -39,33 +39,41 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func split(_ text: String) -> ImageReference? {
-        var rest = Substring(text).trimmingASCIIWhitespace()
+        // Works on the UTF-8 view: every delimiter is ASCII.
+        var rest = Substring(text)
+        while let first = rest.utf8.first, isASCIISpace(first) { rest = rest.dropFirst() }
+        while let last = rest.utf8.last, isASCIISpace(last) { rest = rest.dropLast() }
         guard !rest.isEmpty else { return nil }
         var digest: String?
-        if let at = rest.firstIndex(of: "@") {
-            let value = rest[rest.index(after: at)...]
+        if let at = rest.utf8.firstIndex(of: UInt8(ascii: "@")) {
+            let value = rest[rest.utf8.index(after: at)...]
             digest = value.isEmpty ? nil : String(value)
             rest = rest[..<at]
         }
         var registry: String?
-        if let slash = rest.firstIndex(of: "/") {
+        if let slash = rest.utf8.firstIndex(of: UInt8(ascii: "/")) {
             let first = rest[..<slash]
-            if first.contains(".") || first.contains(":") || first == "localhost"
-                || first.contains(where: { $0.isASCII && $0.isUppercase })
+            let bytes = first.utf8
+            if bytes.contains(UInt8(ascii: ".")) || bytes.contains(UInt8(ascii: ":")) || first == "localhost"
+                || bytes.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
             {
                 registry = String(first)
-                rest = rest[rest.index(after: slash)...]
+                rest = rest[rest.utf8.index(after: slash)...]
             }
         }
         var tag: String?
-        let lastComponent = rest.lastIndex(of: "/").map { rest.index(after: $0) } ?? rest.startIndex
-        if let colon = rest[lastComponent...].lastIndex(of: ":") {
-            let value = rest[rest.index(after: colon)...]
+        let lastComponent = rest.utf8.lastIndex(of: UInt8(ascii: "/")).map { rest.utf8.index(after: $0) } ?? rest.startIndex
+        if let colon = rest.utf8[lastComponent...].lastIndex(of: UInt8(ascii: ":")) {
+            let value = rest[rest.utf8.index(after: colon)...]
             tag = value.isEmpty ? nil : String(value)
             rest = rest[..<colon]
         }
         guard !rest.isEmpty else { return nil }
         return ImageReference(registry: registry, repository: String(rest), tag: tag, digest: digest)
+    }
+
+    private static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
     // MARK: - Normalised views
@@ -262,13 +270,4 @@ extension Character {
     fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
     fileprivate var isASCIILetterOrDigit: Bool { isASCII && (isLetter || isNumber) }
     fileprivate var isLowerHexDigit: Bool { isASCII && (isNumber || ("a"..."f").contains(self)) }
-}
-
-extension Substring {
-    fileprivate func trimmingASCIIWhitespace() -> Substring {
-        var text = self
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return text
-    }
 }

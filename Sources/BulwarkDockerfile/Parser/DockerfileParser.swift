@@ -80,6 +80,8 @@ struct ParseRun {
     private var pendingComments: [Comment] = []
     private var pendingPragmas: [Int] = []
     private var errorsDropped = 0
+    private var logicalBuffer: [UInt8] = []
+    private var segmentBuffer: [SourceMap.Segment] = []
 
     init(bytes: [UInt8], file: String, options: Options) {
         self.bytes = bytes
@@ -88,6 +90,7 @@ struct ParseRun {
     }
 
     mutating func run() -> Dockerfile {
+        instructions.reserveCapacity(min(bytes.count / 48 + 4, 1 << 16))
         var cursor = LineCursor(bytes: bytes)
         var directivesDone = false
         var lastLine = 0
@@ -216,8 +219,18 @@ struct ParseRun {
     // MARK: - Instructions
 
     private mutating func instruction(_ firstLine: PhysicalLine, _ first: Int, _ cursor: inout LineCursor) {
-        var logical: [UInt8] = []
-        var segments: [SourceMap.Segment] = []
+        // The logical-line buffers are reused from one instruction to the next (no allocation
+        // once they are large enough; nothing keeps them after the instruction is parsed).
+        var logical = logicalBuffer
+        var segments = segmentBuffer
+        logicalBuffer = []
+        segmentBuffer = []
+        logical.removeAll(keepingCapacity: true)
+        segments.removeAll(keepingCapacity: true)
+        defer {
+            logicalBuffer = logical
+            segmentBuffer = segments
+        }
         func append(_ start: Int, _ end: Int, line: PhysicalLine, column: Int) {
             guard end > start else { return }
             segments.append(SourceMap.Segment(offset: logical.count, line: line.number, column: column))
@@ -263,7 +276,13 @@ struct ParseRun {
             bodies.append(body)
             if let last { lastLine = last }
         }
-        if !heredocs.isEmpty { interpretHeredocs(&heredocs, bodies, of: instruction) }
+        if !heredocs.isEmpty {
+            if instruction.keyword == .onbuild {
+                if let trigger = instruction.onbuildTrigger { interpretHeredocs(&heredocs, bodies, of: trigger) }
+            } else {
+                interpretHeredocs(&heredocs, bodies, of: instruction)
+            }
+        }
         if instruction.keyword == .onbuild {
             instruction.onbuildTrigger?.heredocs = heredocs
         } else {
@@ -273,7 +292,10 @@ struct ParseRun {
         instruction.endLine = lastLine.number
         let sourceEnd = max(first, lastLine.contentEnd)
         instruction.byteRange = first..<sourceEnd
-        instruction.sourceText = String(utf8Bytes: bytes[first..<sourceEnd])
+        // A one-line instruction's source is its logical line: share the string.
+        instruction.sourceText =
+            instruction.original.utf8.count == sourceEnd - first && lastLine.number == firstLine.number
+            ? instruction.original : String(utf8Bytes: bytes[first..<sourceEnd])
         instruction.comments = pendingComments
         pendingComments = []
         let index = instructions.count
@@ -345,9 +367,9 @@ struct ParseRun {
     }
 
     /// Decides which program reads each heredoc of a RUN, and parses the shell scripts.
-    private func interpretHeredocs(_ heredocs: inout [Heredoc], _ bodies: [HeredocBody], of instruction: Instruction) {
-        let run = instruction.keyword == .onbuild ? instruction.onbuildTrigger : instruction
-        guard let run, run.keyword == .run, let script = run.shellCommand?.script else { return }
+    private func interpretHeredocs(_ heredocs: inout [Heredoc], _ bodies: [HeredocBody], of run: Instruction) {
+        guard run.keyword == .run, case .shell(let command)? = run.form else { return }
+        let script = command.script
         // `RUN <<EOF` alone: BuildKit runs the body itself (a shebang picks the interpreter).
         let argumentWords = run.arguments.text.split(whereSeparator: { $0 == " " || $0 == "\t" })
         let pureHeredoc = heredocs.count == 1 && argumentWords.count == 1 && HeredocSyntax.parse(Array(argumentWords[0].utf8)) != nil

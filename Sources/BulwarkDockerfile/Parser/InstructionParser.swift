@@ -26,6 +26,14 @@ struct InstructionParser {
 
     enum FlagKind { case bool, string, strings }
 
+    static let networkModes: Set<String> = ["none", "host", "default"]
+    static let securityModes: Set<String> = ["insecure", "sandbox"]
+    static let bareMountKeys: Set<String> = ["readonly", "ro", "readwrite", "rw", "required"]
+    static let mountKeys: Set<String> = [
+        "type", "from", "source", "src", "target", "dst", "destination", "readonly", "ro", "readwrite", "rw", "required", "id", "sharing", "mode",
+        "uid", "gid", "size", "env",
+    ]
+
     static let allowedFlags: [Keyword: [String: FlagKind]] = [
         .from: ["platform": .string],
         .run: ["mount": .strings, "network": .string, "security": .string, "device": .strings],
@@ -40,17 +48,21 @@ struct InstructionParser {
     mutating func parseLine() -> (Instruction, [HeredocSpec]) {
         let instruction = parse(from: 0, to: b.count, nested: false)
         var specs: [HeredocSpec] = []
-        let target = instruction.keyword == .onbuild ? instruction.onbuildTrigger : instruction
-        if let target, [.run, .copy, .add].contains(target.keyword), target.form?.isExec != true, !isJSONFileTransfer(target),
-            containsHeredocOperator()
-        {
-            specs = heredocSpecs()
-        }
+        // `canContainHeredoc`: RUN, COPY and ADD (also as ONBUILD triggers), not in JSON form.
+        let canContainHeredoc =
+            instruction.keyword == .onbuild
+            ? instruction.onbuildTrigger.map(Self.canContainHeredoc) ?? false
+            : Self.canContainHeredoc(instruction)
+        if canContainHeredoc && containsHeredocOperator() { specs = heredocSpecs() }
         return (instruction, specs)
     }
 
-    private func isJSONFileTransfer(_ instruction: Instruction) -> Bool {
-        instruction.fileTransfer?.isJSONForm ?? false
+    private static func canContainHeredoc(_ instruction: Instruction) -> Bool {
+        switch instruction.keyword {
+        case .run: return instruction.form?.isExec != true
+        case .copy, .add: return !(instruction.fileTransfer?.isJSONForm ?? false)
+        default: return false
+        }
     }
 
     private func containsHeredocOperator() -> Bool {
@@ -78,11 +90,9 @@ struct InstructionParser {
         var argsStart = afterFlags
         while argsStart < end && ASCII.isSpace(b[argsStart]) { argsStart += 1 }
         let argsEnd = max(argsStart, end)
-        var instruction = Instruction(
-            keyword: keyword, rawKeyword: rawKeyword, keywordRange: keywordRange,
-            arguments: TextSpan(text: String(utf8Bytes: b[argsStart..<argsEnd]), range: map.range(argsStart, argsEnd)),
-            startLine: keywordRange.start.line, endLine: map.endPosition(at: end).line, column: keywordRange.start.column,
-            original: String(utf8Bytes: b[start..<end]))
+        var instruction = Draft(
+            keyword: keyword, keywordRange: keywordRange,
+            arguments: TextSpan(text: String(utf8Bytes: b[argsStart..<argsEnd]), range: map.range(argsStart, argsEnd)))
         instruction.flags = parseFlags(flagWords, keyword: keyword)
 
         switch keyword {
@@ -93,7 +103,8 @@ struct InstructionParser {
         case .from:
             parseFrom(&instruction, argsStart, argsEnd)
         case .run, .cmd, .entrypoint:
-            instruction.form = commandForm(argsStart, argsEnd, keyword: keyword)
+            let text = instruction.arguments.text
+            instruction.form = commandForm(argsStart, argsEnd, keyword: keyword, text: text)
         case .shell:
             switch commandForm(argsStart, argsEnd, keyword: keyword) {
             case .exec(let words)?:
@@ -126,19 +137,41 @@ struct InstructionParser {
         case .onbuild:
             parseOnbuild(&instruction, argsStart, argsEnd, nested: nested)
         }
-        return instruction
+        return Instruction(
+            keyword: keyword, rawKeyword: rawKeyword, keywordRange: keywordRange, flags: instruction.flags, arguments: instruction.arguments,
+            form: instruction.form, details: instruction.details, startLine: keywordRange.start.line, endLine: map.endPosition(at: end).line,
+            column: keywordRange.start.column, original: String(utf8Bytes: b[start..<end]), onbuildTrigger: instruction.onbuildTrigger)
     }
 
-    static func keyword(_ bytes: ArraySlice<UInt8>) -> Keyword {
-        guard bytes.count >= 3 && bytes.count <= 11 else { return .unknown }
-        var upper = ""
-        upper.reserveCapacity(bytes.count)
-        for byte in bytes {
-            guard byte < 0x80 else { return .unknown }
-            upper.append(Character(Unicode.Scalar(ASCII.upper(byte))))
-        }
-        return Keyword(rawValue: upper) ?? .unknown
+    /// The parts of an instruction the per-keyword parsers fill in (a small struct, cheap to pass).
+    struct Draft {
+        var keyword: Keyword
+        var keywordRange: TextRange
+        var arguments: TextSpan
+        var flags: [Flag] = []
+        var form: CommandForm?
+        var details: InstructionDetails = .none
+        var onbuildTrigger: Instruction?
     }
+
+    /// Case-insensitive keyword lookup on bytes (no string is built).
+    static func keyword(_ bytes: ArraySlice<UInt8>) -> Keyword {
+        guard bytes.count >= 3 && bytes.count <= 11, let first = bytes.first else { return .unknown }
+        for keyword in keywordsByInitial[Int(ASCII.upper(first) & 0x1F)] where keyword.bytes.count == bytes.count {
+            if zip(keyword.bytes, bytes).allSatisfy({ $0 == ASCII.upper($1) }) { return keyword.keyword }
+        }
+        return .unknown
+    }
+
+    /// Known keywords bucketed by their first letter (`A` & 0x1F == 1, …).
+    private static let keywordsByInitial: [[(keyword: Keyword, bytes: [UInt8])]] = {
+        var buckets = Array(repeating: [(keyword: Keyword, bytes: [UInt8])](), count: 32)
+        for keyword in Keyword.known {
+            let bytes = Array(keyword.rawValue.utf8)
+            buckets[Int(bytes[0] & 0x1F)].append((keyword, bytes))
+        }
+        return buckets
+    }()
 
     /// A close keyword for an unknown instruction (edit distance ≤ 2), as BuildKit suggests one.
     static func suggestion(for word: String) -> String? {
@@ -265,7 +298,7 @@ struct InstructionParser {
         guard !words.isEmpty else { return [] }
         let allowed = Self.allowedFlags[keyword] ?? [:]
         var flags: [Flag] = []
-        var used: Set<String> = []
+        var used: [String] = []
         for word in words {
             let range = map.range(word.start, word.end)
             var body = word.text.dropFirst(2)
@@ -288,7 +321,7 @@ struct InstructionParser {
                 continue
             }
             if kind != .strings && used.contains(name) { error(range.start, "duplicate flag specified: \(name)") }
-            used.insert(name)
+            used.append(name)
             switch kind {
             case .bool:
                 if let value {
@@ -306,9 +339,9 @@ struct InstructionParser {
                 }
                 if keyword == .run {
                     switch name {
-                    case "network" where !["none", "host", "default"].contains(value):
+                    case "network" where !Self.networkModes.contains(value):
                         error(range.start, "unsupported network mode \"\(value)\" (none, host or default)")
-                    case "security" where !["insecure", "sandbox"].contains(value):
+                    case "security" where !Self.securityModes.contains(value):
                         error(range.start, "unsupported security mode \"\(value)\" (insecure or sandbox)")
                     case "mount":
                         flag.mount = parseMount(value, at: range.start)
@@ -328,12 +361,12 @@ struct InstructionParser {
         for field in Self.csvFields(text) {
             let key: String
             var value: String?
-            if let equals = field.firstIndex(of: "=") {
+            if let equals = field.utf8.firstIndex(of: ASCII.equals) {
                 key = field[..<equals].lowercased()
-                value = String(field[field.index(after: equals)...])
+                value = String(field[field.utf8.index(after: equals)...])
             } else {
                 key = field.lowercased()
-                guard ["readonly", "ro", "readwrite", "rw", "required"].contains(key) else {
+                guard Self.bareMountKeys.contains(key) else {
                     error(position, "invalid field '\(field)' must be a key=value pair")
                     continue
                 }
@@ -345,16 +378,13 @@ struct InstructionParser {
                     error(position, "unsupported mount type \"\(value ?? "")\" (bind, cache, tmpfs, secret or ssh)")
                 }
                 typeName = lowered
-            case "from", "source", "src", "target", "dst", "destination", "readonly", "ro", "readwrite", "rw", "required", "id",
-                "sharing", "mode", "uid", "gid", "size", "env":
-                break
             default:
-                error(position, "unexpected key '\(key)' in '\(field)'")
+                if !Self.mountKeys.contains(key) { error(position, "unexpected key '\(key)' in '\(field)'") }
             }
             options.append(Mount.Option(key: key, value: value))
         }
         let mount = Mount(typeName: typeName, options: options)
-        if [.bind, .cache, .tmpfs].contains(mount.type), mount.value("target", "dst", "destination") == nil {
+        if mount.type == .bind || mount.type == .cache || mount.type == .tmpfs, mount.value("target", "dst", "destination") == nil {
             error(position, "mount target is required for type=\(typeName)")
         }
         return mount
@@ -362,6 +392,9 @@ struct InstructionParser {
 
     /// Splits one CSV record as Go's `encoding/csv` reads it (quoted fields, `""` escapes).
     static func csvFields(_ text: String) -> [String] {
+        if !text.utf8.contains(ASCII.doubleQuote) {
+            return text.utf8.split(separator: ASCII.comma, omittingEmptySubsequences: false).map { String($0) ?? "" }
+        }
         var fields: [String] = []
         var field: [UInt8] = []
         let bytes = Array(text.utf8)
@@ -453,11 +486,15 @@ struct InstructionParser {
 
     /// A word whose value has quotes and escapes processed (variables left as written).
     private mutating func processedWord(_ start: Int, _ end: Int) -> Word {
+        let raw = String(utf8Bytes: b[start..<end])
+        let range = map.range(start, end)
+        guard WordProcessor.needsProcessing(b[start..<end], escape: escape) else {
+            return Word(raw: raw, value: raw, range: range)
+        }
         var processor = WordProcessor(escape: escape)
         let value = processor.process(b, start, end)
-        let range = map.range(start, end)
         for message in processor.errors { error(range.start, message) }
-        return Word(raw: String(utf8Bytes: b[start..<end]), value: value, range: range)
+        return Word(raw: raw, value: value, range: range)
     }
 
     /// A word taken as written.
@@ -474,7 +511,7 @@ struct InstructionParser {
 
     /// `parseMaybeJSON`: a JSON array of strings is the exec form; other JSON is an error; text
     /// that starts with `[` but is not valid JSON falls back to the shell form (with a warning).
-    private mutating func commandForm(_ start: Int, _ end: Int, keyword: Keyword) -> CommandForm? {
+    private mutating func commandForm(_ start: Int, _ end: Int, keyword: Keyword, text: String? = nil) -> CommandForm? {
         guard start < end else { return nil }
         if b[start] == ASCII.openBracket {
             switch JSONArray.parse(b, from: start, to: end) {
@@ -491,7 +528,7 @@ struct InstructionParser {
             }
         }
         let script = ShellParser.parse(bytes: b, range: start..<end, mapping: map, depth: 0)
-        return .shell(ShellCommand(text: String(utf8Bytes: b[start..<end]), range: map.range(start, end), script: script))
+        return .shell(ShellCommand(text: text ?? String(utf8Bytes: b[start..<end]), range: map.range(start, end), script: script))
     }
 
     private mutating func warnIfTrailingText(after arrayEnd: Int, end: Int) {
@@ -519,7 +556,7 @@ struct InstructionParser {
 
     // MARK: - Per-instruction arguments
 
-    private mutating func parseFrom(_ instruction: inout Instruction, _ start: Int, _ end: Int) {
+    private mutating func parseFrom(_ instruction: inout Draft, _ start: Int, _ end: Int) {
         let words = whitespaceWords(start, end)
         guard let first = words.first else {
             error(instruction.keywordRange.start, "FROM requires either one or three arguments")
@@ -549,7 +586,7 @@ struct InstructionParser {
         bytes.count == text.utf8.count && zip(bytes, text.utf8).allSatisfy { ASCII.lower($0) == ASCII.lower($1) }
     }
 
-    private mutating func parseFileTransfer(_ instruction: inout Instruction, _ start: Int, _ end: Int) {
+    private mutating func parseFileTransfer(_ instruction: inout Draft, _ start: Int, _ end: Int) {
         let name = instruction.keyword.rawValue
         guard let (words, isJSON) = wordList(start, end) else { return }
         guard words.count >= 2 else {
@@ -575,7 +612,7 @@ struct InstructionParser {
         instruction.details = .files(FileTransfer(sources: sources, heredocSources: heredocSources, destination: destination, isJSONForm: isJSON))
     }
 
-    private mutating func parseVolume(_ instruction: inout Instruction, _ start: Int, _ end: Int) {
+    private mutating func parseVolume(_ instruction: inout Draft, _ start: Int, _ end: Int) {
         guard let (words, _) = wordList(start, end) else { return }
         if words.isEmpty { error(instruction.keywordRange.start, "VOLUME requires at least one argument") }
         for word in words where word.value.isEmpty {
@@ -585,7 +622,7 @@ struct InstructionParser {
     }
 
     /// ENV and LABEL: `key=value …`, or the legacy `key value` when the first word has no `=`.
-    private mutating func parseKeyValues(_ instruction: inout Instruction, _ start: Int, _ end: Int) {
+    private mutating func parseKeyValues(_ instruction: inout Draft, _ start: Int, _ end: Int) {
         let name = instruction.keyword.rawValue
         let words = quotedWords(start, end)
         guard let first = words.first else {
@@ -618,7 +655,7 @@ struct InstructionParser {
         instruction.details = .keyValues(pairs)
     }
 
-    private mutating func parseArg(_ instruction: inout Instruction, _ start: Int, _ end: Int) {
+    private mutating func parseArg(_ instruction: inout Draft, _ start: Int, _ end: Int) {
         let words = quotedWords(start, end)
         if words.isEmpty { error(instruction.keywordRange.start, "ARG requires at least one argument") }
         var declarations: [ArgDeclaration] = []
@@ -633,7 +670,7 @@ struct InstructionParser {
         instruction.details = .arg(declarations)
     }
 
-    private mutating func parseHealthcheck(_ instruction: inout Instruction, _ start: Int, _ end: Int) {
+    private mutating func parseHealthcheck(_ instruction: inout Draft, _ start: Int, _ end: Int) {
         guard start < end else {
             error(instruction.keywordRange.start, "HEALTHCHECK requires at least one argument")
             return
@@ -690,7 +727,7 @@ struct InstructionParser {
         instruction.details = .healthcheck(check)
     }
 
-    private mutating func parseOnbuild(_ instruction: inout Instruction, _ start: Int, _ end: Int, nested: Bool) {
+    private mutating func parseOnbuild(_ instruction: inout Draft, _ start: Int, _ end: Int, nested: Bool) {
         guard start < end else {
             error(instruction.keywordRange.start, "ONBUILD requires at least one argument")
             return

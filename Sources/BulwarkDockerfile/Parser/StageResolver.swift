@@ -11,6 +11,8 @@ struct StageResolver {
 
     private var globals: [String: String?] = [:]
     private var stages: [Stage] = []
+    /// The last stage with each name (stage names are looked up once per FROM and COPY --from).
+    private var stageByName: [String: Int] = [:]
     private var env: [String: String] = [:]
     private var args: [String: String?] = [:]
     private var shell = Stage.defaultShell
@@ -21,22 +23,22 @@ struct StageResolver {
     }
 
     mutating func resolve(_ instructions: inout [Instruction]) -> ([Stage], [String: String?]) {
+        // Instructions are updated in place (no copies, so their arrays stay uniquely referenced).
         for index in instructions.indices {
-            var instruction = instructions[index]
-            if instruction.keyword == .from {
+            let keyword = instructions[index].keyword
+            if keyword == .from {
                 closeStage(at: index)
-                openStage(&instruction, at: index)
+                openStage(&instructions[index], at: index)
             } else if stages.isEmpty {
-                if instruction.keyword == .arg {
-                    declareGlobals(&instruction)
-                } else if instruction.keyword != .unknown {
-                    errors.append(DockerfileError(at: instruction.position, "no build stage in current context (\(instruction.keyword.rawValue) before the first FROM)"))
+                if keyword == .arg {
+                    declareGlobals(&instructions[index])
+                } else if keyword != .unknown {
+                    errors.append(DockerfileError(at: instructions[index].position, "no build stage in current context (\(keyword.rawValue) before the first FROM)"))
                 }
             } else {
-                instruction.stageIndex = stages.count - 1
-                resolveInStage(&instruction)
+                instructions[index].stageIndex = stages.count - 1
+                resolveInStage(&instructions[index])
             }
-            instructions[index] = instruction
         }
         closeStage(at: instructions.count)
         return (stages, globals)
@@ -44,22 +46,38 @@ struct StageResolver {
 
     // MARK: - Expansion
 
-    private func expand(_ word: inout Word, lookup: @escaping (String) -> String?) {
-        var processor = WordProcessor(escape: escape, lookup: lookup)
-        let bytes = Array((word.isJSON ? word.value : word.raw).utf8)
+    private enum Scope { case global, stage }
+
+    /// The variables visible in a scope (built only when a word needs expanding).
+    private func lookup(_ scope: Scope) -> (String) -> String? {
+        scope == .global ? globalLookup : stageLookup
+    }
+
+    private func expand(_ word: inout Word, in scope: Scope) {
+        let text = word.isJSON ? word.value : word.raw
+        if !text.utf8.contains(ASCII.dollar) && (word.isJSON || word.raw == word.value) {
+            word.expanded = word.value
+            return
+        }
+        var processor = WordProcessor(escape: escape, lookup: lookup(scope))
+        let bytes = Array(text.utf8)
         let expanded = processor.process(bytes, 0, bytes.count)
         word.expanded = expanded
         word.unresolvedVariables = Self.unique(processor.unresolved)
     }
 
-    private func expand(_ flag: inout Flag, lookup: @escaping (String) -> String?) {
+    private func expand(_ flag: inout Flag, in scope: Scope) {
         guard let value = flag.value else { return }
-        var processor = WordProcessor(escape: escape, lookup: lookup)
+        guard WordProcessor.needsProcessing(value.utf8, escape: escape) else {
+            flag.expandedValue = value
+            return
+        }
+        var processor = WordProcessor(escape: escape, lookup: lookup(scope))
         flag.expandedValue = processor.process(value)
         if var mount = flag.mount {
             for index in mount.options.indices {
                 guard let optionValue = mount.options[index].value, optionValue.contains("$") else { continue }
-                var optionProcessor = WordProcessor(escape: escape, lookup: lookup)
+                var optionProcessor = WordProcessor(escape: escape, lookup: lookup(scope))
                 mount.options[index].expandedValue = optionProcessor.process(optionValue)
             }
             flag.mount = Mount(typeName: mount.typeName, options: mount.options)
@@ -86,11 +104,12 @@ struct StageResolver {
 
     private mutating func declareGlobals(_ instruction: inout Instruction) {
         guard case .arg(var declarations) = instruction.details else { return }
+        instruction.details = .none
         for index in declarations.indices {
             let name = declarations[index].name.value
             var value: String? = buildArgs[name]
             if var defaultValue = declarations[index].defaultValue {
-                expand(&defaultValue, lookup: globalLookup)
+                expand(&defaultValue, in: .global)
                 declarations[index].defaultValue = defaultValue
                 value = value ?? defaultValue.expanded
             }
@@ -112,8 +131,7 @@ struct StageResolver {
     private mutating func openStage(_ instruction: inout Instruction, at index: Int) {
         let stageIndex = stages.count
         instruction.stageIndex = stageIndex
-        let lookup = globalLookup
-        for flagIndex in instruction.flags.indices { expand(&instruction.flags[flagIndex], lookup: lookup) }
+        for flagIndex in instruction.flags.indices { expand(&instruction.flags[flagIndex], in: .global) }
         guard case .from(var from) = instruction.details else {
             // FROM without an image (an error is already recorded): an empty stage keeps indices stable.
             let empty = Word(raw: "", value: "", range: instruction.keywordRange)
@@ -123,14 +141,14 @@ struct StageResolver {
             shell = Stage.defaultShell
             return
         }
-        expand(&from.image, lookup: lookup)
+        expand(&from.image, in: .global)
         let baseImage = from.image.expanded ?? from.image.value
         let name = from.alias.map { $0.value.lowercased() }
-        if let name, let alias = from.alias, stages.contains(where: { $0.name == name }) {
+        if let name, let alias = from.alias, stageByName[name] != nil {
             errors.append(DockerfileError(at: alias.range.start, "duplicate stage name \"\(name)\""))
         }
         let lowered = baseImage.lowercased()
-        let baseStage = stages.lastIndex { $0.name == lowered }
+        let baseStage = stageByName[lowered]
         var reference: ImageReference?
         if baseStage == nil && from.image.unresolvedVariables.isEmpty {
             reference = ImageReference.parse(baseImage)
@@ -140,6 +158,7 @@ struct StageResolver {
         shell = baseStage.map { stages[$0].shell } ?? Stage.defaultShell
         args = [:]
         let platform = instruction.flag("platform").flatMap(\.resolvedValue)
+        if let name { stageByName[name] = stageIndex }
         stages.append(
             Stage(
                 index: stageIndex, name: name, nameRange: from.alias?.range, baseName: from.image, baseImage: baseImage,
@@ -153,27 +172,30 @@ struct StageResolver {
         switch instruction.keyword {
         case .env:
             guard case .keyValues(var pairs) = instruction.details else { return }
+            instruction.details = .none
             for index in pairs.indices {
                 // Every pair of one ENV sees the environment from before the instruction
                 // (`ENV a=bye b=$a` gives b the old a), as BuildKit expands before it applies.
-                expand(&pairs[index].key, lookup: stageLookup)
-                expand(&pairs[index].value, lookup: stageLookup)
+                expand(&pairs[index].key, in: .stage)
+                expand(&pairs[index].value, in: .stage)
             }
             for pair in pairs { env[pair.key.resolved] = pair.value.resolved }
             instruction.details = .keyValues(pairs)
         case .label:
             guard case .keyValues(var pairs) = instruction.details else { return }
+            instruction.details = .none
             for index in pairs.indices {
-                expand(&pairs[index].key, lookup: stageLookup)
-                expand(&pairs[index].value, lookup: stageLookup)
+                expand(&pairs[index].key, in: .stage)
+                expand(&pairs[index].value, in: .stage)
             }
             instruction.details = .keyValues(pairs)
         case .arg:
             guard case .arg(var declarations) = instruction.details else { return }
+            instruction.details = .none
             for index in declarations.indices {
                 let name = declarations[index].name.value
                 if var defaultValue = declarations[index].defaultValue {
-                    expand(&defaultValue, lookup: stageLookup)
+                    expand(&defaultValue, in: .stage)
                     declarations[index].defaultValue = defaultValue
                 }
                 var value: String?
@@ -188,18 +210,18 @@ struct StageResolver {
             }
             instruction.details = .arg(declarations)
         case .copy, .add:
-            let lookup = stageLookup
-            for index in instruction.flags.indices { expand(&instruction.flags[index], lookup: lookup) }
+            for index in instruction.flags.indices { expand(&instruction.flags[index], in: .stage) }
             guard case .files(var transfer) = instruction.details else { return }
-            for index in transfer.sources.indices { expand(&transfer.sources[index], lookup: lookup) }
+            instruction.details = .none
+            for index in transfer.sources.indices { expand(&transfer.sources[index], in: .stage) }
             if var destination = transfer.destination {
-                expand(&destination, lookup: lookup)
+                expand(&destination, in: .stage)
                 transfer.destination = destination
             }
             if let from = instruction.flag("from")?.resolvedValue {
                 let current = stages.count - 1
                 let lowered = from.lowercased()
-                if let named = stages[..<current].lastIndex(where: { $0.name == lowered }) {
+                if let named = stageByName[lowered], named < current {
                     transfer.fromStage = named
                 } else if let number = Int(from), number >= 0, number < current {
                     transfer.fromStage = number
@@ -207,9 +229,8 @@ struct StageResolver {
             }
             instruction.details = .files(transfer)
         case .run:
-            let lookup = stageLookup
             for index in instruction.flags.indices where instruction.flags[index].name == "mount" {
-                expand(&instruction.flags[index], lookup: lookup)
+                expand(&instruction.flags[index], in: .stage)
             }
             setShell(&instruction)
         case .cmd, .entrypoint, .healthcheck:
@@ -218,19 +239,23 @@ struct StageResolver {
             if let arguments = instruction.execArguments, !arguments.isEmpty { shell = arguments }
         case .expose:
             guard case .expose(var ports) = instruction.details else { return }
-            for index in ports.indices { expand(&ports[index].word, lookup: stageLookup) }
+            instruction.details = .none
+            for index in ports.indices { expand(&ports[index].word, in: .stage) }
             instruction.details = .expose(ports)
         case .volume:
             guard case .volume(var paths) = instruction.details else { return }
-            for index in paths.indices { expand(&paths[index], lookup: stageLookup) }
+            instruction.details = .none
+            for index in paths.indices { expand(&paths[index], in: .stage) }
             instruction.details = .volume(paths)
         case .user:
             guard case .user(var user) = instruction.details else { return }
-            expand(&user.word, lookup: stageLookup)
+            instruction.details = .none
+            expand(&user.word, in: .stage)
             instruction.details = .user(user)
         case .workdir, .stopsignal:
             guard case .text(var word) = instruction.details else { return }
-            expand(&word, lookup: stageLookup)
+            instruction.details = .none
+            expand(&word, in: .stage)
             instruction.details = .text(word)
         case .from, .maintainer, .onbuild, .unknown:
             break

@@ -22,6 +22,14 @@ struct WordProcessor {
         self.lookup = lookup
     }
 
+    /// False when the text has no quote, escape character or `$`: processing would not change it.
+    @inline(__always) static func needsProcessing<Bytes: Sequence<UInt8>>(_ bytes: Bytes, escape: UInt8) -> Bool {
+        for byte in bytes where byte == ASCII.dollar || byte == ASCII.singleQuote || byte == ASCII.doubleQuote || byte == escape {
+            return true
+        }
+        return false
+    }
+
     /// Processes `bytes[start..<end]` into a string.
     mutating func process(_ bytes: [UInt8], _ start: Int, _ stop: Int) -> String {
         b = bytes

@@ -341,6 +341,7 @@ struct ShellLexer {
         self.start = max(0, start)
         self.end = min(end, bytes.count)
         self.i = self.start
+        tokens.reserveCapacity(min((self.end - self.start) / 5 + 2, 1 << 16))
     }
 
     mutating func run() {
@@ -497,10 +498,26 @@ struct ShellLexer {
     }
 
     /// The end of a word starting at `from`.
+    /// 0: a plain word byte; 1: ends a word (or `(`, which may not); 2: quoting or substitution.
+    static let wordClass: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for byte in [ASCII.space, ASCII.tab, ASCII.verticalTab, ASCII.formFeed, ASCII.carriageReturn, ASCII.newline, ASCII.semicolon,
+                     ASCII.ampersand, ASCII.pipe, ASCII.less, ASCII.greater, ASCII.openParen, ASCII.closeParen] {
+            table[Int(byte)] = 1
+        }
+        for byte in [ASCII.backslash, ASCII.singleQuote, ASCII.doubleQuote, ASCII.backtick, ASCII.dollar] { table[Int(byte)] = 2 }
+        return table
+    }()
+
     private mutating func scanWord(from wordStart: Int) -> Int {
         var k = wordStart
+        let table = Self.wordClass
         while k < end {
             let byte = b[k]
+            if table[Int(byte)] == 0 {
+                k += 1
+                continue
+            }
             if ASCII.isBlank(byte) || byte == ASCII.newline || byte == ASCII.semicolon || byte == ASCII.ampersand
                 || byte == ASCII.pipe || byte == ASCII.less || byte == ASCII.greater || byte == ASCII.closeParen
             {
@@ -677,6 +694,7 @@ struct CommandAssembler {
                     extend(token)
                     continue
                 }
+                if words.isEmpty { words.reserveCapacity(8) }
                 words.append(word(token.start, token.end))
                 wordOffsets.append(token.start..<token.end)
                 extend(token)
@@ -732,10 +750,19 @@ struct CommandAssembler {
     }
 
     private func word(_ start: Int, _ end: Int) -> ShellWord {
+        let raw = String(utf8Bytes: b[start..<end])
+        let range = mapping.range(start, end)
+        var plain = true
+        let table = ShellLexer.wordClass
+        for byte in b[start..<end] where table[Int(byte)] == 2 {
+            plain = false
+            break
+        }
+        if plain { return ShellWord(raw: raw, value: raw, range: range) }
         let unquoted = ShellParser.unquote(b, start, end, wantOffsets: false)
         return ShellWord(
-            raw: String(utf8Bytes: b[start..<end]), value: String(decoding: unquoted.bytes, as: UTF8.self),
-            range: mapping.range(start, end), isQuoted: unquoted.quoted, hasExpansion: unquoted.expansion)
+            raw: raw, value: String(decoding: unquoted.bytes, as: UTF8.self), range: range, isQuoted: unquoted.quoted,
+            hasExpansion: unquoted.expansion)
     }
 
     /// `NAME=value` / `NAME+=value` with an unquoted, valid name.
@@ -757,7 +784,7 @@ struct CommandAssembler {
     private mutating func finish(_ separator: ShellOperator?) {
         defer {
             words = []
-            wordOffsets = []
+            wordOffsets.removeAll(keepingCapacity: true)
             assignments = []
             redirections = []
             commandStart = -1
@@ -786,9 +813,21 @@ struct CommandAssembler {
 
     static let shells: Set<String> = ["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "yash"]
 
+    /// First letters of `wrapperNames` (a cheap test before the set lookup).
+    static let wrapperInitials: [UInt8] = Array("sdenbtci".utf8)
+
+    static let wrapperNames: Set<String> = [
+        "sudo", "doas", "env", "exec", "nohup", "builtin", "time", "busybox", "nice", "stdbuf", "setsid", "chronic", "ionice", "command",
+        "timeout",
+    ]
+
     /// The index of the word holding the script that `sh -c`, `su -c` or `eval` runs.
     static func scriptArgument(_ words: [ShellWord], commandIndex: Int) -> Int? {
         guard commandIndex < words.count else { return nil }
+        let value = words[commandIndex].value.utf8
+        // Every shell name ends in "sh"; the others are su, runuser and eval.
+        guard let last = value.last, last == UInt8(ascii: "h") || last == UInt8(ascii: "u") || last == UInt8(ascii: "r") || last == UInt8(ascii: "l")
+        else { return nil }
         let program = SimpleCommand.baseName(words[commandIndex].value)
         if shells.contains(program) {
             var sawC = false
@@ -848,6 +887,9 @@ struct CommandAssembler {
         }
         loop: while k < words.count {
             let name = SimpleCommand.baseName(words[k].value)
+            guard let initial = name.utf8.first, name.utf8.count <= 8, wrapperInitials.contains(initial), wrapperNames.contains(name) else {
+                break loop
+            }
             switch name {
             case "sudo", "doas":
                 wrappers.append(name)

@@ -282,8 +282,9 @@ public struct SimpleCommand: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func baseName(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
+        let utf8 = path.utf8
+        guard let slash = utf8.lastIndex(of: ASCII.slash) else { return path }
+        return String(path[utf8.index(after: slash)...])
     }
 
     private static func isASCIILetter(_ byte: UInt8) -> Bool {
