@@ -264,44 +264,52 @@ struct ParseRun {
         let start = TextPosition(line: firstLine.number, column: column(firstLine, first))
         let map = SourceMap(bytes: logical, segments: segments, fallback: start)
         var parser = InstructionParser(bytes: logical, map: map, escape: escape)
-        var (instruction, specs) = parser.parseLine()
+        var specs: [HeredocSpec] = []
+        // Appended at once and completed in place (an Instruction is large; no copies).
+        let index = instructions.count
+        instructions.append(parser.parseLine(heredocs: &specs))
         for error in parser.errors { addError(error) }
         warnings += parser.warnings
 
-        var heredocs: [Heredoc] = []
-        var bodies: [HeredocBody] = []
-        for spec in specs {
-            let (heredoc, body, last) = readHeredoc(spec, &cursor)
-            heredocs.append(heredoc)
-            bodies.append(body)
-            if let last { lastLine = last }
-        }
-        if !heredocs.isEmpty {
-            if instruction.keyword == .onbuild {
-                if let trigger = instruction.onbuildTrigger { interpretHeredocs(&heredocs, bodies, of: trigger) }
+        if !specs.isEmpty {
+            var heredocs: [Heredoc] = []
+            var bodies: [HeredocBody] = []
+            for spec in specs {
+                let (heredoc, body, last) = readHeredoc(spec, &cursor)
+                heredocs.append(heredoc)
+                bodies.append(body)
+                if let last { lastLine = last }
+            }
+            if instructions[index].keyword == .onbuild {
+                if var trigger = instructions[index].onbuildTrigger {
+                    if trigger.keyword == .run, case .shell(let command)? = trigger.form {
+                        interpretHeredocs(&heredocs, bodies, script: command.script, arguments: trigger.arguments.text)
+                    }
+                    trigger.heredocs = heredocs
+                    instructions[index].onbuildTrigger = trigger
+                }
             } else {
-                interpretHeredocs(&heredocs, bodies, of: instruction)
+                if instructions[index].keyword == .run, case .shell(let command)? = instructions[index].form {
+                    interpretHeredocs(&heredocs, bodies, script: command.script, arguments: instructions[index].arguments.text)
+                }
+                instructions[index].heredocs = heredocs
             }
         }
-        if instruction.keyword == .onbuild {
-            instruction.onbuildTrigger?.heredocs = heredocs
-        } else {
-            instruction.heredocs = heredocs
-        }
-        instruction.startLine = firstLine.number
-        instruction.endLine = lastLine.number
+        instructions[index].startLine = firstLine.number
+        instructions[index].endLine = lastLine.number
         let sourceEnd = max(first, lastLine.contentEnd)
-        instruction.byteRange = first..<sourceEnd
+        instructions[index].byteRange = first..<sourceEnd
         // A one-line instruction's source is its logical line: share the string.
-        instruction.sourceText =
-            instruction.original.utf8.count == sourceEnd - first && lastLine.number == firstLine.number
-            ? instruction.original : String(utf8Bytes: bytes[first..<sourceEnd])
-        instruction.comments = pendingComments
-        pendingComments = []
-        let index = instructions.count
+        let original = instructions[index].original
+        instructions[index].sourceText =
+            original.utf8.count == sourceEnd - first && lastLine.number == firstLine.number
+            ? original : String(utf8Bytes: bytes[first..<sourceEnd])
+        if !pendingComments.isEmpty {
+            instructions[index].comments = pendingComments
+            pendingComments = []
+        }
         for pragma in pendingPragmas { pragmas[pragma].instructionIndex = index }
         pendingPragmas = []
-        instructions.append(instruction)
     }
 
     /// BuildKit's continuation test: the escape character last on the line (trailing spaces and
@@ -367,11 +375,9 @@ struct ParseRun {
     }
 
     /// Decides which program reads each heredoc of a RUN, and parses the shell scripts.
-    private func interpretHeredocs(_ heredocs: inout [Heredoc], _ bodies: [HeredocBody], of run: Instruction) {
-        guard run.keyword == .run, case .shell(let command)? = run.form else { return }
-        let script = command.script
+    private func interpretHeredocs(_ heredocs: inout [Heredoc], _ bodies: [HeredocBody], script: ShellScript, arguments: String) {
         // `RUN <<EOF` alone: BuildKit runs the body itself (a shebang picks the interpreter).
-        let argumentWords = run.arguments.text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        let argumentWords = arguments.split(whereSeparator: { $0 == " " || $0 == "\t" })
         let pureHeredoc = heredocs.count == 1 && argumentWords.count == 1 && HeredocSyntax.parse(Array(argumentWords[0].utf8)) != nil
         var used: Set<Int> = []
         for index in heredocs.indices {

@@ -44,17 +44,16 @@ struct InstructionParser {
 
     // MARK: - Entry point
 
-    /// Parses the whole line; returns the instruction and the heredocs whose bodies follow it.
-    mutating func parseLine() -> (Instruction, [HeredocSpec]) {
+    /// Parses the whole line; returns the instruction, and in `specs` the heredocs whose bodies follow it.
+    mutating func parseLine(heredocs specs: inout [HeredocSpec]) -> Instruction {
         let instruction = parse(from: 0, to: b.count, nested: false)
-        var specs: [HeredocSpec] = []
         // `canContainHeredoc`: RUN, COPY and ADD (also as ONBUILD triggers), not in JSON form.
         let canContainHeredoc =
             instruction.keyword == .onbuild
             ? instruction.onbuildTrigger.map(Self.canContainHeredoc) ?? false
             : Self.canContainHeredoc(instruction)
         if canContainHeredoc && containsHeredocOperator() { specs = heredocSpecs() }
-        return (instruction, specs)
+        return instruction
     }
 
     private static func canContainHeredoc(_ instruction: Instruction) -> Bool {
@@ -140,7 +139,7 @@ struct InstructionParser {
         return Instruction(
             keyword: keyword, rawKeyword: rawKeyword, keywordRange: keywordRange, flags: instruction.flags, arguments: instruction.arguments,
             form: instruction.form, details: instruction.details, startLine: keywordRange.start.line, endLine: map.endPosition(at: end).line,
-            column: keywordRange.start.column, original: String(utf8Bytes: b[start..<end]), onbuildTrigger: instruction.onbuildTrigger)
+            column: keywordRange.start.column, original: String(utf8Bytes: b[start..<end]), trigger: instruction.trigger)
     }
 
     /// The parts of an instruction the per-keyword parsers fill in (a small struct, cheap to pass).
@@ -151,7 +150,8 @@ struct InstructionParser {
         var flags: [Flag] = []
         var form: CommandForm?
         var details: InstructionDetails = .none
-        var onbuildTrigger: Instruction?
+        /// The ONBUILD trigger (zero or one).
+        var trigger: [Instruction] = []
     }
 
     /// Case-insensitive keyword lookup on bytes (no string is built).
@@ -745,7 +745,7 @@ struct InstructionParser {
             break
         }
         guard !nested else { return }
-        instruction.onbuildTrigger = parse(from: start, to: end, nested: true)
+        instruction.trigger = [parse(from: start, to: end, nested: true)]
     }
 
     // MARK: - Heredocs

@@ -55,7 +55,8 @@ struct StageResolver {
 
     private func expand(_ word: inout Word, in scope: Scope) {
         let text = word.isJSON ? word.value : word.raw
-        if !text.utf8.contains(ASCII.dollar) && (word.isJSON || word.raw == word.value) {
+        let hasDollar = text.utf8.withContiguousStorageIfAvailable { $0.contains(ASCII.dollar) } ?? text.utf8.contains(ASCII.dollar)
+        if !hasDollar && (word.isJSON || word.raw == word.value) {
             word.expanded = word.value
             return
         }
