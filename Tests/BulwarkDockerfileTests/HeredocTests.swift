@@ -117,6 +117,41 @@ import Testing
             heredocs: [Expected(delimiter: "EOF", quoted: false, stripTabs: false, body: "echo a\r\n", startLine: 3, endLine: 4, interpreter: "sh", isScript: true)],
             keywords: [.from, .run, .user]),
         Case(
+            name: "hadolint#1137: RUN <<EOF bash with pipefail",
+            text: lines("FROM debian", "RUN <<EOF bash", "    set -euxo pipefail", "    echo 123 | cat", "EOF"),
+            heredocs: [Expected(delimiter: "EOF", quoted: false, stripTabs: false, body: "    set -euxo pipefail\n    echo 123 | cat\n", startLine: 3, endLine: 5, interpreter: "bash", isScript: true)],
+            keywords: [.from, .run]),
+        Case(
+            name: "hadolint#1137: empty heredoc then RUN on the next line",
+            text: lines("FROM debian", "RUN <<EOF bash", "EOF", "RUN echo next"),
+            heredocs: [Expected(delimiter: "EOF", quoted: false, stripTabs: false, body: "", startLine: 3, endLine: 3, interpreter: "bash", isScript: true)],
+            keywords: [.from, .run, .run]),
+        Case(
+            name: "hadolint#1019: heredoc after a line continuation",
+            text: lines("# syntax=docker/dockerfile:1.7-labs", "FROM scratch", "", "RUN foo && \\", "    bar <<BAR", "blah", "BAR"),
+            heredocs: [Expected(delimiter: "BAR", quoted: false, stripTabs: false, body: "blah\n", startLine: 6, endLine: 7, interpreter: "bar", isScript: false)],
+            keywords: [.from, .run]),
+        Case(
+            name: "hadolint#923: heredoc in the middle of continuation lines",
+            text: lines("FROM golang", "RUN ls && \\", "    cat <<EOF >> go.mod && \\", "    cat go.mod", "replace (", "    github.com/user/repo => ../dir", ")", "EOF"),
+            heredocs: [Expected(delimiter: "EOF", quoted: false, stripTabs: false, body: "replace (\n    github.com/user/repo => ../dir\n)\n", startLine: 5, endLine: 8, interpreter: "cat", isScript: false)],
+            keywords: [.from, .run]),
+        Case(
+            name: "hadolint#960: comment and instruction right after the terminator",
+            text: lines("FROM alpine:3.17", "RUN <<EOF", "    echo \"test\"", "EOF", "# comment", "COPY --from=build /app ./"),
+            heredocs: [Expected(delimiter: "EOF", quoted: false, stripTabs: false, body: "    echo \"test\"\n", startLine: 3, endLine: 4, interpreter: "sh", isScript: true)],
+            keywords: [.from, .run, .copy]),
+        Case(
+            name: "hadolint#1051: backslash before the delimiter (BuildKit still expands)",
+            text: lines("FROM debian", "COPY <<-\\EOT /data.txt", "  echo '$TARGETBUILDARCH'", "EOT", "CMD [\"cat\", \"/data.txt\"]"),
+            heredocs: [Expected(delimiter: "EOT", quoted: false, stripTabs: true, body: "  echo '$TARGETBUILDARCH'\n", startLine: 3, endLine: 4, interpreter: nil, isScript: false)],
+            keywords: [.from, .copy, .cmd]),
+        Case(
+            name: "hadolint#736: last heredoc without a final newline",
+            text: "FROM debian\nRUN <<EOF\necho \"GOODBYE WORLD\" > /tmp/goodbye\nEOF",
+            heredocs: [Expected(delimiter: "EOF", quoted: false, stripTabs: false, body: "echo \"GOODBYE WORLD\" > /tmp/goodbye\n", startLine: 3, endLine: 4, interpreter: "sh", isScript: true)],
+            keywords: [.from, .run]),
+        Case(
             name: "ONBUILD RUN <<EOF",
             text: lines("FROM debian", "ONBUILD RUN <<EOF", "echo hi", "EOF", "USER 1"),
             heredocs: [],
@@ -144,6 +179,14 @@ import Testing
         if let last = test.heredocs.last {
             #expect(instruction.endLine == last.endLine)
         }
+    }
+
+    @Test func bashHeredocScriptSeesPipefail() throws {
+        let dockerfile = parse(lines("FROM debian", "RUN <<EOF bash", "    set -euxo pipefail", "    echo 123 | cat", "EOF"))
+        let run = try #require(dockerfile.instructions(.run).first)
+        let commands = run.shellCommands
+        #expect(commands.contains { $0.program == "set" && $0.hasOption("-o") && $0.argumentValues.contains("pipefail") })
+        #expect(run.heredocs.first?.script?.pipelines.map { $0.map(\.description) } == [["set -euxo pipefail"], ["echo 123", "cat"]])
     }
 
     @Test func heredocsAreNotReadInsideQuotesOrJSON() {

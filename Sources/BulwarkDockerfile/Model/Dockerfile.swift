@@ -187,6 +187,10 @@ public struct Comment: Sendable, Hashable {
         self.column = column
         self.insideInstruction = insideInstruction
     }
+
+    /// The `# bulwark:ignore …` pragma this comment holds, if any (its `instructionIndex` is set
+    /// only in `Dockerfile.ignorePragmas`).
+    public var ignorePragma: IgnorePragma? { IgnorePragma.parse(comment: text, line: line, column: column) }
 }
 
 /// `# bulwark:ignore rule-id[,rule-id…] reason`: silences the rules on the next instruction (or

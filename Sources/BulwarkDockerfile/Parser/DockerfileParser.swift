@@ -286,6 +286,7 @@ struct ParseRun {
                         interpretHeredocs(&heredocs, bodies, script: command.script, arguments: trigger.arguments.text)
                     }
                     trigger.heredocs = heredocs
+                    trigger.endLine = lastLine.number
                     instructions[index].onbuildTrigger = trigger
                 }
             } else {
