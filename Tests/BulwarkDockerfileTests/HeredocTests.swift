@@ -196,6 +196,14 @@ import Testing
         #expect(dockerfile.instructions.allSatisfy { $0.heredocs.isEmpty })
     }
 
+    @Test func heredocOperatorInsideAWordIsNotReadByBuildKit() {
+        let dockerfile = parse(lines("FROM debian", "RUN cat<<EOF > /x", "hello", "EOF"))
+        #expect(dockerfile.instructions.map(\.keyword) == [.from, .run, .unknown, .unknown])
+        #expect(dockerfile.warnings.map(\.description) == [
+            "2:8: BuildKit does not read this heredoc: <<EOF must start a word (put a space before it); the lines below become instructions"
+        ])
+    }
+
     @Test func heredocsAreOnlyForRunCopyAndAdd() {
         let dockerfile = parse(lines("FROM debian", "CMD cat <<EOF", "ENV A=b"))
         #expect(dockerfile.instructions.map(\.keyword) == [.from, .cmd, .env])

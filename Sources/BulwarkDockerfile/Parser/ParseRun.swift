@@ -206,6 +206,7 @@ struct ParseRun {
         instructions.append(parser.parseLine(heredocs: &specs))
         for error in parser.errors { addError(error) }
         warnings += parser.warnings
+        warnAboutUnreadHeredocs(instructions[index], specs)
 
         if !specs.isEmpty {
             var heredocs: [Heredoc] = []
@@ -247,6 +248,24 @@ struct ParseRun {
         }
         for pragma in pendingPragmas { pragmas[pragma].instructionIndex = index }
         pendingPragmas = []
+    }
+
+    /// A shell heredoc (`cat<<EOF`) that BuildKit does not read because `<<` does not start a
+    /// word: its body lines become instructions, a confusing failure worth a warning.
+    private mutating func warnAboutUnreadHeredocs(_ instruction: Instruction, _ specs: [HeredocSpec]) {
+        guard instruction.keyword == .run, case .shell(let command)? = instruction.form else { return }
+        for shellCommand in command.script.commands {
+            for redirection in shellCommand.redirections where redirection.isHeredoc {
+                guard let target = redirection.target else { continue }
+                let delimiter = Array(target.value.utf8)
+                if !specs.contains(where: { $0.delimiter == delimiter }) {
+                    warnings.append(
+                        DockerfileError(
+                            at: redirection.range.start,
+                            "BuildKit does not read this heredoc: \(redirection.op)\(target.raw) must start a word (put a space before it); the lines below become instructions"))
+                }
+            }
+        }
     }
 
     /// BuildKit's continuation test: the escape character last on the line (trailing spaces and
