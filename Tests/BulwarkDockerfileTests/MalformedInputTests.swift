@@ -81,6 +81,16 @@ import Testing
         #expect(dockerfile.inputErrors.allSatisfy { $0.file == "Dockerfile" && $0.line != nil })
     }
 
+    @Test func unterminatedJSONIsAShellCommandWithAWarning() throws {
+        let dockerfile = parse(lines("FROM debian", "ENTRYPOINT [\"python\", \"app.py\"", "USER 1"))
+        #expect(dockerfile.errors.isEmpty)
+        #expect(dockerfile.warnings.map(\.description) == [
+            "2:12: ENTRYPOINT arguments look like a JSON array but are not valid JSON (unexpected end of JSON input); they run as a shell command"
+        ])
+        #expect(dockerfile.instructions[1].shellCommand?.text == "[\"python\", \"app.py\"")
+        #expect(dockerfile.instructions.map(\.keyword) == [.from, .entrypoint, .user])
+    }
+
     @Test func binaryGarbageDoesNotCrash() {
         var generator = SystemRandomNumberGenerator()
         var bytes = (0..<200_000).map { _ in UInt8.random(in: 0...255, using: &generator) }

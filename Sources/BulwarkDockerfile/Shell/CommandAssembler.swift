@@ -23,6 +23,7 @@ struct CommandAssembler {
         self.b = bytes
         self.mapping = mapping
         self.depth = depth
+        commands.reserveCapacity(4)
     }
 
     private static let skippedKeywords: Set<String> = ["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "{", "}", "time", "function"]
