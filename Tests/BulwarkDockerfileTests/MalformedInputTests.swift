@@ -130,6 +130,17 @@ import Testing
         #expect(unterminated.instructions.last?.shellCommand?.script.issues.count == 1)
     }
 
+    @Test func longNonASCIILinesStayLinear() throws {
+        // Positions on a long line with multi-byte characters are counted incrementally, also
+        // when a command's start is looked up after its last word.
+        let script = String(repeating: "é>ü; ", count: 100_000)
+        let dockerfile = parse("FROM debian\nRUN " + script + "\n")
+        let commands = try #require(dockerfile.instructions.last?.shellCommands)
+        #expect(commands.count == 100_000)
+        #expect(commands.last?.range.start == position(2, 5 + 5 * 99_999))
+        #expect(commands.last?.redirections.first?.target?.range.start == position(2, 7 + 5 * 99_999))
+    }
+
     @Test func tooManyErrorsAreCapped() {
         let text = "FROM debian\n" + String(repeating: "BOGUS x\n", count: 5000)
         let dockerfile = DockerfileParser.parse(text: text, file: "Dockerfile", options: .init(maxErrors: 100))

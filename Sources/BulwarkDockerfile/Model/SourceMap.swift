@@ -77,16 +77,29 @@ final class SourceMap: PositionMapping {
     private func column(segmentIndex: Int, offset: Int) -> Int {
         let segment = segments[segmentIndex]
         if isASCII { return segment.column + (offset - segment.offset) }
-        var from = segment.offset
         var column = segment.column
         if cacheSegment == segmentIndex && cacheOffset <= offset {
-            from = cacheOffset
+            // Forward from the last answer (queries mostly move forward).
             column = cacheColumn
-        }
-        var index = from
-        while index < offset {
-            if bytes[index] & 0xC0 != 0x80 { column += 1 }
-            index += 1
+            var index = cacheOffset
+            while index < offset {
+                if bytes[index] & 0xC0 != 0x80 { column += 1 }
+                index += 1
+            }
+        } else if cacheSegment == segmentIndex && cacheOffset - offset < offset - segment.offset {
+            // A little backward (a command's start after its last word): count back.
+            column = cacheColumn
+            var index = offset
+            while index < cacheOffset {
+                if bytes[index] & 0xC0 != 0x80 { column -= 1 }
+                index += 1
+            }
+        } else {
+            var index = segment.offset
+            while index < offset {
+                if bytes[index] & 0xC0 != 0x80 { column += 1 }
+                index += 1
+            }
         }
         cacheSegment = segmentIndex
         cacheOffset = offset
