@@ -1,2 +1,0 @@
-/// Dockerfile parsing, rules and hardening (see issue 3).
-public enum BulwarkDockerfile {}

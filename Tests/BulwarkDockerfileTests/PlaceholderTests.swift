@@ -1,2 +1,0 @@
-import Testing
-@Suite struct DockerfilePlaceholderTests { @Test func moduleLoads() {} }
