@@ -992,7 +992,9 @@ def debian_like(c: Ctx, df: DF, distro: str) -> None:
         df.add("STOPSIGNAL SIGQUIT")
     entry(df, c, ["/srv/scripts/run.sh"], "ENTRYPOINT")
     if rng.random() < 0.5:
-        entry(df, c, ["--serve"])
+        # default arguments for the entrypoint: exec form only (BuildKit reads a leading
+        # `--word` of any instruction as a flag, so `CMD --serve` is an error)
+        df.add('CMD ["--serve"]')
 
 
 def nginx_image(c: Ctx, df: DF) -> None:
