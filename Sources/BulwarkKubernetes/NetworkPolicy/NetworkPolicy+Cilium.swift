@@ -20,13 +20,11 @@ extension NetworkPolicy {
             specs.append((spec, "specs[\(position)]"))
         }
         return specs.enumerated().compactMap { number, entry in
-            var policy = ciliumRule(entry.0, path: entry.1, object: object, clusterwide: clusterwide)
-            if specs.count > 1 { policy?.specIndex = number }
-            return policy
+            ciliumRule(entry.0, path: entry.1, object: object, clusterwide: clusterwide, specIndex: specs.count > 1 ? number : nil)
         }
     }
 
-    static func ciliumRule(_ spec: YAMLNode, path: String, object: KubeObject, clusterwide: Bool) -> NetworkPolicy? {
+    static func ciliumRule(_ spec: YAMLNode, path: String, object: KubeObject, clusterwide: Bool, specIndex: Int? = nil) -> NetworkPolicy? {
         // Host policies (nodeSelector) apply to nodes, not pods.
         guard spec["nodeSelector"] == nil || spec["endpointSelector"] != nil else { return nil }
         let namespace = clusterwide ? nil : (object.effectiveNamespace ?? "default")
@@ -49,7 +47,7 @@ extension NetworkPolicy {
             selectorNode: selectorNode, selectorPath: "\(path).endpointSelector",
             isolatesIngress: defaultDeny?["ingress"]?.bool ?? !ingress.isEmpty,
             isolatesEgress: defaultDeny?["egress"]?.bool ?? !egress.isEmpty,
-            ingress: ingress, egress: egress)
+            ingress: ingress, egress: egress, specIndex: specIndex)
     }
 
     static func ciliumRuleEntry(_ item: YAMLNode, direction: NetworkPolicyRule.Direction, deny: Bool, path: String,

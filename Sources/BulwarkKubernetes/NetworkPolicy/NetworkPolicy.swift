@@ -8,7 +8,9 @@ import BulwarkCore
 /// `policyTypes`, which defaults to Ingress plus Egress when the policy has an `egress` section.
 /// Its rules add allowed connections; the union of all selecting policies' rules is what an
 /// isolated pod may do.
-public struct NetworkPolicy: Sendable {
+/// A class (immutable): the reachability engine looks policies up millions of times on large
+/// inventories, and copying a struct of this size costs a retain per field each time.
+public final class NetworkPolicy: Sendable {
     public enum Flavor: String, Sendable {
         case kubernetes
         case cilium
@@ -44,7 +46,9 @@ public struct NetworkPolicy: Sendable {
     public let egress: [NetworkPolicyRule]
 
     public init(object: KubeObject, flavor: Flavor, namespace: String?, selector: Selector, selectorNode: YAMLNode?, selectorPath: String,
-                isolatesIngress: Bool, isolatesEgress: Bool, ingress: [NetworkPolicyRule], egress: [NetworkPolicyRule]) {
+                isolatesIngress: Bool, isolatesEgress: Bool, ingress: [NetworkPolicyRule], egress: [NetworkPolicyRule],
+                specIndex: Int? = nil) {
+        self.specIndex = specIndex
         self.object = object
         self.flavor = flavor
         self.namespace = namespace
@@ -64,7 +68,7 @@ public struct NetworkPolicy: Sendable {
     }
 
     /// The position in a Cilium `specs` list, when the policy has several.
-    public var specIndex: Int? = nil
+    public let specIndex: Int?
 
     public func isolates(_ direction: NetworkPolicyRule.Direction) -> Bool {
         direction == .ingress ? isolatesIngress : isolatesEgress

@@ -325,6 +325,14 @@ public struct NetworkReachability: Sendable {
 
     /// Answers "can `source` open a connection to `destination` on `port`/`protocol`?" with the
     /// policies that decide. `port` nil asks about any port (of `protocol`, when given).
+    /// Whether `source` can connect to `destination` on `port`/`protocol`: `check(…).allowed`
+    /// without building the explanation (what rules ask for every workload).
+    public func isAllowed(from source: NetworkEndpoint, to destination: NetworkEndpoint, port: Int, protocol proto: NetworkProtocol) -> Bool {
+        let egress = evaluate(.egress, subject: source, peer: destination)
+        guard egress.allowed.contains(proto, port) else { return false }
+        return evaluate(.ingress, subject: destination, peer: source).allowed.contains(proto, port)
+    }
+
     public func check(from source: NetworkEndpoint, to destination: NetworkEndpoint, port: Int? = nil,
                       protocol proto: NetworkProtocol? = nil) -> ReachabilityVerdict {
         let egress = evaluate(.egress, subject: source, peer: destination)

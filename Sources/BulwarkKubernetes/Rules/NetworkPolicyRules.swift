@@ -734,8 +734,8 @@ public enum NetworkPolicyRules {
             let metadata = NetworkEndpoint.metadataService
             let workloads = network.workloads.filter { $0.endpoint.kind == .workload }
             return workloads.parallelMap { workload -> Violation? in
+                guard network.isAllowed(from: workload.endpoint, to: metadata, port: 80, protocol: .tcp) else { return nil }
                 let verdict = network.check(from: workload.endpoint, to: metadata, port: 80, protocol: .tcp)
-                guard verdict.allowed else { return nil }
                 let pod = workload.pod
                 let message: String
                 let severity: Severity
@@ -864,8 +864,8 @@ public enum NetworkPolicyRules {
                 } else {
                     servers = [network.dns ?? .clusterDNS, .external(nodeLocalDNS, name: "NodeLocal DNSCache")]
                 }
+                guard !servers.contains(where: { network.isAllowed(from: source, to: $0, port: 53, protocol: .udp) }) else { return nil }
                 let verdicts = servers.map { network.check(from: source, to: $0, port: 53, protocol: .udp) }
-                guard !verdicts.contains(where: \.allowed) else { return nil }
                 let isolating = verdicts.first?.egress.isolatingPolicies ?? []
                 let target = dnsPolicy == "None" ? "the nameservers of its dnsConfig (\(servers.map(\.id).joined(separator: ", ")))"
                     : "the cluster DNS (kube-system pods labelled k8s-app=kube-dns)"
