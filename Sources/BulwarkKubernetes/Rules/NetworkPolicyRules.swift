@@ -735,11 +735,11 @@ public enum NetworkPolicyRules {
             let workloads = network.workloads.filter { $0.endpoint.kind == .workload }
             return workloads.parallelMap { workload -> Violation? in
                 guard network.isAllowed(from: workload.endpoint, to: metadata, port: 80, protocol: .tcp) else { return nil }
-                let verdict = network.check(from: workload.endpoint, to: metadata, port: 80, protocol: .tcp)
                 let pod = workload.pod
                 let message: String
                 let severity: Severity
-                if verdict.egress.isolated {
+                if network.isIsolated(workload.endpoint, .egress) {
+                    let verdict = network.check(from: workload.endpoint, to: metadata, port: 80, protocol: .tcp)
                     severity = .high
                     message = "the pods of \(pod.displayName) are isolated for egress, but \(ReachabilityVerdict.list(verdict.egress.allowingPolicies)) "
                         + "allow\(verdict.egress.allowingPolicies.count == 1 ? "s" : "") them to connect to the cloud metadata service 169.254.169.254:80"
@@ -981,9 +981,8 @@ public enum NetworkPolicyRules {
             var openings: [ObjectIdentifier: Opening] = [:]
             var order: [ObjectIdentifier] = []
             for workload in network.workloads where workload.endpoint.kind == .workload {
-                guard let server = ServingWorkload.detect(workload.pod) else { continue }
                 let selecting = network.selectingPolicies(of: workload.endpoint)
-                guard selecting.contains(where: { $0.isolatesIngress }) else { continue }
+                guard selecting.contains(where: { $0.isolatesIngress }), let server = ServingWorkload.detect(workload.pod) else { continue }
                 for policy in selecting {
                     for rule in policy.ingress where !rule.isDeny {
                         let ports = rule.ports(towards: workload.endpoint)
