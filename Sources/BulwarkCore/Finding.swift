@@ -21,6 +21,14 @@ public struct ObjectReference: Codable, Sendable, Hashable {
     }
 }
 
+/// Where a suppression is kept (the SARIF `suppression.kind` values).
+public enum SuppressionKind: String, Codable, Sendable, Hashable {
+    /// In the scanned file: a `bulwark.dev/ignore` annotation or a `# bulwark:ignore` comment.
+    case inSource
+    /// Outside it: the `ignore:` list of `.bulwark.yaml`.
+    case external
+}
+
 /// One problem found by one rule at one place.
 public struct Finding: Codable, Sendable, Hashable {
     public var ruleId: String
@@ -37,12 +45,15 @@ public struct Finding: Codable, Sendable, Hashable {
     public var templateSource: String?
     /// The JSON path of the offending field, e.g. `spec.template.spec.containers[0].securityContext`.
     public var field: String?
+    /// Where the suppression is kept, when `suppressed`: `nil` is read as in the source (an annotation or a
+    /// comment); `Policy` marks suppressions from the configuration file `external`.
+    public var suppressionKind: SuppressionKind?
 
     public init(
         ruleId: String, severity: Severity, title: String, message: String, remediation: String,
         location: SourceLocation, object: ObjectReference? = nil, controls: [ControlID] = [],
         suppressed: Bool = false, suppressionReason: String? = nil, templateSource: String? = nil,
-        field: String? = nil
+        field: String? = nil, suppressionKind: SuppressionKind? = nil
     ) {
         self.ruleId = ruleId
         self.severity = severity
@@ -56,6 +67,7 @@ public struct Finding: Codable, Sendable, Hashable {
         self.suppressionReason = suppressionReason
         self.templateSource = templateSource
         self.field = field
+        self.suppressionKind = suppressionKind
     }
 
     /// CONTRACT.md order: file, line, rule id (then column and message for full determinism).

@@ -30,6 +30,7 @@ public struct Policy: Sendable {
             if !finding.suppressed, let suppression = configuration.suppressions.first(where: { matches($0, finding, ids) }) {
                 finding.suppressed = true
                 finding.suppressionReason = suppression.reason
+                finding.suppressionKind = .external
             }
             result.append(finding)
         }

@@ -111,7 +111,8 @@ public struct Report: Codable, Sendable {
                 compliance: ComplianceReport? = nil, tool: ToolInfo = ToolInfo()) {
         self.schemaVersion = 1
         self.tool = tool
-        self.findings = findings.sorted(by: Finding.reportOrder)
+        // Sort indices, not the (large) findings themselves, then gather once.
+        self.findings = findings.indices.sorted { Finding.reportOrder(findings[$0], findings[$1]) }.map { findings[$0] }
         self.errors = errors.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0, $0.message) < ($1.file, $1.line ?? 0, $1.column ?? 0, $1.message) }
         self.summary = ReportSummary(files: files, objects: objects, findings: SeverityCounts(findings),
                                      suppressed: findings.count { $0.suppressed }, skippedDocuments: skippedDocuments)

@@ -12,7 +12,7 @@ struct Bulwark: AsyncParsableCommand {
         2 = usage error, or an input that could not be read or parsed (the rest is still scanned and reported).
         """,
         version: BulwarkVersion.current,
-        subcommands: [Scan.self, PSS.self, Rules.self]
+        subcommands: [Scan.self, PSS.self, Rules.self, RBAC.self, Seal.self]
     )
 
     /// Like ArgumentParser's `main`, but usage errors exit with 2 (CONTRACT.md), not 64.

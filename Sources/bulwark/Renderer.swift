@@ -1,30 +1,32 @@
 import BulwarkCore
-import Foundation
+import BulwarkReport
 
-/// Picks the reporter for a format. (Temporary encoders until BulwarkReport lands.)
+/// Picks the reporter for a format.
 enum Renderer {
-    static func render(_ report: Report, options: ReportingOptions) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        switch options.format {
-        case .json, .sarif, .junit, .html:
-            return Array((try? encoder.encode(report)) ?? Data()) + [10]
-        case .table:
-            var text = ""
-            for error in report.errors { text += "error: \(error)\n" }
-            for finding in report.findings where !finding.suppressed || options.showSuppressed {
-                text += "\(finding.location.description)  \(finding.severity.rawValue.uppercased())  \(finding.ruleId)  \(finding.message)\n"
-            }
-            text += "\(report.summary.findings.total) findings in \(report.summary.files) files, \(report.summary.objects) objects\n"
-            return Array(text.utf8)
-        }
+    /// Streams the report to `--output` or standard output.
+    static func emit(_ report: Report, options: ReportingOptions, failOn: FailThreshold, extra: [(String, JSONValue)] = []) throws {
+        let format = ReportFormat(rawValue: options.format.rawValue) ?? .table
+        let output = try OutputStream(path: options.output)
+        format.write(report, options: ReportFormat.Options(
+            colour: options.useColour, showSuppressed: options.showSuppressed, failOn: failOn,
+            rules: Catalog.all.rules, extra: extra
+        ), to: output.write)
+        try output.close()
+    }
+
+    /// The rendered report as bytes (for subcommands that add their own table or JSON around it).
+    static func render(_ report: Report, options: ReportingOptions, failOn: FailThreshold = .severity(.high)) -> [UInt8] {
+        let format = ReportFormat(rawValue: options.format.rawValue) ?? .table
+        return format.render(report, options: ReportFormat.Options(
+            colour: options.useColour, showSuppressed: options.showSuppressed, failOn: failOn, rules: Catalog.all.rules
+        ))
     }
 
     static func compliance(findings: [Finding], framework: String) -> ComplianceReport {
-        ComplianceReport(framework: framework, score: 0, controls: [])
+        ComplianceSummarizer(catalog: Catalog.all).summarize(findings, framework: framework)
     }
 
-    static func catalog(_ rules: [RuleDescriptor], format: Rules.Format) -> [UInt8] {
-        Array(rules.map { "\($0.id)  \($0.severity.rawValue)  \($0.title)\n" }.joined().utf8)
+    static func catalog(_ rules: [RuleDescriptor], format: Rules.Format, colour: Bool) -> [UInt8] {
+        RuleCatalogReporter(format: RuleCatalogReporter.Format(rawValue: format.rawValue) ?? .table, colour: colour).render(rules)
     }
 }

@@ -9,6 +9,12 @@ public struct InventoryIndex: Sendable {
     /// Pod specs per object index.
     public let podSpecsByObject: [[PodSpecView]]
     public let namespaces: [String: KubeObject]
+    /// Whole-inventory analyses shared by several rules (e.g. RBAC), computed once per index.
+    public let memo = Memo()
+    /// ServiceAccounts by `namespace/name` (namespace defaulted to `default`); the first wins.
+    public let serviceAccounts: [String: KubeObject]
+    /// LimitRanges per namespace (defaulted to `default`), in input order.
+    public let limitRanges: [String: [KubeObject]]
     private let byKind: [String: [Int]]
 
     public init(_ objects: [KubeObject]) {
@@ -18,12 +24,29 @@ public struct InventoryIndex: Sendable {
         podSpecs = perObject.flatMap { $0 }
         var byKind: [String: [Int]] = [:]
         var namespaces: [String: KubeObject] = [:]
+        var serviceAccounts: [String: KubeObject] = [:]
+        var limitRanges: [String: [KubeObject]] = [:]
         for (index, object) in objects.enumerated() {
             byKind[object.kind, default: []].append(index)
-            if object.kind == "Namespace", object.group.isEmpty { namespaces[object.name] = object }
+            guard object.group.isEmpty else { continue }
+            switch object.kind {
+            case "Namespace": namespaces[object.name] = object
+            case "ServiceAccount":
+                let key = "\(object.namespace ?? "default")/\(object.name)"
+                if serviceAccounts[key] == nil { serviceAccounts[key] = object }
+            case "LimitRange": limitRanges[object.namespace ?? "default", default: []].append(object)
+            default: break
+            }
         }
         self.byKind = byKind
         self.namespaces = namespaces
+        self.serviceAccounts = serviceAccounts
+        self.limitRanges = limitRanges
+    }
+
+    /// The ServiceAccount `name` of `namespace`, if the inventory holds it (O(1)).
+    public func serviceAccount(_ name: String, namespace: String) -> KubeObject? {
+        serviceAccounts["\(namespace)/\(name)"]
     }
 
     public func objects(ofKind kind: String) -> [KubeObject] {

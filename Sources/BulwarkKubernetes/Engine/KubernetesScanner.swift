@@ -12,8 +12,11 @@ public struct KubernetesScanner: Sendable {
         self.rules = rules
     }
 
+    /// Scans each independent part of the inventory (see `InventoryPartition`) with its own index.
     public func scan(_ inventory: Inventory) -> [Finding] {
-        scan(InventoryIndex(inventory.objects))
+        let groups = InventoryPartition.groups(of: inventory.objects)
+        if groups.count <= 1 { return scan(InventoryIndex(inventory.objects)) }
+        return groups.flatMap { group in scan(InventoryIndex(group.map { inventory.objects[$0] })) }
     }
 
     public func scan(_ index: InventoryIndex) -> [Finding] {

@@ -15,6 +15,8 @@ public struct ContainerView: Sendable {
     public let index: Int
     /// JSON path, e.g. `spec.template.spec.containers[0]`.
     public let path: String
+    /// Results derived from this container, computed once (see `Memo`).
+    public let memo = Memo()
 
     public init(node: YAMLNode, kind: Kind, index: Int, path: String) {
         self.node = node

@@ -16,6 +16,6 @@ struct Rules: AsyncParsableCommand {
 
     func run() async throws {
         let rules = Catalog.all.rules.filter { domain.map($0.id.hasPrefix) ?? true }
-        Terminal.write(Renderer.catalog(rules, format: format))
+        Terminal.write(Renderer.catalog(rules, format: format, colour: Terminal.isTerminal))
     }
 }

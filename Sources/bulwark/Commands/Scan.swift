@@ -32,9 +32,10 @@ struct Scan: AsyncParsableCommand {
             skippedDocuments: inventory.skippedDocuments,
             compliance: reporting.compliance.map { Renderer.compliance(findings: findings, framework: $0) }
         )
-        try reporting.emit(Renderer.render(report, options: reporting))
+        let threshold = reporting.threshold(configuration)
+        try Renderer.emit(report, options: reporting, failOn: threshold)
         clock.mark("report")
-        let code = report.exitCode(failOn: reporting.threshold(configuration))
+        let code = report.exitCode(failOn: threshold)
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -1,0 +1,56 @@
+import BulwarkCore
+
+/// Splits an inventory into independent "clusters" where the inputs contradict each other.
+///
+/// The inputs are one cluster unless two files define the same object (same API group, kind,
+/// namespace and name). Then the sibling directories that disagree are analysed separately, each
+/// with its own cross-object context (ServiceAccounts, NetworkPolicies, Namespace labels …).
+/// Scanning `examples/inference-stack` thus judges `k8s/` and `hardened/k8s/` each on its own,
+/// while `k8s/deployments/` and `k8s/services/` (no common objects) stay one cluster. Linear in the
+/// number of objects and directories.
+public enum InventoryPartition {
+    /// Groups of indices into `objects`; every index appears in exactly one group, groups keep input order.
+    public static func groups(of objects: [KubeObject]) -> [[Int]] {
+        guard !objects.isEmpty else { return [] }
+        let root = Directory()
+        for (index, object) in objects.enumerated() {
+            var node = root
+            let components = object.file.split(separator: "/", omittingEmptySubsequences: true).dropLast()
+            for component in components {
+                node = node.child(String(component))
+            }
+            node.objects.append(index)
+        }
+        let identities = objects.map { "\($0.group)/\($0.kind)/\($0.effectiveNamespace ?? "")/\($0.name)" }
+        return partition(root, identities: identities).map { $0.sorted() }.sorted { ($0.first ?? 0) < ($1.first ?? 0) }
+    }
+
+    private final class Directory {
+        var children: [String: Directory] = [:]
+        var order: [String] = []
+        var objects: [Int] = []
+
+        func child(_ name: String) -> Directory {
+            if let existing = children[name] { return existing }
+            let created = Directory()
+            children[name] = created
+            order.append(name)
+            return created
+        }
+    }
+
+    private static func partition(_ directory: Directory, identities: [String]) -> [[Int]] {
+        let childResults = directory.order.compactMap { directory.children[$0] }.map { partition($0, identities: identities) }
+        let parts: [[Int]] = (directory.objects.isEmpty ? [] : [directory.objects]) + childResults.flatMap { $0 }
+        guard childResults.allSatisfy({ $0.count <= 1 }) else { return parts }
+        // Merge when no identity is defined by two different parts.
+        var owner: [String: Int] = [:]
+        for (partIndex, part) in parts.enumerated() {
+            for index in part {
+                if let previous = owner[identities[index]], previous != partIndex { return parts }
+                owner[identities[index]] = partIndex
+            }
+        }
+        return parts.isEmpty ? [] : [parts.flatMap { $0 }]
+    }
+}

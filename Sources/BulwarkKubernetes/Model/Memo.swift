@@ -1,0 +1,24 @@
+import Synchronization
+
+/// Results that several rules derive from the same model (model-server detection of a container,
+/// the RBAC analysis of an inventory …), computed once on first use and shared by copies of the
+/// value that owns it. Rules stay pure: a memo only caches what a pure function returns.
+public final class Memo: Sendable {
+    public enum Key: Hashable, Sendable {
+        case modelServers, gpuImage, servingWorkload
+        case custom(String)
+    }
+
+    private let values = Mutex<[Key: any Sendable]>([:])
+
+    public init() {}
+
+    /// The value for `key`, computing it the first time.
+    public func value<T: Sendable>(_ key: Key, _ compute: () -> T) -> T {
+        // Unwrap the dictionary's optional first: a stored `nil` result is a value, a missing key is not.
+        if let stored = values.withLock({ $0[key] }), let cached = stored as? T { return cached }
+        let value = compute()
+        values.withLock { $0[key] = value }
+        return value
+    }
+}

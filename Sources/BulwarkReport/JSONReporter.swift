@@ -1,0 +1,146 @@
+import BulwarkCore
+
+/// `--format json`: the report shape of CONTRACT.md, keys in the documented order, pretty-printed
+/// with a two-space indent and a trailing newline.
+///
+/// Top level: `schemaVersion`, `tool`, `findings`, `errors`, `summary`, then `compliance` when present,
+/// then any `extra` members a subcommand adds (e.g. `matrix` for netpol). A finding: `ruleId`,
+/// `severity`, `title`, `message`, `remediation`, `location`, `object` (`null` when the finding is not
+/// about a Kubernetes object), `controls`, `suppressed`, then `suppressionReason`, `templateSource`,
+/// `field` and `suppressionKind` only when set. The output decodes back into `Report` with
+/// `JSONDecoder`.
+public struct JSONReporter: Reporter {
+    /// Extra top-level members, written after the standard ones in this order.
+    public var extra: [(String, JSONValue)]
+
+    public init(extra: [(String, JSONValue)] = []) {
+        self.extra = extra
+    }
+
+    public func render(_ report: Report) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 1024 + report.findings.count * 900)
+        write(report, into: &writer)
+        return writer.finish()
+    }
+
+    /// Streams the report to `sink` in chunks of about 1 MiB.
+    public func write(_ report: Report, to sink: @escaping @Sendable ([UInt8]) -> Void) {
+        var writer = JSONWriter(sink: sink)
+        write(report, into: &writer)
+        sink(writer.finish())
+    }
+
+    private func write(_ report: Report, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("schemaVersion", report.schemaVersion)
+        writer.key("tool")
+        writer.beginObject()
+        writer.field("name", report.tool.name)
+        writer.field("version", report.tool.version)
+        writer.endObject()
+
+        writer.key("findings")
+        writer.beginArray()
+        for finding in report.findings {
+            Self.write(finding, to: &writer)
+            writer.flushIfNeeded()
+        }
+        writer.endArray()
+
+        writer.key("errors")
+        writer.beginArray()
+        for error in report.errors {
+            writer.beginObject()
+            writer.field("file", error.file)
+            writer.optionalField("line", error.line)
+            writer.optionalField("column", error.column)
+            writer.field("message", error.message)
+            writer.endObject()
+        }
+        writer.endArray()
+
+        writer.key("summary")
+        Self.write(report.summary, to: &writer)
+
+        if let compliance = report.compliance {
+            writer.key("compliance")
+            Self.write(compliance, to: &writer)
+        }
+        for (name, value) in extra {
+            writer.key(name)
+            writer.value(value)
+        }
+        writer.endObject()
+    }
+
+    static func write(_ finding: Finding, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("ruleId", finding.ruleId)
+        writer.field("severity", finding.severity.rawValue)
+        writer.field("title", finding.title)
+        writer.field("message", finding.message)
+        writer.field("remediation", finding.remediation)
+        writer.key("location")
+        writer.beginObject()
+        writer.field("file", finding.location.file)
+        writer.field("line", finding.location.line)
+        writer.field("column", finding.location.column)
+        writer.endObject()
+        writer.key("object")
+        if let object = finding.object {
+            writer.beginObject()
+            writer.field("apiVersion", object.apiVersion)
+            writer.field("kind", object.kind)
+            writer.optionalField("namespace", object.namespace)
+            writer.field("name", object.name)
+            writer.optionalField("container", object.container)
+            writer.endObject()
+        } else {
+            writer.null()
+        }
+        writer.key("controls")
+        writer.beginArray()
+        for control in finding.controls { writer.string(control.description) }
+        writer.endArray()
+        writer.field("suppressed", finding.suppressed)
+        writer.optionalField("suppressionReason", finding.suppressionReason)
+        writer.optionalField("templateSource", finding.templateSource)
+        writer.optionalField("field", finding.field)
+        writer.optionalField("suppressionKind", finding.suppressionKind?.rawValue)
+        writer.endObject()
+    }
+
+    static func write(_ summary: ReportSummary, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("files", summary.files)
+        writer.field("objects", summary.objects)
+        writer.key("findings")
+        writer.beginObject()
+        for severity in Severity.descending {
+            writer.field(severity.rawValue, summary.findings[severity])
+        }
+        writer.endObject()
+        writer.field("suppressed", summary.suppressed)
+        writer.field("skippedDocuments", summary.skippedDocuments)
+        writer.endObject()
+    }
+
+    static func write(_ compliance: ComplianceReport, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("framework", compliance.framework)
+        writer.key("score")
+        writer.number(compliance.score)
+        writer.key("controls")
+        writer.beginArray()
+        for control in compliance.controls {
+            writer.beginObject()
+            writer.field("id", control.id)
+            writer.field("title", control.title)
+            writer.field("status", control.status.rawValue)
+            writer.stringArray("findings", control.findings)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+    }
+}

@@ -1,0 +1,259 @@
+import BulwarkCore
+
+/// A streaming JSON writer with keys in the order they are written, pretty-printed with a two-space
+/// indent (`"key": value`, one member per line, `[]` and `{}` for empty containers).
+///
+/// Everything goes into one growing byte buffer, so a report with tens of thousands of findings is
+/// written in linear time. Strings are escaped per RFC 8259: `"` and `\`, every control character
+/// (`\n`, `\t` … or `\u00XX`), and U+2028/U+2029 (so the output is also valid JavaScript). `/` and
+/// other non-ASCII characters are written as they are (UTF-8).
+///
+/// Misuse (a value where a key is due, unbalanced containers) is a programming error; the writer
+/// does not check it beyond what keeps it from crashing.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    /// One entry per open container: whether it has members yet.
+    private var hasMembers: [Bool] = []
+    /// A key was written and its value is due.
+    private var afterKey = false
+
+    /// Where full chunks go when streaming (`flushIfNeeded`); nil = keep everything in `bytes`.
+    private let sink: (@Sendable ([UInt8]) -> Void)?
+    private let chunkSize: Int
+
+    public init(reservingCapacity capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+        sink = nil
+        chunkSize = .max
+    }
+
+    /// A streaming writer: `flushIfNeeded()` hands every `chunkSize` bytes to `sink`, so memory
+    /// stays bounded however large the document grows.
+    public init(chunkSize: Int = 1 << 20, sink: @escaping @Sendable ([UInt8]) -> Void) {
+        bytes.reserveCapacity(chunkSize + 64 * 1024)
+        self.sink = sink
+        self.chunkSize = chunkSize
+    }
+
+    /// Passes the buffered bytes to the sink once they reach the chunk size (streaming writers only).
+    public mutating func flushIfNeeded() {
+        guard let sink, bytes.count >= chunkSize else { return }
+        sink(bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Containers
+
+    public mutating func beginObject() {
+        prepareValue()
+        bytes.append(UInt8(ascii: "{"))
+        hasMembers.append(false)
+    }
+
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+
+    public mutating func beginArray() {
+        prepareValue()
+        bytes.append(UInt8(ascii: "["))
+        hasMembers.append(false)
+    }
+
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    /// Writes an object member's key; the next call writes its value.
+    public mutating func key(_ key: String) {
+        newMember()
+        appendQuoted(key)
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: " "))
+        afterKey = true
+    }
+
+    // MARK: Scalars
+
+    public mutating func string(_ value: String) {
+        prepareValue()
+        appendQuoted(value)
+    }
+
+    public mutating func int(_ value: Int) {
+        prepareValue()
+        appendASCII(String(value))
+    }
+
+    /// Finite numbers as the shortest text that reads back to the same `Double` (`72.5`, `100.0`);
+    /// integral values within ±2^53 without a fraction (`3`); NaN and infinities as `null`.
+    public mutating func number(_ value: Double) {
+        prepareValue()
+        guard value.isFinite else {
+            appendASCII("null")
+            return
+        }
+        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
+            appendASCII(String(Int64(value)))
+        } else {
+            appendASCII(String(value))
+        }
+    }
+
+    public mutating func bool(_ value: Bool) {
+        prepareValue()
+        appendASCII(value ? "true" : "false")
+    }
+
+    public mutating func null() {
+        prepareValue()
+        appendASCII("null")
+    }
+
+    /// Writes a `JSONValue` tree, object members in their stored order.
+    public mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: null()
+        case .bool(let flag): bool(flag)
+        case .number(let number): self.number(number)
+        case .string(let text): string(text)
+        case .array(let items):
+            beginArray()
+            for item in items { self.value(item) }
+            endArray()
+        case .object(let members):
+            beginObject()
+            for (name, member) in members {
+                key(name)
+                self.value(member)
+            }
+            endObject()
+        }
+    }
+
+    // MARK: Conveniences
+
+    public mutating func field(_ name: String, _ value: String) {
+        key(name)
+        string(value)
+    }
+
+    public mutating func field(_ name: String, _ value: Int) {
+        key(name)
+        int(value)
+    }
+
+    public mutating func field(_ name: String, _ value: Bool) {
+        key(name)
+        bool(value)
+    }
+
+    /// Writes the member only when `value` is not nil.
+    public mutating func optionalField(_ name: String, _ value: String?) {
+        if let value { field(name, value) }
+    }
+
+    public mutating func optionalField(_ name: String, _ value: Int?) {
+        if let value { field(name, value) }
+    }
+
+    public mutating func stringArray(_ name: String, _ values: [String]) {
+        key(name)
+        beginArray()
+        for value in values { string(value) }
+        endArray()
+    }
+
+    /// Ends the document with a newline and hands over the bytes.
+    public consuming func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    // MARK: Layout
+
+    private mutating func prepareValue() {
+        if afterKey {
+            afterKey = false
+        } else if !hasMembers.isEmpty {
+            newMember()
+        }
+    }
+
+    private mutating func newMember() {
+        guard !hasMembers.isEmpty else { return }
+        if hasMembers[hasMembers.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        hasMembers[hasMembers.count - 1] = true
+        newline(depth: hasMembers.count)
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        guard let hadMembers = hasMembers.popLast() else { return }
+        if hadMembers { newline(depth: hasMembers.count) }
+        bytes.append(bracket)
+    }
+
+    private mutating func newline(depth: Int) {
+        bytes.append(UInt8(ascii: "\n"))
+        for _ in 0..<(depth * 2) { bytes.append(UInt8(ascii: " ")) }
+    }
+
+    private mutating func appendASCII(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private mutating func appendQuoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var index = 0
+            var runStart = 0
+            let count = utf8.count
+            // Copy runs of bytes that need no escaping in one go.
+            func flush(_ end: Int) {
+                if end > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<end])) }
+            }
+            while index < count {
+                let byte = utf8[index]
+                if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte != 0xE2 {
+                    index += 1
+                    continue
+                }
+                flush(index)
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    bytes.append(UInt8(ascii: "\\"))
+                    bytes.append(byte)
+                case 0x0A: appendEscape(UInt8(ascii: "n"))
+                case 0x0D: appendEscape(UInt8(ascii: "r"))
+                case 0x09: appendEscape(UInt8(ascii: "t"))
+                case 0x08: appendEscape(UInt8(ascii: "b"))
+                case 0x0C: appendEscape(UInt8(ascii: "f"))
+                case 0x00..<0x20:
+                    appendUnicodeEscape(UInt16(byte))
+                case 0xE2 where index + 2 < count && utf8[index + 1] == 0x80 && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
+                    // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
+                    appendUnicodeEscape(utf8[index + 2] == 0xA8 ? 0x2028 : 0x2029)
+                    index += 2
+                default:
+                    bytes.append(byte)
+                }
+                index += 1
+                runStart = index
+            }
+            flush(count)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscape(_ letter: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(letter)
+    }
+
+    private mutating func appendUnicodeEscape(_ unit: UInt16) {
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(UInt8(ascii: "u"))
+        for shift in stride(from: 12, through: 0, by: -4) {
+            bytes.append(Self.hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import BulwarkCore
+
+/// The `--format` values of reporting commands (CONTRACT.md), and the reporter for each.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case table, json, sarif, junit, html
+
+    /// What the reporters need beyond the report itself; each format reads only its part.
+    public struct Options: Sendable {
+        /// table: ANSI colour (pass `isatty(stdout)` and no `NO_COLOR`).
+        public var colour: Bool
+        /// table: list suppressed findings too.
+        public var showSuppressed: Bool
+        /// junit: findings at or above this fail (pass the `--fail-on` threshold).
+        public var failOn: FailThreshold
+        /// sarif: the rule catalogue, for rule metadata.
+        public var rules: [RuleDescriptor]
+        /// json: extra top-level members of a subcommand (e.g. `matrix`), after the standard ones.
+        public var extra: [(String, JSONValue)]
+
+        public init(
+            colour: Bool = false, showSuppressed: Bool = false, failOn: FailThreshold = .severity(.info),
+            rules: [RuleDescriptor] = [], extra: [(String, JSONValue)] = []
+        ) {
+            self.colour = colour
+            self.showSuppressed = showSuppressed
+            self.failOn = failOn
+            self.rules = rules
+            self.extra = extra
+        }
+    }
+
+    public func reporter(_ options: Options = Options()) -> any Reporter {
+        switch self {
+        case .table: TableReporter(colour: options.colour, showSuppressed: options.showSuppressed)
+        case .json: JSONReporter(extra: options.extra)
+        case .sarif: SARIFReporter(rules: options.rules)
+        case .junit: JUnitReporter(failOn: options.failOn)
+        case .html: HTMLReporter()
+        }
+    }
+
+    /// Renders a report in this format.
+    public func render(_ report: Report, options: Options = Options()) -> [UInt8] {
+        reporter(options).render(report)
+    }
+
+    /// Renders a report in this format, in chunks handed to `sink`.
+    public func write(_ report: Report, options: Options = Options(), to sink: @escaping @Sendable ([UInt8]) -> Void) {
+        reporter(options).write(report, to: sink)
+    }
+}

@@ -1,0 +1,176 @@
+import BulwarkCore
+
+/// `--format table` (the default): a listing for people at a terminal.
+///
+/// ```
+/// Errors:
+///   k8s/broken.yaml:3:1  mapping values are not allowed here
+///
+/// k8s/deploy.yaml
+///   Deployment ml/model-server
+///     27:9   HIGH      k8s/run-as-non-root  container "server" of Deployment ml/model-server sets no runAsNonRoot
+///            fix: Set securityContext.runAsNonRoot: true.
+///
+/// 3 findings (1 critical, 2 high) in 2 files, 4 objects; 1 suppressed; 1 error
+/// ```
+/// Findings are grouped by file, then by object (with the Helm template it came from), in report
+/// order. Suppressed findings are listed only with `showSuppressed`. ANSI colour only with `colour`.
+public struct TableReporter: Reporter {
+    public var colour: Bool
+    public var showSuppressed: Bool
+
+    public init(colour: Bool = false, showSuppressed: Bool = false) {
+        self.colour = colour
+        self.showSuppressed = showSuppressed
+    }
+
+    public func render(_ report: Report) -> [UInt8] {
+        Array(text(report).utf8)
+    }
+
+    public func text(_ report: Report) -> String {
+        var out = ""
+        if !report.errors.isEmpty {
+            out += paint("Errors:", .bold) + "\n"
+            for error in report.errors {
+                var place = error.file
+                if let line = error.line { place += ":\(line)" }
+                if let column = error.column { place += ":\(column)" }
+                out += "  " + paint(Self.singleLine(place), .bold) + "  " + paint(Self.singleLine(error.message), .red) + "\n"
+            }
+            out += "\n"
+        }
+
+        let shown = report.findings.filter { showSuppressed || !$0.suppressed }
+        var index = 0
+        while index < shown.count {
+            let file = shown[index].location.file
+            var end = index
+            while end < shown.count && shown[end].location.file == file { end += 1 }
+            out += renderFile(file, shown[index..<end])
+            out += "\n"
+            index = end
+        }
+        out += summaryLine(report) + "\n"
+        return out
+    }
+
+    private func renderFile(_ file: String, _ findings: ArraySlice<Finding>) -> String {
+        // Objects in the order of their first finding; object-less findings first.
+        struct Group {
+            var header: String?
+            var findings: [Finding] = []
+        }
+        var groups: [Group] = []
+        var groupIndex: [String: Int] = [:]
+        for finding in findings {
+            let key: String
+            var header: String?
+            if let object = finding.object {
+                key = [object.apiVersion, object.kind, object.namespace ?? "", object.name, finding.templateSource ?? ""].joined(separator: "\u{1F}")
+                header = Self.singleLine(object.displayName)
+                if let source = finding.templateSource { header! += "  " + paint("(helm: \(Self.singleLine(source)))", .dim) }
+            } else {
+                key = ""
+            }
+            if let existing = groupIndex[key] {
+                groups[existing].findings.append(finding)
+            } else {
+                groupIndex[key] = groups.count
+                groups.append(Group(header: header, findings: [finding]))
+            }
+        }
+        groups = groups.filter { $0.header == nil } + groups.filter { $0.header != nil }
+
+        let positionWidth = findings.map { "\($0.location.line):\($0.location.column)".count }.max() ?? 0
+        let ruleWidth = findings.map(\.ruleId.count).max() ?? 0
+        let severityWidth = 8  // CRITICAL
+        var out = paint(Self.singleLine(file), .bold) + "\n"
+        for group in groups {
+            if let header = group.header { out += "  " + header + "\n" }
+            for finding in group.findings {
+                let position = "\(finding.location.line):\(finding.location.column)"
+                let severity = finding.severity.rawValue.uppercased()
+                var line = "    " + Self.pad(position, positionWidth) + "  "
+                line += paint(Self.pad(severity, severityWidth), Self.style(for: finding.severity)) + "  "
+                line += Self.pad(finding.ruleId, ruleWidth) + "  " + Self.singleLine(finding.message)
+                if let object = finding.object, let container = object.container, !finding.message.contains("\"\(container)\"") {
+                    line += " (container \(container))"
+                }
+                if finding.suppressed {
+                    line += "  " + paint("[suppressed: \(Self.singleLine(finding.suppressionReason ?? "no reason given"))]", .dim)
+                }
+                out += line + "\n"
+                let indent = String(repeating: " ", count: 4 + positionWidth + 2)
+                out += indent + paint("fix:", .dim) + " " + Self.singleLine(finding.remediation) + "\n"
+            }
+        }
+        return out
+    }
+
+    /// `12 findings (1 critical, 4 high, 7 medium) in 3 files, 40 objects; 2 suppressed; 1 error`.
+    public func summaryLine(_ report: Report) -> String {
+        let summary = report.summary
+        let counts = Severity.descending.compactMap { severity in
+            summary.findings[severity] > 0 ? "\(summary.findings[severity]) \(severity.rawValue)" : nil
+        }
+        var line = Self.count(summary.findings.total, "finding")
+        if !counts.isEmpty { line += " (" + counts.joined(separator: ", ") + ")" }
+        line += " in " + Self.count(summary.files, "file") + ", " + Self.count(summary.objects, "object")
+        if summary.suppressed > 0 { line += "; \(summary.suppressed) suppressed" }
+        if !report.errors.isEmpty { line += "; " + Self.count(report.errors.count, "error") }
+        let style: Style = summary.findings.critical + summary.findings.high > 0 || !report.errors.isEmpty ? .red
+            : summary.findings.total > 0 ? .yellow : .green
+        return paint(line, style)
+    }
+
+    // MARK: Helpers
+
+    enum Style: String {
+        case bold = "1"
+        case dim = "2"
+        case red = "31"
+        case boldRed = "1;31"
+        case yellow = "33"
+        case blue = "34"
+        case cyan = "36"
+        case green = "32"
+    }
+
+    static func style(for severity: Severity) -> Style {
+        switch severity {
+        case .critical: .boldRed
+        case .high: .red
+        case .medium: .yellow
+        case .low: .cyan
+        case .info: .dim
+        }
+    }
+
+    private func paint(_ text: String, _ style: Style) -> String {
+        colour ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        let count = text.count
+        return count >= width ? text : text + String(repeating: " ", count: width - count)
+    }
+
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+
+    /// Line breaks and other control characters (e.g. an escape sequence in a file name or message)
+    /// would break the layout or drive the terminal: shown as spaces and `\u{…}` instead.
+    static func singleLine(_ text: String) -> String {
+        var output = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A, 0x0D, 0x09: output += " "
+            case 0x00..<0x20, 0x7F, 0x80..<0xA0: output += "\\u{\(String(scalar.value, radix: 16))}"
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
+    }
+}

@@ -1,2 +1,0 @@
-/// Sealed Secrets sealing and secret handling (see issue 4).
-public enum BulwarkSecrets {}
