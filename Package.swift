@@ -60,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "BulwarkTestSupport",
-            dependencies: ["BulwarkCore", "BulwarkKubernetes"],
+            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -1,0 +1,240 @@
+import BulwarkCore
+
+/// A parsed Dockerfile with what every rule needs computed once: the commands each instruction
+/// runs (shell form, `sh -c` scripts, shell heredocs and exec form alike), the environment in
+/// effect at each instruction, which stages end up in the image, and the build context's
+/// `.dockerignore`. Immutable; rules read it through `InstructionView` and `StageView`.
+public final class DockerfileAnalysis: Sendable {
+    public let dockerfile: Dockerfile
+    public let context: DockerfileScanContext
+    /// The parsed `.dockerignore` of the context, nil when the build context has none.
+    public let dockerignore: Dockerignore?
+    /// Stages whose layers make up the image `docker build` produces (no `--target`): the final
+    /// stage and the stages it is built `FROM`, transitively. Files copied with `COPY --from` are
+    /// shipped, but the packages and caches of the stage they come from are not.
+    public let shippedStages: Set<Int>
+    /// For each stage, the stage at the root of its `FROM` chain (itself when it starts from an image).
+    let rootStages: [Int]
+    let commandsByInstruction: [[SimpleCommand]]
+    let environments: [[String: String]]
+
+    public init(_ dockerfile: Dockerfile, context: DockerfileScanContext = DockerfileScanContext()) {
+        self.dockerfile = dockerfile
+        self.context = context
+        self.dockerignore = context.dockerignore.map(Dockerignore.init(contents:))
+
+        var roots: [Int] = []
+        for stage in dockerfile.stages {
+            if let base = stage.baseStage, base < roots.count { roots.append(roots[base]) } else { roots.append(stage.index) }
+        }
+        rootStages = roots
+        var shipped: Set<Int> = []
+        var cursor = dockerfile.stages.last?.index
+        while let index = cursor, dockerfile.stages.indices.contains(index), shipped.insert(index).inserted {
+            cursor = dockerfile.stages[index].baseStage
+        }
+        shippedStages = shipped
+
+        var commands: [[SimpleCommand]] = []
+        var environments: [[String: String]] = []
+        commands.reserveCapacity(dockerfile.instructions.count)
+        environments.reserveCapacity(dockerfile.instructions.count)
+        var environment: [String: String] = [:]
+        for instruction in dockerfile.instructions {
+            if instruction.keyword == .from, let stageIndex = instruction.stageIndex, dockerfile.stages.indices.contains(stageIndex) {
+                let base = dockerfile.stages[stageIndex].baseStage
+                environment = base.flatMap { dockerfile.stages.indices.contains($0) ? dockerfile.stages[$0].environment : nil } ?? [:]
+            }
+            environments.append(environment)
+            if instruction.keyword == .env {
+                for pair in instruction.keyValues { environment[pair.key.resolved] = pair.value.resolved }
+            }
+            switch instruction.keyword {
+            case .run, .cmd, .entrypoint, .healthcheck: commands.append(CommandExtraction.commands(of: instruction))
+            default: commands.append([])
+            }
+        }
+        commandsByInstruction = commands
+        self.environments = environments
+    }
+
+    public var stages: [StageView] { dockerfile.stages.indices.map { StageView(analysis: self, index: $0) } }
+
+    /// The stage `docker build` produces without `--target`.
+    public var finalStage: StageView? { dockerfile.stages.isEmpty ? nil : StageView(analysis: self, index: dockerfile.stages.count - 1) }
+
+    public func instruction(at index: Int) -> InstructionView { InstructionView(analysis: self, index: index) }
+
+    public func stage(at index: Int) -> StageView { StageView(analysis: self, index: index) }
+}
+
+/// One build stage of an analysed Dockerfile.
+public struct StageView: Sendable {
+    public let analysis: DockerfileAnalysis
+    public let index: Int
+
+    public var stage: Stage { analysis.dockerfile.stages[index] }
+
+    /// The last stage: what `docker build` produces without `--target`.
+    public var isFinal: Bool { index == analysis.dockerfile.stages.count - 1 }
+
+    /// The stage's layers are part of the final image (see `DockerfileAnalysis.shippedStages`).
+    public var isShipped: Bool { analysis.shippedStages.contains(index) }
+
+    /// Index of the FROM instruction.
+    public var fromIndex: Int { stage.fromIndex }
+
+    public var from: InstructionView { analysis.instruction(at: stage.fromIndex) }
+
+    /// The indices of the stage's instructions in `Dockerfile.instructions`, its FROM first.
+    public var instructionIndices: Range<Int> { stage.instructionRange.clamped(to: analysis.dockerfile.instructions.indices) }
+
+    public var instructions: [InstructionView] { instructionIndices.map { analysis.instruction(at: $0) } }
+
+    /// True when the stage starts from an image (not from an earlier stage).
+    public var startsFromImage: Bool { stage.baseStage == nil }
+
+    /// The image the stage starts from; nil when it starts from an earlier stage or the FROM
+    /// line holds a variable without a value.
+    public var baseImage: ImageReference? {
+        guard stage.baseStage == nil, stage.unresolvedVariables.isEmpty else { return nil }
+        return stage.baseReference
+    }
+
+    /// The image at the root of the stage's `FROM` chain (`FROM base` → base's image).
+    public var rootImage: ImageReference? { analysis.stage(at: analysis.rootStages[index]).baseImage }
+
+    /// The stages whose layers this stage is built on, root first, this stage last.
+    public var chain: [StageView] {
+        var result: [StageView] = []
+        var cursor: Int? = index
+        var seen: Set<Int> = []
+        while let current = cursor, analysis.dockerfile.stages.indices.contains(current), seen.insert(current).inserted {
+            result.append(analysis.stage(at: current))
+            cursor = analysis.dockerfile.stages[current].baseStage
+        }
+        return result.reversed()
+    }
+
+    /// The instructions of the chain (root stage first) that take effect in this stage's image.
+    public var effectiveInstructions: [InstructionView] { chain.flatMap(\.instructions) }
+
+    /// `stage "builder"`, or `stage 0 (python:3.12)` for a stage without a name.
+    public var label: String {
+        if let name = stage.name { return "stage \"\(name)\"" }
+        let image = stage.baseImage.isEmpty ? stage.baseName.value : stage.baseImage
+        return "stage \(index) (\(image))"
+    }
+
+    /// Position of the FROM keyword.
+    public var position: TextPosition { from.instruction.position }
+
+    /// Position of the image word of FROM (the keyword when it is missing).
+    public var imagePosition: TextPosition { from.instruction.from?.image.range.start ?? position }
+
+    public func violation(_ message: String, at position: TextPosition? = nil, severity: Severity? = nil) -> DockerfileViolation {
+        DockerfileViolation(message, at: position ?? self.position, instruction: fromIndex, severity: severity)
+    }
+}
+
+/// One instruction of an analysed Dockerfile, with its stage and the commands it runs.
+public struct InstructionView: Sendable {
+    public let analysis: DockerfileAnalysis
+    public let index: Int
+    public let instruction: Instruction
+
+    init(analysis: DockerfileAnalysis, index: Int) {
+        self.analysis = analysis
+        self.index = index
+        self.instruction = analysis.dockerfile.instructions[index]
+    }
+
+    public var keyword: Keyword { instruction.keyword }
+
+    /// The stage the instruction belongs to; nil for ARGs before the first FROM.
+    public var stage: StageView? {
+        guard let stageIndex = instruction.stageIndex, analysis.dockerfile.stages.indices.contains(stageIndex) else { return nil }
+        return analysis.stage(at: stageIndex)
+    }
+
+    /// True when the instruction's layer or setting is part of the final image.
+    public var isShipped: Bool { stage?.isShipped ?? false }
+
+    /// The simple commands of RUN, CMD, ENTRYPOINT and HEALTHCHECK: those of the shell form (with
+    /// `sh -c` scripts expanded), of heredocs a shell reads, and the exec form as one command
+    /// (plus its `sh -c` script). Empty for other instructions.
+    public var commands: [SimpleCommand] { analysis.commandsByInstruction[index] }
+
+    /// The environment (ENV) in effect when the instruction runs, inherited stages included.
+    public var environment: [String: String] { analysis.environments[index] }
+
+    /// `RUN in stage "builder"`, `ARG before the first FROM`.
+    public var subject: String {
+        let keyword = instruction.keyword == .unknown ? instruction.rawKeyword.uppercased() : instruction.keyword.rawValue
+        guard let stage else { return "\(keyword) before the first FROM" }
+        return "\(keyword) in \(stage.label)"
+    }
+
+    /// The `--mount=type=cache` targets of a RUN.
+    public var cacheMountTargets: [String] {
+        instruction.mounts.filter { $0.type == .cache }.compactMap(\.target)
+    }
+
+    public func violation(_ message: String, at position: TextPosition? = nil, severity: Severity? = nil) -> DockerfileViolation {
+        DockerfileViolation(message, at: position ?? instruction.position, instruction: index, severity: severity)
+    }
+
+    /// Name/value settings the instruction makes: ENV pairs, ARG declarations (value nil when no
+    /// default), and in commands `NAME=value` assignments and `NAME=value` words (`export`, `env`).
+    public var settings: [Setting] {
+        var result: [Setting] = []
+        switch instruction.keyword {
+        case .env:
+            for pair in instruction.keyValues {
+                result.append(Setting(name: pair.key.resolved, value: pair.value.value, position: pair.value.range.start,
+                                      namePosition: pair.key.range.start, source: .env))
+            }
+        case .arg:
+            for declaration in instruction.argDeclarations {
+                result.append(Setting(name: declaration.name.value, value: declaration.defaultValue?.value,
+                                      position: declaration.defaultValue?.range.start ?? declaration.name.range.start,
+                                      namePosition: declaration.name.range.start, source: .arg))
+            }
+        default:
+            for command in commands {
+                for assignment in command.assignments {
+                    result.append(Setting(name: assignment.name, value: assignment.value.value, position: assignment.range.start,
+                                          namePosition: assignment.range.start, source: .command))
+                }
+                for word in command.words {
+                    guard let (name, value) = Setting.split(word.value) else { continue }
+                    result.append(Setting(name: name, value: value, position: word.range.start, namePosition: word.range.start, source: .command))
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// A `NAME=value` an instruction sets.
+public struct Setting: Sendable, Hashable {
+    public enum Source: Sendable, Hashable { case env, arg, command }
+
+    public var name: String
+    /// The value as written (quotes removed, variables not substituted); nil for an ARG without default.
+    public var value: String?
+    /// Where the value starts (the name for an ARG without default).
+    public var position: TextPosition
+    public var namePosition: TextPosition
+    public var source: Source
+
+    /// `NAME=value` with a shell variable name, nil otherwise.
+    static func split(_ word: String) -> (String, String)? {
+        guard let equals = word.firstIndex(of: "="), equals != word.startIndex else { return nil }
+        let name = word[..<equals]
+        guard let first = name.utf8.first, first == UInt8(ascii: "_") || (first | 0x20) >= 97 && (first | 0x20) <= 122,
+              name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || $0 >= 48 && $0 <= 57 })
+        else { return nil }
+        return (String(name), String(word[word.index(after: equals)...]))
+    }
+}
