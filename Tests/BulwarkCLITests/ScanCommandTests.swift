@@ -81,3 +81,25 @@ import Testing
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
     }
 }
+
+@Suite struct ScanDockerfileTests {
+    @Test func mainCommandReportsDockerfileFindingsWithLines() throws {
+        let result = try CommandRunner.run(["scan", "examples/inference-stack", "--format", "json"])
+        #expect(result.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        let dockerfile = findings.filter { ($0["location"] as? [String: Any])?["file"] as? String == "examples/inference-stack/Dockerfile" }
+        let ids = Set(dockerfile.compactMap { $0["ruleId"] as? String })
+        #expect(ids.isSuperset(of: ["dockerfile/root-user", "dockerfile/base-image-eol", "dockerfile/no-healthcheck"]), "\(ids)")
+        #expect(dockerfile.allSatisfy { (($0["location"] as? [String: Any])?["line"] as? Int ?? 0) >= 1 })
+    }
+
+    @Test func catalogueListsBothDomains() throws {
+        let result = try CommandRunner.run(["rules", "--format", "json"])
+        let rules = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: Any]])
+        let ids = rules.compactMap { $0["id"] as? String }
+        #expect(ids.filter { $0.hasPrefix("dockerfile/") }.count >= 35)
+        #expect(ids.filter { !$0.hasPrefix("dockerfile/") }.count >= 60)
+        #expect(rules.allSatisfy { !(($0["controls"] as? [Any]) ?? []).isEmpty && !(($0["remediation"] as? String) ?? "").isEmpty })
+    }
+}

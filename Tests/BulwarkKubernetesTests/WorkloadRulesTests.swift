@@ -3,7 +3,6 @@ import BulwarkKubernetes
 import Testing
 
 /// Both BulwarkCore and BulwarkKubernetes declare ImageReference since the Dockerfile merge.
-private typealias ImageReference = BulwarkKubernetes.ImageReference
 
 /// Behaviour of the workload rules that their own examples do not pin down: counts, severities,
 /// lookups through the inventory, parsing and normalisation tables.

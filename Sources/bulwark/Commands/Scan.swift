@@ -1,14 +1,17 @@
 import ArgumentParser
 import BulwarkCore
+import BulwarkDockerfile
 import BulwarkKubernetes
 
 struct Scan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Scan Kubernetes manifests (YAML, JSON, kind: List, Helm output) for security problems.",
+        abstract: "Scan Kubernetes manifests (YAML, JSON, kind: List, Helm output) and Dockerfiles for security problems.",
         discussion: """
-        Directories are walked recursively (.git, node_modules and .build* folders are skipped). Files that are
-        not Kubernetes YAML are skipped and counted. Suppress a finding on an object with the annotation
-        bulwark.dev/ignore: "rule-id[,rule-id…]: reason", or in .bulwark.yaml.
+        Directories are walked recursively (.git, node_modules and .build* folders are skipped). YAML/JSON files are read
+        as Kubernetes manifests (documents that are not Kubernetes objects are skipped and counted); Dockerfile,
+        Dockerfile.*, *.Dockerfile and Containerfile are read as Dockerfiles, each with the .dockerignore BuildKit would use.
+        Suppress a finding on an object with the annotation bulwark.dev/ignore: "rule-id[,rule-id…]: reason", in a
+        Dockerfile with a comment "# bulwark:ignore rule-id reason" above the instruction, or in .bulwark.yaml.
         """
     )
 
@@ -20,12 +23,18 @@ struct Scan: AsyncParsableCommand {
         let configuration = try reporting.loadConfiguration()
         let policy = Policy(configuration: configuration)
         let discovery = InputDiscovery.files(under: input.paths)
-        let files = discovery.files.filter { KubernetesLoader.accepts($0) && !configuration.isExcluded(path: $0.path) }
-        var inventory = KubernetesLoader.load(files: files, options: LoadOptions(maxFileSize: input.maxFileSize << 20))
+        let included = discovery.files.filter { !configuration.isExcluded(path: $0.path) }
+        let dockerfiles = included.filter(DockerfileInputs.accepts)
+        let manifests = included.filter { KubernetesLoader.accepts($0) && !DockerfileInputs.accepts($0) }
+        var inventory = KubernetesLoader.load(files: manifests, options: LoadOptions(maxFileSize: input.maxFileSize << 20))
         inventory.errors += discovery.errors
+        let dockerfileRules = DockerfileRules.all.filter { policy.isEnabled($0.descriptor) }
+        let dockerfileScan = DockerfileInputs.scan(files: dockerfiles, rules: dockerfileRules, maxFileSize: input.maxFileSize << 20)
+        inventory.errors += dockerfileScan.errors
+        inventory.files += dockerfiles.count
         clock.mark("load \(inventory.files) files, \(inventory.objects.count) objects")
         let rules = KubernetesRules.all.filter { policy.isEnabled($0.descriptor) }
-        let findings = policy.apply(KubernetesScanner(rules: rules).scan(inventory), catalog: Catalog.all)
+        let findings = policy.apply(KubernetesScanner(rules: rules).scan(inventory) + dockerfileScan.findings, catalog: Catalog.all)
         clock.mark("rules: \(findings.count) findings")
         let report = Report(
             findings: findings, errors: inventory.errors, files: inventory.files, objects: inventory.objects.count,
@@ -42,5 +51,5 @@ struct Scan: AsyncParsableCommand {
 
 /// Every rule of every domain.
 enum Catalog {
-    static let all = RuleCatalog(KubernetesRules.descriptors)
+    static let all = RuleCatalog(KubernetesRules.descriptors + DockerfileRules.descriptors)
 }
