@@ -1,0 +1,107 @@
+import BulwarkCore
+
+/// `bulwark fix dockerfile`: rewrites a Dockerfile into a hardened one that builds the same
+/// application.
+///
+/// For a Python image that installs packages (Flask, FastAPI, gunicorn, uvicorn, scikit-learn,
+/// PyTorch …) the stage is split into a builder with the build dependencies and a virtualenv at
+/// /opt/venv, and a final stage on the matching `-slim` base (a supported Python when the
+/// original's is past end of life). Every Dockerfile then gets, where missing: a numeric non-root
+/// USER created without a lastlog entry, `COPY --chown` for the application files, apt/apk/pip
+/// cache hygiene, no secrets in ENV/ARG, exec-form ENTRYPOINT/CMD, and for Python images a
+/// HEALTHCHECK that uses the interpreter (slim images have no curl) against the server's port and
+/// health route. Comments are kept; a `# bulwark:` header says what changed.
+///
+/// Hardening is idempotent: each step checks the property it would add, so a hardened file (this
+/// function's output included) comes back byte for byte. Pure: no I/O (see `DockerBuildContext`
+/// for reading the application's sources).
+public enum DockerfileHardener {
+    /// Hardens the text of a Dockerfile. Lines that need no change keep their bytes.
+    public static func harden(text: String, file: String = "Dockerfile", options: HardenOptions = HardenOptions()) -> HardenResult {
+        let dockerfile = DockerfileParser.parse(text: text, file: file)
+        return harden(dockerfile, source: HardenSource(text: text), original: text, options: options)
+    }
+
+    /// Hardens a parsed Dockerfile. Without the original bytes, the text is rebuilt from the
+    /// model (instructions as written, comments normalised to `# text`); `HardenResult.original`
+    /// is that rebuilt text.
+    public static func harden(_ dockerfile: Dockerfile, options: HardenOptions = HardenOptions()) -> HardenResult {
+        let source = HardenSource(reconstructing: dockerfile)
+        return harden(dockerfile, source: source, original: source.render(source.lines), options: options)
+    }
+
+    static func harden(_ dockerfile: Dockerfile, source: HardenSource, original: String, options: HardenOptions) -> HardenResult {
+        guard dockerfile.errors.isEmpty else {
+            return HardenResult(original: original, text: original,
+                                warnings: ["The Dockerfile has syntax errors; fix them first, nothing was rewritten."], errors: dockerfile.errors)
+        }
+        if let dangling = danglingContinuation(dockerfile, source) {
+            return HardenResult(original: original, text: original, warnings: [
+                "Line \(dangling) ends with a line continuation that nothing follows; fix it first, nothing was rewritten.",
+            ])
+        }
+        if isWindows(dockerfile) {
+            return HardenResult(original: original, text: original,
+                                warnings: ["Windows images are not rewritten: users, shells and packages work differently there."])
+        }
+        let name = options.sourceName ?? baseName(dockerfile.file)
+        var current = dockerfile
+        var currentSource = source
+        var priorChanges: [String] = []
+        var priorWarnings: [String] = []
+        var split = BuilderSplit(dockerfile: dockerfile, source: source, options: options)
+        if let output = split.run() {
+            let reparsed = DockerfileParser.parse(text: output.text, file: dockerfile.file)
+            if reparsed.errors.isEmpty {
+                current = reparsed
+                currentSource = HardenSource(text: output.text)
+                priorChanges = output.changes
+                priorWarnings = output.warnings
+            } else {
+                priorWarnings.append("The builder-stage split produced an invalid Dockerfile and was skipped: \(reparsed.errors[0]).")
+            }
+        } else if let reason = split.skipReason {
+            priorWarnings.append("Kept a single stage: \(reason).")
+        }
+        var hardener = InPlaceHardener(dockerfile: current, source: currentSource, options: options, headerName: name,
+                                       priorChanges: priorChanges, priorWarnings: priorWarnings)
+        let text = hardener.run()
+        let changes = (priorChanges + hardener.changes).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let warnings = (priorWarnings + hardener.warnings).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        guard let text, !changes.isEmpty else {
+            return HardenResult(original: original, text: original, warnings: warnings, recommendedDockerignore: hardener.recommendedDockerignore)
+        }
+        let check = DockerfileParser.parse(text: text, file: dockerfile.file)
+        guard check.errors.isEmpty else {
+            return HardenResult(original: original, text: original,
+                                warnings: warnings + ["The rewrite did not parse (\(check.errors[0])), so nothing was changed; please report this."],
+                                recommendedDockerignore: hardener.recommendedDockerignore)
+        }
+        return HardenResult(original: original, text: text, changes: changes, warnings: warnings,
+                            recommendedDockerignore: hardener.recommendedDockerignore)
+    }
+
+    /// The line of an instruction whose last line still ends with the escape character (the file
+    /// ends, or a comment follows): lines added after it would join the instruction.
+    static func danglingContinuation(_ dockerfile: Dockerfile, _ source: HardenSource) -> Int? {
+        let escape = dockerfile.directives.escape
+        for instruction in dockerfile.instructions where instruction.heredocs.isEmpty {
+            let lines = source.text(lines: instruction.startLine, instruction.endLine).map { $0.trimmingSet(" \t") }
+            if let last = lines.last(where: { !$0.isEmpty }), last.last == escape { return instruction.endLine }
+        }
+        return nil
+    }
+
+    /// A Windows build: backtick escapes, or a Windows base image in the final stage.
+    static func isWindows(_ dockerfile: Dockerfile) -> Bool {
+        if dockerfile.directives.escape == "`" { return true }
+        guard let final = dockerfile.finalStage else { return false }
+        let image = dockerfile.rootStage(of: final).baseImage.lowercased()
+        return ["windows", "servercore", "nanoserver"].contains { image.contains($0) }
+    }
+
+    static func baseName(_ path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return name.isEmpty || name == "-" ? "Dockerfile" : name
+    }
+}

@@ -1,0 +1,33 @@
+/// What `DockerfileHardener` may assume about the build and how it should write the result.
+public struct HardenOptions: Sendable, Hashable {
+    /// The UID and GID of the non-root user the image runs as.
+    public var uid: Int
+    public var gid: Int
+    /// The route the HEALTHCHECK requests. When nil, it is found in `appSource` (a Flask,
+    /// FastAPI, Starlette or aiohttp route named healthz, health, livez, readyz, ping …), else
+    /// `defaultHealthPath` is used.
+    public var healthPath: String?
+    /// The route when neither `healthPath` nor the sources name one.
+    public var defaultHealthPath: String
+    /// The contents of the application's Python files (read from the build context), used to find
+    /// the health route and a port set in code (`app.run(port=…)`, gunicorn.conf.py `bind`).
+    public var appSource: [String]
+    /// The contents of the build context's `.dockerignore`; nil when there is none.
+    public var dockerignore: String?
+    /// The name the generated header gives the input (`Dockerfile`). Nil: the base name of
+    /// `Dockerfile.file`.
+    public var sourceName: String?
+
+    public init(
+        uid: Int = 10001, gid: Int? = nil, healthPath: String? = nil, defaultHealthPath: String = "/healthz",
+        appSource: [String] = [], dockerignore: String? = nil, sourceName: String? = nil
+    ) {
+        self.uid = uid
+        self.gid = gid ?? uid
+        self.healthPath = healthPath
+        self.defaultHealthPath = defaultHealthPath
+        self.appSource = appSource
+        self.dockerignore = dockerignore
+        self.sourceName = sourceName
+    }
+}
