@@ -103,3 +103,17 @@ import Testing
         #expect(rules.allSatisfy { !(($0["controls"] as? [Any]) ?? []).isEmpty && !(($0["remediation"] as? String) ?? "").isEmpty })
     }
 }
+
+@Suite struct FixDockerfileCommandTests {
+    @Test func rewriteOfTheExampleIsTheCommittedHardenedFile() throws {
+        let result = try CommandRunner.run(["fix", "dockerfile", "examples/inference-stack/Dockerfile"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let committed = try String(contentsOf: CommandRunner.packageRoot.appendingPathComponent("examples/inference-stack/hardened/Dockerfile"), encoding: .utf8)
+        #expect(result.stdout == committed)
+    }
+
+    @Test func hardenedExampleHasNothingAtOrAboveMedium() throws {
+        let result = try CommandRunner.run(["scan", "examples/inference-stack/hardened", "--fail-on", "medium"])
+        #expect(result.status == 0, "\(result.stdout)")
+    }
+}

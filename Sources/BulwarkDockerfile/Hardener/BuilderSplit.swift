@@ -48,7 +48,7 @@ struct BuilderSplit {
         let body = Array(final.instructionRange.dropFirst())
         let runs = body.filter { instructions[$0].keyword == .run }
         let installsWithPip = runs.contains { index in
-            InPlaceHardener.topLevelCommands(instructions[index]).contains { PackageCommand.pipInstallIndex($0) != nil }
+            InPlaceHardener.topLevelCommands(instructions[index]).contains { HardenerPackageCommand.pipInstallIndex($0) != nil }
         }
         let buildPackages = runs.flatMap { index in
             InPlaceHardener.topLevelCommands(instructions[index]).flatMap(InPlaceHardener.installedPackages)
@@ -329,7 +329,7 @@ struct BuilderSplit {
         else { return false }
         return script.commands.allSatisfy { command in
             guard command.nested == nil, command.separator.map({ [.and, .semicolon, .newline].contains($0) }) ?? true else { return false }
-            if PackageCommand.aptSubcommand(command) != nil { return true }
+            if HardenerPackageCommand.aptSubcommand(command) != nil { return true }
             return command.program == "rm" && command.operands.allSatisfy { $0.value.hasPrefix("/var/lib/apt/") || $0.value.hasPrefix("/var/cache/apt/") }
         }
     }
@@ -337,7 +337,7 @@ struct BuilderSplit {
     /// A RUN that only creates directories, links, accounts and permissions.
     private func isSetupOnly(_ run: Instruction) -> Bool {
         guard run.heredocs.isEmpty, let script = run.shellCommand?.script, !script.commands.isEmpty else { return false }
-        return script.allCommands.allSatisfy { $0.program.map(PackageCommand.setupPrograms.contains) ?? false }
+        return script.allCommands.allSatisfy { $0.program.map(HardenerPackageCommand.setupPrograms.contains) ?? false }
     }
 
     /// The packages of an apt-only RUN sorted into the builder's (build tools, runtime libraries
@@ -354,9 +354,9 @@ struct BuilderSplit {
         var rendered: [String] = []
         var installs = 0
         for command in script.commands {
-            let subcommand = PackageCommand.aptSubcommand(command)
+            let subcommand = HardenerPackageCommand.aptSubcommand(command)
             if subcommand == "install" {
-                let packages = Set(PackageCommand.packageIndices(command))
+                let packages = Set(HardenerPackageCommand.packageIndices(command))
                 var words: [String] = command.assignments.map { $0.name + "=" + $0.value.raw }
                 var kept = 0
                 var flagAdded = command.hasOption("--no-install-recommends")
@@ -420,7 +420,7 @@ struct BuilderSplit {
     /// The RUN's lines without `--user` on its pip installs (a virtualenv has no user site).
     private func linesWithoutUserInstalls(_ run: Instruction) -> [String] {
         var patch = SourcePatch()
-        for command in InPlaceHardener.topLevelCommands(run) where PackageCommand.pipInstallIndex(command) != nil {
+        for command in InPlaceHardener.topLevelCommands(run) where HardenerPackageCommand.pipInstallIndex(command) != nil {
             for (position, word) in command.words.enumerated() where word.value == "--user" && position > 0 {
                 patch.replace(TextRange(start: command.words[position - 1].range.end, end: word.range.end), with: "")
             }

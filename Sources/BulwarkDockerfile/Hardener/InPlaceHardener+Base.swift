@@ -75,7 +75,7 @@ extension InPlaceHardener {
     var finalBuilds: Bool {
         finalBody.contains { index in
             instructions[index].keyword == .run && Self.topLevelCommands(instructions[index]).contains { command in
-                PackageCommand.pipInstallIndex(command) != nil
+                HardenerPackageCommand.pipInstallIndex(command) != nil
                     || Self.installedPackages(command).contains { PackageRole(package: $0) == .build }
             }
         }

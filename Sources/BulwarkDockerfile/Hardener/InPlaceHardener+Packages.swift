@@ -20,11 +20,11 @@ extension InPlaceHardener {
                 var lastApt: SimpleCommand?
                 var hasCleanup = false
                 for command in commands {
-                    if let subcommand = PackageCommand.aptSubcommand(command) {
+                    if let subcommand = HardenerPackageCommand.aptSubcommand(command) {
                         if ["update", "install", "upgrade", "dist-upgrade", "full-upgrade"].contains(subcommand) { lastApt = command }
                         if subcommand == "install", !command.hasOption("--no-install-recommends"),
                             !command.words.contains(where: { $0.value.contains("Install-Recommends") }),
-                            let wordIndex = PackageCommand.subcommandIndex(command)
+                            let wordIndex = HardenerPackageCommand.subcommandIndex(command)
                         {
                             patch.insert(at: command.words[wordIndex].range.end, " --no-install-recommends")
                             recommends += 1
@@ -33,14 +33,14 @@ extension InPlaceHardener {
                     if command.program == "rm", command.argumentValues.contains(where: { $0.hasPrefix("/var/lib/apt/lists") }) {
                         hasCleanup = true
                     }
-                    if let wordIndex = PackageCommand.pipInstallIndex(command), !command.hasOption("--no-cache-dir"), !pipCacheOff,
+                    if let wordIndex = HardenerPackageCommand.pipInstallIndex(command), !command.hasOption("--no-cache-dir"), !pipCacheOff,
                         !cacheTargets.contains(where: { $0.contains(".cache") })
                     {
                         patch.insert(at: command.words[wordIndex].range.end, " --no-cache-dir")
                         pipCache += 1
                     }
-                    if PackageCommand.apkSubcommand(command) == "add", !command.hasOption("--no-cache"),
-                        !cacheTargets.contains(where: { $0.hasPrefix("/var/cache/apk") }), let wordIndex = PackageCommand.subcommandIndex(command)
+                    if HardenerPackageCommand.apkSubcommand(command) == "add", !command.hasOption("--no-cache"),
+                        !cacheTargets.contains(where: { $0.hasPrefix("/var/cache/apk") }), let wordIndex = HardenerPackageCommand.subcommandIndex(command)
                     {
                         patch.insert(at: command.words[wordIndex].range.end, " --no-cache")
                         apkCache += 1
@@ -82,16 +82,16 @@ extension InPlaceHardener {
 
     /// The package words of `apt-get install` / `apk add`.
     static func installedPackages(_ command: SimpleCommand) -> [String] {
-        guard PackageCommand.aptSubcommand(command) == "install" || PackageCommand.apkSubcommand(command) == "add" else { return [] }
-        return PackageCommand.packageIndices(command).map { command.words[$0].value }
+        guard HardenerPackageCommand.aptSubcommand(command) == "install" || HardenerPackageCommand.apkSubcommand(command) == "add" else { return [] }
+        return HardenerPackageCommand.packageIndices(command).map { command.words[$0].value }
     }
 
     /// Removes debugging and download tools from an install command of the final stage when no
     /// later RUN (or a HEALTHCHECK that stays) calls them; keeps the command when nothing would be
     /// left of it. Returns the removed package names.
     mutating func dropUnusedTools(_ command: SimpleCommand, after index: Int, in stage: Stage) -> [String] {
-        guard PackageCommand.aptSubcommand(command) == "install" || PackageCommand.apkSubcommand(command) == "add" else { return [] }
-        let packages = PackageCommand.packageIndices(command)
+        guard HardenerPackageCommand.aptSubcommand(command) == "install" || HardenerPackageCommand.apkSubcommand(command) == "add" else { return [] }
+        let packages = HardenerPackageCommand.packageIndices(command)
         var used: Set<String> = []
         for later in stage.instructionRange where later > index && instructions.indices.contains(later) {
             let instruction = instructions[later]

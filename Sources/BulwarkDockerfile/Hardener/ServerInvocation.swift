@@ -52,7 +52,7 @@ struct ServerInvocation: Sendable, Hashable {
         guard let first = words.first else { return }
         var program = Self.baseName(first)
         var arguments = Array(words.dropFirst())
-        if PackageCommand.isPython(program) {
+        if HardenerPackageCommand.isPython(program) {
             var index = 0
             while index < arguments.count, arguments[index].hasPrefix("-"), arguments[index] != "-m", arguments[index] != "-c" { index += 1 }
             if index + 1 < arguments.count, arguments[index] == "-m" {

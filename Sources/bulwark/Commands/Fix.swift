@@ -8,7 +8,7 @@ struct Fix: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fix",
         abstract: "Rewrite manifests (and Dockerfiles) so that they pass the hardening rules.",
-        subcommands: [FixManifests.self]
+        subcommands: [FixManifests.self, FixDockerfile.self]
     )
 }
 

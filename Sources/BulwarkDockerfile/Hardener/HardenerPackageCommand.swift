@@ -1,5 +1,5 @@
 /// Reads the package-manager commands of RUN scripts: `apt-get install`, `apk add`, `pip install`.
-enum PackageCommand {
+enum HardenerPackageCommand {
     /// apt-get options that take the next word as their value.
     static let aptOptionsWithValue: Set<String> = ["-o", "-t", "-c", "--option", "--target-release", "--default-release", "--config-file"]
 
