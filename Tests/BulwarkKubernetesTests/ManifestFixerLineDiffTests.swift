@@ -1,3 +1,4 @@
+import BulwarkCore
 import BulwarkKubernetes
 import Testing
 

@@ -1,3 +1,5 @@
+import BulwarkCore
+
 /// The outcome of `DockerfileHardener.harden`: the rewritten Dockerfile and what was done.
 public struct HardenResult: Sendable, Hashable {
     /// The Dockerfile as it was given.
@@ -34,6 +36,6 @@ public struct HardenResult: Sendable, Hashable {
     /// The change as a unified diff (`diff -u` format, three lines of context); empty when
     /// nothing changed.
     public func unifiedDiff(oldLabel: String, newLabel: String) -> String {
-        HardenLineDiff.unified(old: original, new: text, oldLabel: oldLabel, newLabel: newLabel)
+        LineDiff.unified(old: original, new: text, oldLabel: oldLabel, newLabel: newLabel)
     }
 }
