@@ -16,34 +16,92 @@ import Testing
         return directory
     }
 
-    @Test func writtenExamplePassesPSSRestrictedAndHasNoHighPodFindings() throws {
+    /// The findings of a JSON scan report.
+    static func findings(of directory: URL) throws -> [[String: Any]] {
+        let scan = try CommandRunner.run(["scan", directory.path, "--format", "json", "--fail-on", "none"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: scan.stdoutData) as? [String: Any])
+        return report["findings"] as? [[String: Any]] ?? []
+    }
+
+    static func highRules(_ findings: [[String: Any]]) -> Set<String> {
+        Set(findings.filter { ["high", "critical"].contains($0["severity"] as? String) }.compactMap { $0["ruleId"] as? String })
+    }
+
+    /// Issue 4's acceptance: the fixed example passes `pss --level restricted` and scans with no
+    /// high (or critical) finding; the sealed Secret unseals, with the matching key, to the
+    /// original plaintext.
+    @Test func writtenExamplePassesPSSRestrictedAndHasNoHighFindings() throws {
         let directory = try Self.copyOfExample()
         defer { try? FileManager.default.removeItem(at: directory) }
+        let key = try PythonUnsealer.makeKey()
+        let certificate = directory.appendingPathComponent("controller-cert.pem")
+        try Data(key.certificatePEM.utf8).write(to: certificate)
         let original = try String(contentsOf: directory.appendingPathComponent("deployment.yaml"), encoding: .utf8)
+        let before = Self.highRules(try Self.findings(of: directory))
+        #expect(before.isSuperset(of: ["k8s/service-exposed", "rbac/workload-cluster-admin", "secret/plaintext-secret", "pss/run-as-non-root"]), "\(before)")
 
-        let fix = try CommandRunner.run(["fix", "manifests", directory.path, "--write"])
+        let fix = try CommandRunner.run(["fix", "manifests", directory.path, "--write", "--seal-cert", certificate.path])
         #expect(fix.status == 0, "\(fix.stderr)")
         #expect(fix.stdout.isEmpty)
-        #expect(fix.stderr.contains("fixed \(directory.path)/deployment.yaml"))
+        for name in ["deployment.yaml", "namespace.yaml", "rbac.yaml", "secret.yaml", "service.yaml"] {
+            #expect(fix.stderr.contains("fixed \(directory.path)/\(name)"), "\(name): \(fix.stderr)")
+        }
         let fixed = try String(contentsOf: directory.appendingPathComponent("deployment.yaml"), encoding: .utf8)
         #expect(fixed != original)
         #expect(fixed.hasPrefix("# INTENTIONALLY INSECURE"))
 
         let pss = try CommandRunner.run(["pss", "--level", "restricted", directory.path, "--format", "json"])
         #expect(pss.status == 0, "\(pss.stdout)\n\(pss.stderr)")
+        let findings = try Self.findings(of: directory)
+        #expect(Self.highRules(findings).isEmpty, "\(findings.filter { ["high", "critical"].contains($0["severity"] as? String) })")
+        let scan = try CommandRunner.run(["scan", directory.path, "--fail-on", "high"])
+        #expect(scan.status == 0, "\(scan.stdout)")
 
-        let scan = try CommandRunner.run(["scan", directory.path, "--format", "json", "--fail-on", "none"])
-        #expect(scan.status == 0, "\(scan.stderr)")
-        let report = try #require(try JSONSerialization.jsonObject(with: scan.stdoutData) as? [String: Any])
-        let high = (report["findings"] as? [[String: Any]] ?? []).filter { ["high", "critical"].contains($0["severity"] as? String) }
-        let rules = Set(high.compactMap { $0["ruleId"] as? String })
-        #expect(rules.isSubset(of: ["secret/plaintext-secret", "k8s/service-exposed", "rbac/workload-cluster-admin"]), "\(rules)")
+        // The SealedSecret is real: Python's cryptography unseals it with the controller's key.
+        let sealed = try String(contentsOf: directory.appendingPathComponent("secret.yaml"), encoding: .utf8)
+        #expect(sealed.contains("kind: SealedSecret"))
+        #expect(!sealed.contains("eyJhdXRocyI6"), "the plaintext (base64) is gone")
+        let blob = try #require(sealed.split(separator: "\n").first { $0.contains(".dockerconfigjson\":") }?
+            .split(separator: " ").last.map(String.init))
+        let outcome = try PythonUnsealer.unseal([.init(blob: blob, label: "ml-inference/registry-credentials")], privateKeyPEM: key.privateKeyPEM)
+        #expect(outcome.first?.ok == true, "\(outcome)")
+        let plaintext = String(decoding: outcome.first?.plaintextBytes ?? [], as: UTF8.self)
+        #expect(plaintext.contains("\"password\":\"fake-password-for-example-only\""))
 
         // Idempotent: a second --write changes nothing.
-        let again = try CommandRunner.run(["fix", "manifests", directory.path, "--write"])
+        let snapshot = try Self.contents(of: directory)
+        let again = try CommandRunner.run(["fix", "manifests", directory.path, "--write", "--seal-cert", certificate.path])
         #expect(again.status == 0)
-        #expect(!again.stderr.contains("fixed "))
-        #expect(try String(contentsOf: directory.appendingPathComponent("deployment.yaml"), encoding: .utf8) == fixed)
+        #expect(!again.stderr.contains("fixed "), "\(again.stderr)")
+        #expect(try Self.contents(of: directory) == snapshot)
+    }
+
+    static func contents(of directory: URL) throws -> [String: String] {
+        var contents: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            contents[name] = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+        }
+        return contents
+    }
+
+    /// Without a certificate the plaintext Secret is the one high finding left, with a warning that
+    /// says how to seal it; --workloads-only leaves everything but the pod specs.
+    @Test func withoutCertificateOnlyThePlaintextSecretRemains() throws {
+        let directory = try Self.copyOfExample()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fix = try CommandRunner.run(["fix", "manifests", directory.path, "--write"])
+        #expect(fix.status == 0, "\(fix.stderr)")
+        #expect(fix.stderr.contains("is a plaintext Secret; left unchanged — give --seal-cert CERT"))
+        #expect(Self.highRules(try Self.findings(of: directory)) == ["secret/plaintext-secret"])
+
+        let other = try Self.copyOfExample()
+        defer { try? FileManager.default.removeItem(at: other) }
+        let workloads = try CommandRunner.run(["fix", "manifests", other.path, "--write", "--workloads-only"])
+        #expect(workloads.status == 0, "\(workloads.stderr)")
+        #expect(workloads.stderr.contains("fixed \(other.path)/deployment.yaml"))
+        #expect(!workloads.stderr.contains("fixed \(other.path)/service.yaml"))
+        #expect(Self.highRules(try Self.findings(of: other)) == ["secret/plaintext-secret", "k8s/service-exposed", "rbac/workload-cluster-admin"])
     }
 
     @Test func singleFileGoesToStandardOutputAsIs() throws {
@@ -66,13 +124,18 @@ import Testing
         #expect(pss.status == 0, "\(pss.stdout)\n\(pss.stderr)")
     }
 
-    @Test func diffShowsOnlyTheChangedFile() throws {
+    @Test func diffShowsOnlyTheChangedFiles() throws {
         let result = try CommandRunner.run(["fix", "manifests", Self.example, "--diff"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("--- \(Self.example)/deployment.yaml\n+++ \(Self.example)/deployment.yaml\n@@ "))
         #expect(result.stdout.contains("\n+        runAsNonRoot: true\n"))
-        #expect(!result.stdout.contains("service.yaml"))
-        #expect(!result.stdout.contains("\n-"), "the fix only adds lines to the example")
+        #expect(result.stdout.contains("\n-  type: LoadBalancer\n+  # bulwark: was type LoadBalancer"))
+        #expect(result.stdout.contains("\n+    pod-security.kubernetes.io/enforce: restricted\n"))
+        #expect(result.stdout.contains("\n+# bulwark: removed ClusterRoleBinding model-server-admin"))
+        #expect(!result.stdout.contains("secret.yaml"), "no --seal-cert: the Secret is left")
+        let workloads = try CommandRunner.run(["fix", "manifests", Self.example, "--diff", "--workloads-only"])
+        #expect(!workloads.stdout.contains("service.yaml"))
+        #expect(!workloads.stdout.contains("\n-"), "the workload fix only adds lines to the example")
     }
 
     @Test func standardInputAndWarningsOnStandardError() throws {
@@ -98,6 +161,9 @@ import Testing
         ["fix", "manifests", "-", "--write"],
         ["fix", "manifests"],
         ["fix", "manifests", "examples", "--uid", "0"],
+        ["fix", "manifests", "examples", "--seal-scope", "strict"],
+        ["fix", "manifests", "examples", "--seal-cert", "/nonexistent/cert.pem"],
+        ["fix", "manifests", "examples", "--seal-cert", "Package.swift"],
     ])
     func badFlagsAreUsageErrors(_ arguments: [String]) throws {
         #expect(try CommandRunner.run(arguments).status == 2)

@@ -1,6 +1,7 @@
 import BulwarkCore
 import BulwarkKubernetes
 import BulwarkSecrets
+import BulwarkTestSupport
 import Foundation
 import Testing
 

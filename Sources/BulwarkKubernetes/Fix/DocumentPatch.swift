@@ -45,11 +45,21 @@ final class SequenceEdit {
     func isRemoved(_ item: YAMLNode) -> Bool { removals.contains { $0.item === item } }
 }
 
+/// A document written again as a whole.
+struct DocumentReplacement {
+    let root: YAMLNode
+    let lines: [String]
+    /// Whether the document's own lines follow `lines`, commented out.
+    let commentingOut: Bool
+}
+
 /// All the edits planned for one file, keyed by the nodes they change. Planning reads the original
 /// tree; rendering (`PatchRenderer`) turns the edits into text edits.
 final class DocumentPatch {
     private(set) var mappingEdits: [ObjectIdentifier: MappingEdit] = [:]
     private(set) var sequenceEdits: [ObjectIdentifier: SequenceEdit] = [:]
+    /// Documents written again as a whole (a Secret sealed, a binding commented out).
+    private(set) var documentReplacements: [DocumentReplacement] = []
     /// Nodes reached more than once (YAML aliases and merge keys) and everything below them.
     let shared: Set<ObjectIdentifier>
     /// The parent of every node (first occurrence).
@@ -91,7 +101,14 @@ final class DocumentPatch {
         self.parents = parents
     }
 
-    var isEmpty: Bool { mappingEdits.isEmpty && sequenceEdits.isEmpty }
+    var isEmpty: Bool { mappingEdits.isEmpty && sequenceEdits.isEmpty && documentReplacements.isEmpty }
+
+    /// Replaces a whole document (from its root's first line to its last) with `lines`, or with
+    /// `lines` followed by the document's own lines commented out. Only for a block-style root
+    /// that starts a line; no other edit may touch the document.
+    func replaceDocument(_ root: YAMLNode, with lines: [String], commentingOut: Bool = false) {
+        documentReplacements.append(DocumentReplacement(root: root, lines: lines, commentingOut: commentingOut))
+    }
 
     func isShared(_ node: YAMLNode) -> Bool { shared.contains(ObjectIdentifier(node)) }
 

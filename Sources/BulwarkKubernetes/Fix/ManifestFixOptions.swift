@@ -16,6 +16,12 @@ public struct ManifestFixOptions: Sendable {
     public var resourceLimits: [ResourceDefault]
     /// The Pod Security Standards version the result is checked against.
     public var pssVersion: PSSVersion
+    /// Also fix the objects around the workloads (see `ObjectFixer`): Services that publish a model
+    /// server, cluster-admin bindings of workload identities, Namespace Pod Security labels, and
+    /// plaintext Secrets when `secretSealer` is set.
+    public var fixObjects: Bool
+    /// Seals plaintext Secrets in place; nil leaves them, with a warning.
+    public var secretSealer: (any ManifestSecretSealing)?
 
     public struct ResourceDefault: Sendable, Hashable {
         public var resource: String
@@ -31,8 +37,10 @@ public struct ManifestFixOptions: Sendable {
         runAsUser: Int = 10001, runAsGroup: Int = 10001, fsGroup: Int = 10001, addResources: Bool = true,
         resourceRequests: [ResourceDefault] = [ResourceDefault("cpu", "100m"), ResourceDefault("memory", "256Mi")],
         resourceLimits: [ResourceDefault] = [ResourceDefault("cpu", "500m"), ResourceDefault("memory", "512Mi"), ResourceDefault("ephemeral-storage", "1Gi")],
-        pssVersion: PSSVersion = .v1(35)
+        pssVersion: PSSVersion = .v1(35), fixObjects: Bool = true, secretSealer: (any ManifestSecretSealing)? = nil
     ) {
+        self.fixObjects = fixObjects
+        self.secretSealer = secretSealer
         self.runAsUser = runAsUser
         self.runAsGroup = runAsGroup
         self.fsGroup = fsGroup

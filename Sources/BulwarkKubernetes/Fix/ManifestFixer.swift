@@ -13,6 +13,10 @@ import BulwarkCore
 /// `hostProcess`, unsafe `procMount`, SELinux and AppArmor settings are removed with a comment.
 /// hostPath and other restricted volumes, host ports and unsafe sysctls are kept with a warning.
 ///
+/// Then, over the files given together (`fix(files:)`), `ObjectFixer` fixes the objects around the
+/// workloads that the scan reports: Services that publish a model server, cluster-admin bindings
+/// of workload identities, Namespace Pod Security labels and (with a sealer) plaintext Secrets.
+///
 /// The file is patched as text: comments, key order, quoting and the other documents stay as they
 /// were; a flow collection with a change is written again in flow style, a JSON document as
 /// indented JSON. Fixing a fixed file changes nothing.
@@ -23,17 +27,36 @@ public struct ManifestFixer: Sendable {
         self.options = options
     }
 
+    /// Fixes one file on its own (objects in other files are not seen).
     public func fix(bytes: [UInt8], file: String) -> ManifestFixResult {
+        fix(files: [ManifestFixInput(file: file, bytes: bytes)])[0]
+    }
+
+    /// Fixes one file on its own (objects in other files are not seen).
+    public func fix(text: String, file: String) -> ManifestFixResult {
+        fix(files: [ManifestFixInput(file: file, bytes: Array(text.utf8))])[0]
+    }
+
+    /// Fixes a set of files that belong together (a directory of manifests): the workloads of each
+    /// file, then, with `options.fixObjects`, the objects whose fix depends on the others (a Service
+    /// and the pods it selects, a binding and the workloads that run as its subjects). One result
+    /// per input, in order.
+    public func fix(files: [ManifestFixInput]) -> [ManifestFixResult] {
+        let results = files.parallelMap { fixWorkloads(bytes: $0.bytes, file: $0.file) }
+        return options.fixObjects ? fixObjects(results) : results
+    }
+
+    func fixWorkloads(bytes: [UInt8], file: String) -> ManifestFixResult {
         if let offset = InputDiscovery.binaryOffset(bytes) {
             return unchanged("", file: file, error: "binary file (NUL byte at offset \(offset)); not a Kubernetes manifest")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return unchanged(String(decoding: bytes, as: UTF8.self), file: file, error: "not valid UTF-8; left unchanged")
         }
-        return fix(text: text, file: file)
+        return fixWorkloads(text: text, file: file)
     }
 
-    public func fix(text: String, file: String) -> ManifestFixResult {
+    func fixWorkloads(text: String, file: String) -> ManifestFixResult {
         let read = YAMLReader.read(text)
         if !read.errors.isEmpty {
             return ManifestFixResult(

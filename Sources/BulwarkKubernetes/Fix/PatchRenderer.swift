@@ -154,6 +154,32 @@ struct PatchRenderer {
         for edit in blockMappings.sorted(by: { $0.node.position < $1.node.position }) { renderBlock(edit) }
         for edit in blockSequences.sorted(by: { $0.node.position < $1.node.position }) { renderBlock(edit) }
         for root in flowRoots.values.sorted(by: { $0.position < $1.position }) { renderFlow(root) }
+        for replacement in patch.documentReplacements { renderDocumentReplacement(replacement) }
+    }
+
+    /// A document written again: the lines from the root's first to its last are replaced.
+    mutating func renderDocumentReplacement(_ replacement: DocumentReplacement) {
+        let root = replacement.root
+        guard Self.isBlockDocument(root, source) else {
+            problems.append((root.position, "cannot replace a document that does not start a line in block style; left unchanged"))
+            return
+        }
+        let first = root.position.line
+        let last = lastLine(root)
+        var lines = replacement.lines
+        if replacement.commentingOut {
+            lines += (first...last).map { line in
+                let text = source.line(line)
+                return text.isEmpty ? "#" : "#   " + text
+            }
+        }
+        edits.append(TextEdit(replacing: source.startOfLine(first)..<source.endOfLine(last), with: lines.joined(separator: source.lineEnding)))
+    }
+
+    /// Whether a document root is a block collection that starts its line (so that its lines can
+    /// be replaced as a whole).
+    static func isBlockDocument(_ root: YAMLNode, _ source: SourceText) -> Bool {
+        root.position.column == 1 && root.scalar == nil && !startsWithBracket(root, source)
     }
 
     // MARK: Block mappings

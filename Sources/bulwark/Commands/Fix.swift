@@ -1,6 +1,7 @@
 import ArgumentParser
 import BulwarkCore
 import BulwarkKubernetes
+import BulwarkSecrets
 import Foundation
 
 /// `bulwark fix …`: hardened rewrites. Each kind of input is a subcommand.
@@ -15,7 +16,7 @@ struct Fix: AsyncParsableCommand {
 struct FixManifests: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "manifests",
-        abstract: "Harden the workloads of Kubernetes manifests to pass Pod Security Standards restricted.",
+        abstract: "Harden Kubernetes manifests: workloads to pass Pod Security Standards restricted, and the objects around them.",
         discussion: """
         Every pod spec (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, ReplicaSet, PodTemplate, KServe, Ray, \
         Knative …) gets runAsNonRoot, a non-root runAsUser/runAsGroup/fsGroup (10001 where unset or 0), \
@@ -25,6 +26,14 @@ struct FixManifests: AsyncParsableCommand {
         privileged, host namespaces and unsafe procMount/SELinux/AppArmor settings are removed with a comment; \
         hostPath volumes, host ports and unsafe sysctls are kept with a warning, because removing them would change \
         what the workload does.
+
+        The files given together are then read as one input, and the objects around the workloads are fixed where \
+        the scan reports them (unless --workloads-only): a LoadBalancer/NodePort Service (or externalIPs) that \
+        publishes a model server becomes ClusterIP; a ServiceAccount that a workload of the input runs as is removed \
+        from cluster-admin bindings (a binding left without subjects is commented out); a Namespace with workloads \
+        gets the pod-security.kubernetes.io labels (enforce pinned to the checked version) when all of its workloads \
+        pass; with --seal-cert, plaintext Secrets are replaced by SealedSecrets (kubeseal-compatible). Each such \
+        change leaves a "# bulwark:" comment and a warning saying what to check.
 
         Comments, key order and the other documents of a file are kept. The result goes to standard output (one \
         file as it is; several files each after a "--- # file: PATH" line), or back into the files with --write, or \
@@ -46,24 +55,60 @@ struct FixManifests: AsyncParsableCommand {
     @Flag(name: .customLong("no-resources"), help: "Do not add default resource requests and limits.")
     var noResources = false
 
+    @Flag(name: .customLong("workloads-only"), help: "Change pod specs only: leave Services, bindings, Namespaces and Secrets.")
+    var workloadsOnly = false
+
+    @Option(name: .customLong("seal-cert"), help: ArgumentHelp("Replace plaintext Secrets with SealedSecrets sealed for this sealed-secrets controller certificate (PEM or DER).", valueName: "cert.pem"))
+    var sealCert: String?
+
+    @Option(name: .customLong("seal-scope"), help: "With --seal-cert: strict, namespace-wide or cluster-wide. Default: each Secret's scope annotation, else strict.")
+    var sealScope: ScopeArgument?
+
     func validate() throws {
         if input.paths.isEmpty { throw ValidationError("give at least one file or directory (or - for standard input)") }
         if write && diff { throw ValidationError("--write and --diff exclude each other") }
         if write && input.paths.contains("-") { throw ValidationError("--write cannot rewrite standard input") }
         if uid <= 0 { throw ValidationError("--uid must be a positive number (got \(uid))") }
+        if sealScope != nil && sealCert == nil { throw ValidationError("--seal-scope needs --seal-cert") }
+        if sealCert != nil && workloadsOnly { throw ValidationError("--seal-cert and --workloads-only exclude each other") }
+    }
+
+    /// The sealer for --seal-cert, or nil.
+    private func secretSealer(limit: Int) throws -> ManifestSecretSealer? {
+        guard let sealCert else { return nil }
+        switch InputDiscovery.read(DiscoveredFile(path: sealCert, explicit: true), limit: limit) {
+        case .failure(let error):
+            Terminal.error("\(error)")
+            throw ExitCode(2)
+        case .success(let bytes):
+            do {
+                let sealer = try SealedSecretSealer(certificate: bytes)
+                for warning in sealer.warnings { Terminal.error("warning: \(sealCert): \(warning)") }
+                return ManifestSecretSealer(sealer: sealer, options: SealingOptions(scope: sealScope?.scope), certificateName: (sealCert as NSString).lastPathComponent)
+            } catch {
+                Terminal.error("\(sealCert): \(error)")
+                throw ExitCode(2)
+            }
+        }
     }
 
     func run() async throws {
         let discovery = InputDiscovery.files(under: input.paths)
         let files = discovery.files.filter(KubernetesLoader.accepts)
-        let fixer = ManifestFixer(options: ManifestFixOptions(runAsUser: uid, runAsGroup: uid, fsGroup: uid, addResources: !noResources))
         let limit = input.maxFileSize << 20
-        let results: [ManifestFixResult] = files.parallelMap { file in
-            switch InputDiscovery.read(file, limit: limit) {
-            case .failure(let error):
-                return ManifestFixResult.failed(file: file.path, error: error)
-            case .success(let bytes):
-                return fixer.fix(bytes: bytes, file: file.path)
+        let fixer = ManifestFixer(options: ManifestFixOptions(
+            runAsUser: uid, runAsGroup: uid, fsGroup: uid, addResources: !noResources,
+            fixObjects: !workloadsOnly, secretSealer: try secretSealer(limit: limit)))
+        let reads = files.parallelMap { InputDiscovery.read($0, limit: limit) }
+        var inputs: [ManifestFixInput] = []
+        for (file, read) in zip(files, reads) {
+            if case .success(let bytes) = read { inputs.append(ManifestFixInput(file: file.path, bytes: bytes)) }
+        }
+        var fixed = fixer.fix(files: inputs).makeIterator()
+        let results: [ManifestFixResult] = zip(files, reads).compactMap { file, read in
+            switch read {
+            case .failure(let error): ManifestFixResult.failed(file: file.path, error: error)
+            case .success: fixed.next()
             }
         }
         var failed = !discovery.errors.isEmpty

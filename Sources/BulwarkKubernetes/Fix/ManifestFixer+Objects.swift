@@ -1,0 +1,110 @@
+import BulwarkCore
+
+/// One file to fix.
+public struct ManifestFixInput: Sendable {
+    public let file: String
+    public let bytes: [UInt8]
+
+    public init(file: String, bytes: [UInt8]) {
+        self.file = file
+        self.bytes = bytes
+    }
+}
+
+extension ManifestFixer {
+    /// One file as the workload pass left it: its documents and objects.
+    private struct ParsedFile {
+        let result: ManifestFixResult
+        let documents: [YAMLDocument]
+        /// Objects with whether each is a document's root (not an item of a `List`).
+        let objects: [KubeObject]
+        let documentRoots: Set<ObjectIdentifier>
+    }
+
+    /// The second pass: scans the workload-fixed files with the rules `ObjectFixer` answers and
+    /// fixes the objects they report, file by file.
+    func fixObjects(_ results: [ManifestFixResult]) -> [ManifestFixResult] {
+        let parsed: [ParsedFile?] = results.parallelMap { result in
+            guard result.errors.isEmpty else { return nil }
+            let read = YAMLReader.read(result.fixed)
+            guard read.errors.isEmpty else { return nil }
+            var objects: [KubeObject] = []
+            var roots: Set<ObjectIdentifier> = []
+            for document in read.documents {
+                guard let root = document.root, !root.isNull else { continue }
+                roots.insert(ObjectIdentifier(root))
+                objects += Self.objects(in: root, file: result.file, helmSource: document.helmSource)
+            }
+            return ParsedFile(result: result, documents: read.documents, objects: objects, documentRoots: roots)
+        }
+        let all = parsed.flatMap { $0?.objects ?? [] }
+        guard !all.isEmpty else { return results }
+
+        // Independent parts of the input (see `InventoryPartition`) are judged apart, as `scan` does.
+        let scanner = KubernetesScanner(rules: ObjectFixer.rules)
+        var indexOf: [ObjectIdentifier: InventoryIndex] = [:]
+        var findings: [Finding] = []
+        for group in InventoryPartition.groups(of: all) {
+            let index = InventoryIndex(group.map { all[$0] })
+            for object in index.objects { indexOf[ObjectIdentifier(object.root)] = index }
+            findings += scanner.scan(index).filter { !$0.suppressed }
+        }
+        guard !findings.isEmpty else { return results }
+        let byFile = Dictionary(grouping: findings, by: \.location.file)
+
+        return results.indices.map { position in
+            guard let file = parsed[position], let found = byFile[file.result.file] else { return results[position] }
+            return fixObjects(in: file, findings: found, indexOf: indexOf)
+        }
+    }
+
+    private func fixObjects(in file: ParsedFile, findings: [Finding], indexOf: [ObjectIdentifier: InventoryIndex]) -> ManifestFixResult {
+        let result = file.result
+        // Each finding belongs to the object of its kind and name that starts last before its line.
+        var byObject: [ObjectIdentifier: (object: KubeObject, findings: [Finding])] = [:]
+        for finding in findings {
+            guard let reference = finding.object else { continue }
+            let owner = file.objects
+                .filter { $0.kind == reference.kind && $0.name == reference.name && $0.namespace == reference.namespace && $0.root.position.line <= finding.location.line }
+                .max { $0.root.position < $1.root.position }
+            guard let owner else { continue }
+            byObject[ObjectIdentifier(owner.root), default: (owner, [])].findings.append(finding)
+        }
+        guard !byObject.isEmpty else { return result }
+
+        let roots = file.documents.compactMap(\.root)
+        let source = SourceText(result.fixed)
+        let patch = DocumentPatch(roots: roots)
+        let log = FixLog(file: result.file)
+        var removed = 0
+        for (object, found) in byObject.values.sorted(by: { $0.object.root.position < $1.object.root.position }) {
+            guard let index = indexOf[ObjectIdentifier(object.root)] else { continue }
+            let fixer = ObjectFixer(options: options, index: index, source: source, patch: patch, log: log, documentRoots: file.documentRoots)
+            fixer.fix(object, findings: found)
+            removed += fixer.removedDocuments
+        }
+        let combined = { (fixed: String, extra: [ManifestFixNote], changes: [ManifestFixNote]) in
+            ManifestFixResult(file: result.file, original: result.original, fixed: fixed, changes: result.changes + changes,
+                              warnings: result.warnings + extra, errors: [])
+        }
+        guard !patch.isEmpty else { return combined(result.fixed, log.warnings, []) }
+
+        var renderer = PatchRenderer(source: source, patch: patch, roots: roots)
+        renderer.render()
+        let (fixed, conflicts) = source.applying(renderer.edits)
+        var warnings = log.warnings
+        for problem in renderer.problems {
+            warnings.append(ManifestFixNote(kind: .warning, file: result.file, line: problem.position.line, message: problem.message))
+        }
+        let leftAsItWas = { (reason: String) -> ManifestFixResult in
+            combined(result.fixed, [ManifestFixNote(kind: .warning, file: result.file, line: 1, message: "internal error: \(reason); the objects of this file were left as they were — please report this file")], [])
+        }
+        guard conflicts.isEmpty else { return leftAsItWas("overlapping edits (\(conflicts.count))") }
+        let check = YAMLReader.read(fixed)
+        if let error = check.errors.first { return leftAsItWas("the rewritten file does not parse (\(error))") }
+        let before = file.documents.filter { $0.root.map { !$0.isNull } ?? false }.count
+        let after = check.documents.filter { $0.root.map { !$0.isNull } ?? false }.count
+        guard after == before - removed else { return leftAsItWas("the rewritten file has \(after) documents instead of \(before - removed)") }
+        return combined(fixed, warnings, log.changes)
+    }
+}
