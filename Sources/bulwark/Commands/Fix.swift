@@ -76,20 +76,8 @@ struct FixManifests: AsyncParsableCommand {
     /// The sealer for --seal-cert, or nil.
     private func secretSealer(limit: Int) throws -> ManifestSecretSealer? {
         guard let sealCert else { return nil }
-        switch InputDiscovery.read(DiscoveredFile(path: sealCert, explicit: true), limit: limit) {
-        case .failure(let error):
-            Terminal.error("\(error)")
-            throw ExitCode(2)
-        case .success(let bytes):
-            do {
-                let sealer = try SealedSecretSealer(certificate: bytes)
-                for warning in sealer.warnings { Terminal.error("warning: \(sealCert): \(warning)") }
-                return ManifestSecretSealer(sealer: sealer, options: SealingOptions(scope: sealScope?.scope), certificateName: (sealCert as NSString).lastPathComponent)
-            } catch {
-                Terminal.error("\(sealCert): \(error)")
-                throw ExitCode(2)
-            }
-        }
+        let sealer = try Seal.loadSealer(certificate: sealCert, limit: limit)
+        return ManifestSecretSealer(sealer: sealer, options: SealingOptions(scope: sealScope?.scope), certificateName: (sealCert as NSString).lastPathComponent)
     }
 
     func run() async throws {

@@ -84,25 +84,31 @@ struct Seal: AsyncParsableCommand {
 
     func run() async throws {
         let limit = maxFileSize << 20
-        let sealer: SealedSecretSealer
-        switch InputDiscovery.read(DiscoveredFile(path: cert, explicit: true), limit: limit) {
-        case .failure(let error):
-            Terminal.error("\(error)")
-            throw ExitCode(2)
-        case .success(let bytes):
-            do {
-                sealer = try SealedSecretSealer(certificate: bytes)
-            } catch {
-                Terminal.error("\(cert): \(error)")
-                throw ExitCode(2)
-            }
-        }
-        for warning in sealer.warnings { Terminal.error("warning: \(cert): \(warning)") }
+        let sealer = try Self.loadSealer(certificate: cert, limit: limit)
 
         if raw {
             try sealRaw(sealer, limit: limit)
         } else {
             try sealManifests(sealer, limit: limit)
+        }
+    }
+
+    /// The sealer for a certificate file; errors (exit 2) and warnings (an expired certificate)
+    /// go to standard error.
+    static func loadSealer(certificate path: String, limit: Int) throws -> SealedSecretSealer {
+        switch InputDiscovery.read(DiscoveredFile(path: path, explicit: true), limit: limit) {
+        case .failure(let error):
+            Terminal.error("\(error)")
+            throw ExitCode(2)
+        case .success(let bytes):
+            do {
+                let sealer = try SealedSecretSealer(certificate: bytes)
+                for warning in sealer.warnings { Terminal.error("warning: \(path): \(warning)") }
+                return sealer
+            } catch {
+                Terminal.error("\(path): \(error)")
+                throw ExitCode(2)
+            }
         }
     }
 
