@@ -18,13 +18,29 @@ public struct Policy: Sendable {
     public func apply(_ findings: [Finding], catalog: RuleCatalog) -> [Finding] {
         var result: [Finding] = []
         result.reserveCapacity(findings.count)
+        // Hundreds of thousands of findings come from a few hundred rules and files: decide each once.
+        var rules: [String: (ids: [String], disabled: Bool, override: Severity?)] = [:]
+        var excludedFiles: [String: Bool] = [:]
         for var finding in findings {
-            if configuration.isExcluded(path: finding.location.file) { continue }
+            let file = finding.location.file
+            let excluded = excludedFiles[file] ?? {
+                let excluded = configuration.isExcluded(path: file)
+                excludedFiles[file] = excluded
+                return excluded
+            }()
+            if excluded { continue }
             if let namespace = finding.object?.namespace, configuration.excludedNamespaces.contains(namespace) { continue }
-            let canonical = catalog.rule(finding.ruleId)?.id ?? finding.ruleId
-            let ids = [canonical] + (catalog.rule(canonical)?.aliases ?? [])
-            if ids.contains(where: configuration.disabledRules.contains) { continue }
-            if let override = ids.lazy.compactMap({ configuration.severityOverrides[$0] }).first {
+            let rule = rules[finding.ruleId] ?? {
+                let canonical = catalog.rule(finding.ruleId)?.id ?? finding.ruleId
+                let ids = [canonical] + (catalog.rule(canonical)?.aliases ?? [])
+                let value = (ids: ids, disabled: ids.contains(where: configuration.disabledRules.contains),
+                             override: ids.lazy.compactMap({ configuration.severityOverrides[$0] }).first)
+                rules[finding.ruleId] = value
+                return value
+            }()
+            let ids = rule.ids
+            if rule.disabled { continue }
+            if let override = rule.override {
                 finding.severity = override
             }
             if !finding.suppressed, let suppression = configuration.suppressions.first(where: { matches($0, finding, ids) }) {

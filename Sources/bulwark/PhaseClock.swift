@@ -1,8 +1,11 @@
+import BulwarkKubernetes
 import Foundation
 
-/// Prints the time of each phase to standard error when BULWARK_TIMINGS is set.
+/// Prints the time of each phase to standard error when BULWARK_TIMINGS is set, and the time of
+/// each Kubernetes rule (CPU time summed over threads) when it is `rules`.
 final class PhaseClock {
     private let enabled = ProcessInfo.processInfo.environment["BULWARK_TIMINGS"] != nil
+    let ruleTimings = ProcessInfo.processInfo.environment["BULWARK_TIMINGS"] == "rules"
     private var last = DispatchTime.now()
 
     func mark(_ phase: String) {
@@ -11,5 +14,14 @@ final class PhaseClock {
         let milliseconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6
         Terminal.error(String(format: "%8.1f ms  %@", milliseconds, phase))
         last = now
+    }
+
+    /// The rules that took longest (at most 15, and those over 1 ms).
+    func report(_ timings: RuleTimings) {
+        for (id, duration) in timings.sorted.prefix(15) {
+            let milliseconds = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
+            guard milliseconds >= 1 else { break }
+            Terminal.error(String(format: "%8.1f ms    rule %@", milliseconds, id))
+        }
     }
 }

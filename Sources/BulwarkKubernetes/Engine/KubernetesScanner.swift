@@ -7,9 +7,18 @@ public struct KubernetesScanner: Sendable {
     public static let ignoreAnnotation = "bulwark.dev/ignore"
 
     public let rules: [KubernetesRule]
+    /// Collects the time of each rule when set.
+    public let timings: RuleTimings?
 
-    public init(rules: [KubernetesRule] = KubernetesRules.all) {
+    public init(rules: [KubernetesRule] = KubernetesRules.all, timings: RuleTimings? = nil) {
         self.rules = rules
+        self.timings = timings
+    }
+
+    /// A rule's check, timed when timings are collected.
+    private func run<T>(_ rule: KubernetesRule, _ body: () -> [T]) -> [T] {
+        guard let timings else { return body() }
+        return timings.measure(rule.id, body)
     }
 
     /// Scans each independent part of the inventory (see `InventoryPartition`) with its own index.
@@ -38,26 +47,31 @@ public struct KubernetesScanner: Sendable {
             let ignores = Self.ignores(of: object, pods: index.podSpecsByObject[position])
             var findings: [Finding] = []
             for (rule, check) in objectChecks {
-                for violation in check(object, index) {
+                for violation in run(rule, { check(object, index) }) {
                     findings.append(Self.finding(rule, violation, object: object, ignores: ignores))
                 }
             }
             for pod in index.podSpecsByObject[position] {
                 for (rule, check) in podChecks {
-                    for violation in check(pod, index) {
+                    for violation in run(rule, { check(pod, index) }) {
                         findings.append(Self.finding(rule, violation, object: object, ignores: ignores))
                     }
                 }
             }
             return findings
         }
-        var findings = perObject.flatMap { $0 }
-        for (rule, check) in inventoryRules {
-            for violation in check(index) {
+        // Whole-inventory rules run side by side; those that share an engine (NetworkPolicy
+        // reachability, RBAC analysis) wait for the one that builds it (`Memo`).
+        let perRule: [[Finding]] = inventoryRules.parallelMap { rule, check in
+            run(rule, { check(index) }).map { violation in
                 let ignores = violation.object.map { Self.ignores(of: $0, pods: []) } ?? [:]
-                findings.append(Self.finding(rule, violation, object: violation.object, ignores: ignores))
+                return Self.finding(rule, violation, object: violation.object, ignores: ignores)
             }
         }
+        var findings: [Finding] = []
+        findings.reserveCapacity(perObject.reduce(0) { $0 + $1.count } + perRule.reduce(0) { $0 + $1.count })
+        for part in perObject { findings += part }
+        for part in perRule { findings += part }
         return findings
     }
 

@@ -9,16 +9,31 @@ public final class Memo: Sendable {
         case custom(String)
     }
 
-    private let values = Mutex<[Key: any Sendable]>([:])
+    /// One slot per key, locked while its value is computed, so that rules running in parallel
+    /// wait for a value another thread is computing instead of computing it again.
+    private final class Slot: Sendable {
+        let value = Mutex<(any Sendable)?>(nil)
+    }
+
+    private let slots = Mutex<[Key: Slot]>([:])
 
     public init() {}
 
-    /// The value for `key`, computing it the first time.
+    /// The value for `key`, computing it the first time. `compute` must not ask this memo for the
+    /// same key.
     public func value<T: Sendable>(_ key: Key, _ compute: () -> T) -> T {
-        // Unwrap the dictionary's optional first: a stored `nil` result is a value, a missing key is not.
-        if let stored = values.withLock({ $0[key] }), let cached = stored as? T { return cached }
-        let value = compute()
-        values.withLock { $0[key] = value }
-        return value
+        let slot = slots.withLock { slots in
+            if let slot = slots[key] { return slot }
+            let slot = Slot()
+            slots[key] = slot
+            return slot
+        }
+        return slot.value.withLock { stored in
+            // Unwrap the optional first: a stored `nil` result is a value, an empty slot is not.
+            if let stored, let cached = stored as? T { return cached }
+            let value = compute()
+            stored = value
+            return value
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import BulwarkCore
+import Synchronization
 
 /// Who can connect to whom under the NetworkPolicies of an inventory, with the exact Kubernetes
 /// semantics (and the L3/L4 part of CiliumNetworkPolicies).
@@ -62,12 +63,22 @@ public struct NetworkReachability: Sendable {
     public let dns: NetworkEndpoint?
     /// Endpoints outside the cluster: the configured addresses, ipBlock addresses, the metadata service.
     public let externals: [NetworkEndpoint]
-    private let policiesByNamespace: [String: [Int]]
+    /// Per namespace, the policies that can only select pods carrying one label (`key=value`, the
+    /// least of their matchLabels), so that a pod is matched only against those of its own labels…
+    private let anchoredPolicies: [String: [LabelPair: [Int]]]
+    /// …and the other policies of the namespace (empty selectors, expressions only, Cilium).
+    private let unanchoredPolicies: [String: [Int]]
     private let clusterwidePolicies: [Int]
     /// Labels of every namespace the engine knows, computed once (matching runs per pair).
     private let namespaceLabelCache: [String: [String: String]]
     /// The policies selecting each workload endpoint (by id), computed once.
     private var selectingCache: [String: [Int]] = [:]
+    /// Workload endpoints (by id) numbered by their set of selecting policies: endpoints with the
+    /// same set share egress evaluations.
+    private var selectionGroups: [String: Int] = [:]
+    /// Egress evaluations per (selection group, peer): what an egress direction allows depends only
+    /// on the selecting policies and the peer, and most workloads of a namespace share their policies.
+    private let egressCache = EvaluationCache()
 
     /// The engine for an index with default options, built once and shared by the rules.
     public static func shared(_ index: InventoryIndex) -> NetworkReachability {
@@ -79,15 +90,24 @@ public struct NetworkReachability: Sendable {
         let policies = NetworkPolicy.all(in: index)
         self.policies = policies
         var byNamespace: [String: [Int]] = [:]
+        var unanchored: [String: [Int]] = [:]
+        var anchored: [String: [LabelPair: [Int]]] = [:]
         var clusterwide: [Int] = []
         for (position, policy) in policies.enumerated() {
             if let namespace = policy.namespace {
                 byNamespace[namespace, default: []].append(position)
+                if case .pods(let selector) = policy.selector, selector.problems.isEmpty,
+                   let key = selector.matchLabels.keys.min(), let value = selector.matchLabels[key] {
+                    anchored[namespace, default: [:]][LabelPair(key: key, value: value), default: []].append(position)
+                } else {
+                    unanchored[namespace, default: []].append(position)
+                }
             } else {
                 clusterwide.append(position)
             }
         }
-        policiesByNamespace = byNamespace
+        anchoredPolicies = anchored
+        unanchoredPolicies = unanchored
         clusterwidePolicies = clusterwide
 
         var workloads: [Workload] = []
@@ -133,6 +153,17 @@ public struct NetworkReachability: Sendable {
             selecting[endpoint.id] = computeSelectingIndices(of: endpoint)
         }
         selectingCache = selecting
+        var groupOf: [[Int]: Int] = [:]
+        var groups: [String: Int] = [:]
+        for (id, indices) in selecting {
+            if let group = groupOf[indices] {
+                groups[id] = group
+            } else {
+                groupOf[indices] = groupOf.count
+                groups[id] = groupOf.count - 1
+            }
+        }
+        selectionGroups = groups
     }
 
     /// The labels of a namespace, with the automatic `kubernetes.io/metadata.name`.
@@ -212,7 +243,12 @@ public struct NetworkReachability: Sendable {
 
     private func computeSelectingIndices(of endpoint: NetworkEndpoint) -> [Int] {
         guard let namespace = endpoint.namespace else { return [] }
-        let candidates = (policiesByNamespace[namespace] ?? []) + clusterwidePolicies
+        var candidates = (unanchoredPolicies[namespace] ?? []) + clusterwidePolicies
+        if let anchored = anchoredPolicies[namespace] {
+            for (key, value) in endpoint.labels {
+                if let found = anchored[LabelPair(key: key, value: value)] { candidates += found }
+            }
+        }
         return candidates.filter { selects(policies[$0], endpoint) }.sorted()
     }
 
@@ -228,7 +264,7 @@ public struct NetworkReachability: Sendable {
 
     /// Whether a pod is isolated for a direction (some selecting policy has that policy type).
     public func isIsolated(_ endpoint: NetworkEndpoint, _ direction: NetworkPolicyRule.Direction) -> Bool {
-        selectingPolicies(of: endpoint).contains { $0.isolates(direction) }
+        selectingIndices(of: endpoint).contains { policies[$0].isolates(direction) }
     }
 
     /// Whether a peer of `policy` stands for `endpoint`.
@@ -281,7 +317,7 @@ public struct NetworkReachability: Sendable {
 
     /// What one direction allows: `subject` is the pod whose policies apply (the source for
     /// egress, the destination for ingress), `peer` the other side.
-    struct DirectionPorts {
+    struct DirectionPorts: Sendable {
         var applies: Bool
         var isolating: [Int] = []
         /// Allowed ports per selecting policy with a matching allow rule.
@@ -294,6 +330,17 @@ public struct NetworkReachability: Sendable {
     func evaluate(_ direction: NetworkPolicyRule.Direction, subject: NetworkEndpoint, peer: NetworkEndpoint,
                   selecting: [Int]? = nil) -> DirectionPorts {
         guard subject.isPod else { return DirectionPorts(applies: false) }
+        // Hypothetical pods are not cached: their id does not carry their ports and ServiceAccount.
+        if direction == .egress, selecting == nil, subject.kind == .workload || subject.kind == .dns, peer.kind != .pod,
+           let group = selectionGroups[subject.id] {
+            let key = EvaluationCache.Key(group: group, peer: peer.id, peerKind: peer.kind)
+            return egressCache.value(key) { computeEvaluation(direction, subject: subject, peer: peer, selecting: nil) }
+        }
+        return computeEvaluation(direction, subject: subject, peer: peer, selecting: selecting)
+    }
+
+    private func computeEvaluation(_ direction: NetworkPolicyRule.Direction, subject: NetworkEndpoint, peer: NetworkEndpoint,
+                                   selecting: [Int]?) -> DirectionPorts {
         let destination = direction == .egress ? peer : subject
         var result = DirectionPorts(applies: true)
         var union = PortSet()
@@ -331,6 +378,14 @@ public struct NetworkReachability: Sendable {
         let egress = evaluate(.egress, subject: source, peer: destination)
         guard egress.allowed.contains(proto, port) else { return false }
         return evaluate(.ingress, subject: destination, peer: source).allowed.contains(proto, port)
+    }
+
+    /// The names of the policies that let `source` send to `destination` on `port`/`protocol`
+    /// (what `check(…).egress.allowingPolicies` says, without the rest of the explanation).
+    public func egressAllowingPolicies(from source: NetworkEndpoint, to destination: NetworkEndpoint, port: Int,
+                                       protocol proto: NetworkProtocol) -> [String] {
+        evaluate(.egress, subject: source, peer: destination).allowedBy
+            .filter { $0.ports.contains(proto, port) }.map { policies[$0.policy].name }
     }
 
     public func check(from source: NetworkEndpoint, to destination: NetworkEndpoint, port: Int? = nil,
@@ -379,4 +434,28 @@ public struct NetworkReachability: Sendable {
         }
         return nil
     }
+}
+
+/// Egress evaluations shared by the threads that run the rules.
+final class EvaluationCache: Sendable {
+    struct Key: Hashable, Sendable {
+        let group: Int
+        let peer: String
+        let peerKind: NetworkEndpoint.Kind
+    }
+
+    private let storage = Mutex<[Key: NetworkReachability.DirectionPorts]>([:])
+
+    func value(_ key: Key, _ make: () -> NetworkReachability.DirectionPorts) -> NetworkReachability.DirectionPorts {
+        if let value = storage.withLock({ $0[key] }) { return value }
+        let value = make()
+        storage.withLock { $0[key] = value }
+        return value
+    }
+}
+
+/// A `key=value` label.
+struct LabelPair: Hashable, Sendable {
+    let key: String
+    let value: String
 }

@@ -34,7 +34,9 @@ public struct PortSet: Sendable, Hashable, CustomStringConvertible {
     public static func all(_ proto: NetworkProtocol) -> PortSet { PortSet(proto, portRange) }
 
     public var isEmpty: Bool { ranges.isEmpty }
-    public var isAll: Bool { self == .all }
+    public var isAll: Bool {
+        ranges.count == NetworkProtocol.allCases.count && ranges.values.allSatisfy { $0 == [Self.portRange] }
+    }
 
     public func contains(_ proto: NetworkProtocol, _ port: Int) -> Bool {
         ranges[proto]?.contains { $0.contains(port) } ?? false
@@ -44,8 +46,18 @@ public struct PortSet: Sendable, Hashable, CustomStringConvertible {
     public func contains(_ proto: NetworkProtocol) -> Bool { ranges[proto] != nil }
 
     public mutating func formUnion(_ other: PortSet) {
+        if other.ranges.isEmpty { return }
+        if ranges.isEmpty {
+            ranges = other.ranges
+            return
+        }
         for (proto, list) in other.ranges {
-            ranges[proto] = Self.normalize((ranges[proto] ?? []) + list)
+            guard let mine = ranges[proto] else {
+                ranges[proto] = list
+                continue
+            }
+            if mine == [Self.portRange] || mine == list { continue }
+            ranges[proto] = list == [Self.portRange] ? list : Self.normalize(mine + list)
         }
     }
 

@@ -67,10 +67,11 @@ public struct RBACAssessment: Sendable {
         let role: RBACRole
         let rules: [RBACPolicyRule]
         let workloads: [RBACWorkload]
+        /// Computed once: a group subject (`system:authenticated`) can stand for every workload.
+        let exposure: RBACExposure
 
         var subject: RBACSubject { entry.subject }
         var isGroup: Bool { subject.kind == .group }
-        var exposure: RBACExposure { RBACExposure(workloads) }
         var grantsEverything: Bool { rules.contains(where: \.isFullWildcard) }
 
         /// `through RoleBinding ml/x → ClusterRole edit`.
@@ -87,12 +88,20 @@ public struct RBACAssessment: Sendable {
     /// The subjects of every binding whose role is known, filtered to `subject` when set.
     static func boundSubjects(_ analyzer: RBACAnalyzer, subject: RBACSubject?) -> [BoundSubject] {
         var result: [BoundSubject] = []
+        // Many bindings name the same subject (a namespace's service accounts group); look each up once.
+        var known: [RBACSubject: (workloads: [RBACWorkload], exposure: RBACExposure)] = [:]
         for binding in analyzer.bindings {
             guard let role = analyzer.role(of: binding) else { continue }
             let rules = analyzer.rules(of: role)
             for entry in binding.subjects where subject.map({ RBACAssessment.applies(entry.subject, to: $0) }) ?? true {
+                let found = known[entry.subject] ?? {
+                    let workloads = analyzer.workloads.workloads(for: entry.subject)
+                    let value = (workloads: workloads, exposure: RBACExposure(workloads))
+                    known[entry.subject] = value
+                    return value
+                }()
                 result.append(BoundSubject(binding: binding, entry: entry, role: role, rules: rules,
-                                           workloads: analyzer.workloads.workloads(for: entry.subject)))
+                                           workloads: found.workloads, exposure: found.exposure))
             }
         }
         return result

@@ -31,8 +31,14 @@ enum RBACExposure: Comparable {
     case inference
 
     init(_ workloads: [RBACWorkload]) {
-        let mounting = workloads.filter(\.mountsToken)
-        self = mounting.contains(where: \.isInference) ? .inference : mounting.isEmpty ? .none : .workload
+        self = .none
+        for workload in workloads where workload.mountsToken {
+            if workload.isInference {
+                self = .inference
+                return
+            }
+            self = .workload
+        }
     }
 
     /// The rule's severity for a workload identity, one step lower without one, one higher for

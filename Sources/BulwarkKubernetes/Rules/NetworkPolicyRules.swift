@@ -428,12 +428,14 @@ public enum NetworkPolicyRules {
                 if !(byNamespace[namespace]?.contains { $0.id == dns.id } ?? false) { byNamespace[namespace, default: []].append(dns) }
             }
             let inputNamespaces = Set(network.workloads.compactMap(\.endpoint.namespace))
+            let memo = LocalMemo<PeerMatchKey, Bool>()
+            let knownSorted = known.sorted()
             var violations: [Violation] = []
             for policy in network.policies {
                 for rule in policy.ingress + policy.egress {
                     for peer in rule.peers ?? [] {
                         if let violation = peerProblem(peer, rule: rule, policy: policy, network: network, byNamespace: byNamespace,
-                                                       known: known, inputNamespaces: inputNamespaces) {
+                                                       known: knownSorted, inputNamespaces: inputNamespaces, memo: memo) {
                             violations.append(violation)
                         }
                     }
@@ -443,8 +445,27 @@ public enum NetworkPolicyRules {
         }
     )
 
+    /// What decides whether a Kubernetes peer matches a workload of the input.
+    struct PeerMatchKey: Hashable {
+        let namespaces: [String]
+        let pods: LabelSelector?
+    }
+
+    /// Answers computed once per key while one rule runs.
+    final class LocalMemo<Key: Hashable, Value> {
+        private var values: [Key: Value] = [:]
+
+        func value(_ key: Key, _ make: () -> Value) -> Value {
+            if let value = values[key] { return value }
+            let value = make()
+            values[key] = value
+            return value
+        }
+    }
+
     static func peerProblem(_ peer: NetworkPolicyPeer, rule: NetworkPolicyRule, policy: NetworkPolicy, network: NetworkReachability,
-                            byNamespace: [String: [NetworkEndpoint]], known: Set<String>, inputNamespaces: Set<String>) -> Violation? {
+                            byNamespace: [String: [NetworkEndpoint]], known: [String], inputNamespaces: Set<String>,
+                            memo: LocalMemo<PeerMatchKey, Bool>) -> Violation? {
         let owner = "\(rule.direction) peer \(peer.path) of \(policyKind(policy))"
         func violation(_ text: String, key: String?, severity: Severity? = nil) -> Violation {
             Violation("\(owner) \(text)", at: key.flatMap { peer.node.keyNode($0) } ?? peer.node,
@@ -456,7 +477,7 @@ public enum NetworkPolicyRules {
         case .pods(let pods, let namespaces):
             var targets: [String]
             if let namespaces {
-                targets = known.sorted().filter { namespaces.matches(network.namespaceLabels($0)) }
+                targets = known.filter { namespaces.matches(network.namespaceLabels($0)) }
                 if targets.isEmpty {
                     return violation("has namespaceSelector \(namespaces), which matches no namespace in the input "
                                      + "(a typo, or a namespace outside the scanned files)", key: "namespaceSelector",
@@ -467,12 +488,17 @@ public enum NetworkPolicyRules {
             }
             // Judge the pod selector only where the input holds the namespace's workloads.
             targets = targets.filter { inputNamespaces.contains($0) || $0 == network.dns?.namespace }
-            let candidates = targets.flatMap { byNamespace[$0] ?? [] }
-            guard !candidates.isEmpty, !candidates.contains(where: { network.matches(peer, $0, policy: policy) }) else { return nil }
+            let count = targets.reduce(0) { $0 + (byNamespace[$1]?.count ?? 0) }
+            guard count > 0 else { return nil }
+            // Policies repeat the same peers; whether one matches depends on the namespaces and the pod selector only.
+            let matched = memo.value(PeerMatchKey(namespaces: targets, pods: pods)) {
+                targets.contains { (byNamespace[$0] ?? []).contains { network.matches(peer, $0, policy: policy) } }
+            }
+            guard !matched else { return nil }
             let selector = pods.map(\.description) ?? "(everything)"
             let where_ = namespaces == nil ? "namespace \(targets.joined(separator: ", "))" : "the matching namespaces (\(targets.joined(separator: ", ")))"
-            return violation("has podSelector \(selector), which matches none of the \(candidates.count) workload"
-                             + "\(candidates.count == 1 ? "" : "s") of \(where_) in the input", key: pods == nil ? "namespaceSelector" : "podSelector")
+            return violation("has podSelector \(selector), which matches none of the \(count) workload"
+                             + "\(count == 1 ? "" : "s") of \(where_) in the input", key: pods == nil ? "namespaceSelector" : "podSelector")
         case .ciliumEndpoints(let selector, let namespace):
             let targets = namespace.map { [$0] }
                 ?? selector.matchLabels[NetworkPolicy.ciliumNamespaceKey].map { [$0] } ?? []
@@ -739,10 +765,10 @@ public enum NetworkPolicyRules {
                 let message: String
                 let severity: Severity
                 if network.isIsolated(workload.endpoint, .egress) {
-                    let verdict = network.check(from: workload.endpoint, to: metadata, port: 80, protocol: .tcp)
+                    let allowing = network.egressAllowingPolicies(from: workload.endpoint, to: metadata, port: 80, protocol: .tcp)
                     severity = .high
-                    message = "the pods of \(pod.displayName) are isolated for egress, but \(ReachabilityVerdict.list(verdict.egress.allowingPolicies)) "
-                        + "allow\(verdict.egress.allowingPolicies.count == 1 ? "s" : "") them to connect to the cloud metadata service 169.254.169.254:80"
+                    message = "the pods of \(pod.displayName) are isolated for egress, but \(ReachabilityVerdict.list(allowing)) "
+                        + "allow\(allowing.count == 1 ? "s" : "") them to connect to the cloud metadata service 169.254.169.254:80"
                 } else {
                     severity = .medium
                     message = "no NetworkPolicy isolates the pods of \(pod.displayName) for egress, so they can connect to the cloud metadata "
@@ -975,51 +1001,63 @@ public enum NetworkPolicyRules {
                 let path: String
                 let how: String
                 let policy: NetworkPolicy
+                /// The first three workloads it opens, and how many there are.
                 var targets: [String]
+                var count: Int
                 var ports: String
             }
             var openings: [ObjectIdentifier: Opening] = [:]
             var order: [ObjectIdentifier] = []
+            // The rules of each policy that let every namespace in, found once per policy.
+            let openRules = network.policies.map { Self.openRules(of: $0, anyLabels: anyLabels, network: network) }
+            let isolatesIngress = network.policies.map(\.isolatesIngress)
             for workload in network.workloads where workload.endpoint.kind == .workload {
-                let selecting = network.selectingPolicies(of: workload.endpoint)
-                guard selecting.contains(where: { $0.isolatesIngress }), let server = ServingWorkload.detect(workload.pod) else { continue }
-                for policy in selecting {
-                    for rule in policy.ingress where !rule.isDeny {
+                let selecting = network.selectingIndices(of: workload.endpoint)
+                guard selecting.contains(where: { isolatesIngress[$0] }) else { continue }
+                let opening = selecting.filter { !openRules[$0].isEmpty }
+                guard !opening.isEmpty, let server = ServingWorkload.detect(workload.pod) else { continue }
+                for position in opening {
+                    let policy = network.policies[position]
+                    for (rule, open) in openRules[position] {
                         let ports = rule.ports(towards: workload.endpoint)
                         guard !ports.isEmpty else { continue }
-                        var open: [(YAMLNode, String, String)] = []
-                        if let peers = rule.peers {
-                            for peer in peers {
-                                if let how = opensToAnyNamespace(peer, anyNamespaceLabels: anyLabels, network: network) {
-                                    let node = peer.node.keyNode("namespaceSelector") ?? peer.node
-                                    open.append((node, peer.path, how))
-                                }
-                            }
-                        } else {
-                            open.append((rule.node, rule.path, "the rule has no from list"))
-                        }
                         for (node, path, how) in open {
                             let key = ObjectIdentifier(node)
-                            let target = "\(workload.pod.displayName), which runs \(server.kind.displayName),"
+                            let target = { "\(workload.pod.displayName), which runs \(server.kind.displayName)," }
                             if openings[key] == nil {
-                                openings[key] = Opening(node: node, path: path, how: how, policy: policy, targets: [target], ports: "\(ports)")
+                                openings[key] = Opening(node: node, path: path, how: how, policy: policy, targets: [target()], count: 1, ports: "\(ports)")
                                 order.append(key)
                             } else {
-                                openings[key]?.targets.append(target)
+                                openings[key]?.count += 1
+                                if let shown = openings[key]?.targets.count, shown < 3 { openings[key]?.targets.append(target()) }
                             }
                         }
                     }
                 }
             }
             return order.compactMap { openings[$0] }.map { opening in
-                let shown = opening.targets.prefix(3).joined(separator: " ")
-                let more = opening.targets.count > 3 ? " and \(opening.targets.count - 3) more model-serving workloads" : ""
+                let shown = opening.targets.joined(separator: " ")
+                let more = opening.count > 3 ? " and \(opening.count - 3) more model-serving workloads" : ""
                 return Violation(
                     "\(policyKind(opening.policy)) lets pods of every namespace connect to \(shown)\(more) on \(opening.ports) (\(opening.path): \(opening.how))",
                     at: opening.node, field: opening.path, object: opening.policy.object)
             }
         }
     )
+
+    /// The allow rules of a policy's ingress that admit pods of every namespace, with the peers that do.
+    static func openRules(of policy: NetworkPolicy, anyLabels: [String: String], network: NetworkReachability)
+        -> [(rule: NetworkPolicyRule, open: [(YAMLNode, String, String)])] {
+        policy.ingress.filter { !$0.isDeny }.compactMap { rule in
+            guard let peers = rule.peers else { return (rule, [(rule.node, rule.path, "the rule has no from list")]) }
+            let open = peers.compactMap { peer in
+                opensToAnyNamespace(peer, anyNamespaceLabels: anyLabels, network: network).map {
+                    (peer.node.keyNode("namespaceSelector") ?? peer.node, peer.path, $0)
+                }
+            }
+            return open.isEmpty ? nil : (rule, open)
+        }
+    }
 
     /// How a peer admits pods of a namespace an attacker could create, or nil.
     static func opensToAnyNamespace(_ peer: NetworkPolicyPeer, anyNamespaceLabels: [String: String], network: NetworkReachability) -> String? {

@@ -34,8 +34,10 @@ struct Scan: AsyncParsableCommand {
         inventory.files += dockerfiles.count
         clock.mark("load \(inventory.files) files, \(inventory.objects.count) objects")
         let rules = KubernetesRules.all.filter { policy.isEnabled($0.descriptor) }
-        let findings = policy.apply(KubernetesScanner(rules: rules).scan(inventory) + dockerfileScan.findings, catalog: Catalog.all)
+        let timings = clock.ruleTimings ? RuleTimings() : nil
+        let findings = policy.apply(KubernetesScanner(rules: rules, timings: timings).scan(inventory) + dockerfileScan.findings, catalog: Catalog.all)
         clock.mark("rules: \(findings.count) findings")
+        if let timings { clock.report(timings) }
         let report = Report(
             findings: findings, errors: inventory.errors, files: inventory.files, objects: inventory.objects.count,
             skippedDocuments: inventory.skippedDocuments,
