@@ -41,10 +41,7 @@ public struct JSONReporter: Reporter {
 
         writer.key("findings")
         writer.beginArray()
-        for finding in report.findings {
-            Self.write(finding, to: &writer)
-            writer.flushIfNeeded()
-        }
+        writer.items(report.findings) { finding, writer in Self.write(finding, to: &writer) }
         writer.endArray()
 
         writer.key("errors")

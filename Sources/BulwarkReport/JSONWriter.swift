@@ -35,6 +35,40 @@ public struct JSONWriter: Sendable {
         self.chunkSize = chunkSize
     }
 
+    /// A writer for a run of members inside containers that are already open (`open`: whether each
+    /// has members), whose bytes are spliced into the writer that opened them.
+    private init(continuing open: [Bool]) {
+        hasMembers = open
+        sink = nil
+        chunkSize = .max
+    }
+
+    /// Writes `items` as the next members of the innermost open array, byte for byte as writing
+    /// them one after another would, encoding batches of them on all cores. Streaming writers hand
+    /// full chunks to their sink between rounds, so memory stays bounded.
+    public mutating func items<T: Sendable>(_ items: [T], batch: Int = 256, _ write: @escaping @Sendable (T, inout JSONWriter) -> Void) {
+        guard !items.isEmpty, !hasMembers.isEmpty, !afterKey else {
+            for item in items { write(item, &self) }
+            return
+        }
+        let batches = stride(from: 0, to: items.count, by: batch).map { $0..<min($0 + batch, items.count) }
+        let round = 16
+        for start in stride(from: 0, to: batches.count, by: round) {
+            let open = hasMembers
+            let slices = Array(batches[start..<min(start + round, batches.count)])
+            let encoded: [[UInt8]] = slices.enumerated().map { ($0.offset, $0.element) }.parallelMap { offset, range in
+                var state = open
+                if offset > 0 { state[state.count - 1] = true }
+                var fragment = JSONWriter(continuing: state)
+                for index in range { write(items[index], &fragment) }
+                return fragment.bytes
+            }
+            for fragment in encoded { bytes += fragment }
+            hasMembers[hasMembers.count - 1] = true
+            flushIfNeeded()
+        }
+    }
+
     /// Passes the buffered bytes to the sink once they reach the chunk size (streaming writers only).
     public mutating func flushIfNeeded() {
         guard let sink, bytes.count >= chunkSize else { return }

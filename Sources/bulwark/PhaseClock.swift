@@ -18,10 +18,13 @@ final class PhaseClock {
 
     /// The rules that took longest (at most 15, and those over 1 ms).
     func report(_ timings: RuleTimings) {
-        for (id, duration) in timings.sorted.prefix(15) {
-            let milliseconds = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
-            guard milliseconds >= 1 else { break }
-            Terminal.error(String(format: "%8.1f ms    rule %@", milliseconds, id))
+        func milliseconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
+        }
+        let all = timings.sorted
+        Terminal.error(String(format: "%8.1f ms    all %d rules (CPU)", milliseconds(all.reduce(.zero) { $0 + $1.duration }), all.count))
+        for (id, duration) in all.prefix(15) where milliseconds(duration) >= 1 {
+            Terminal.error(String(format: "%8.1f ms    rule %@", milliseconds(duration), id))
         }
     }
 }
