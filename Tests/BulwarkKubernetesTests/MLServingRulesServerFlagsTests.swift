@@ -119,27 +119,27 @@ import Testing
     }
 
     @Test("model servers are recognised from the command line or the image", arguments: [
-        (nil, "[\"--model\", \"m\"]", "vllm/vllm-openai:v0.6.3", ModelServerKind.vllm, "vllm/vllm-openai:v0.6.3"),
+        (nil, "[\"--model\", \"m\"]", "vllm/vllm-openai:v0.6.3", ServingWorkload.Kind.vllm, "vllm/vllm-openai:v0.6.3"),
         ("[\"vllm\", \"serve\", \"m\"]", nil, "registry.example.com/llm:1", .vllm, "vllm serve"),
         ("[\"python3.11\", \"-u\", \"-m\", \"vllm.entrypoints.api_server\"]", nil, "registry.example.com/llm:1", .vllm, "python -m vllm.entrypoints.api_server"),
         ("[\"/opt/nvidia/nvidia_entrypoint.sh\", \"tritonserver\"]", nil, "nvcr.io/nvidia/tritonserver:24.05-py3", .triton, "tritonserver"),
         (nil, "[\"tritonserver\", \"--model-repository=/m\"]", "nvcr.io/nvidia/tritonserver:24.05-py3", .triton, "tritonserver"),
         (nil, nil, "ghcr.io/huggingface/text-generation-inference:2.4.1", .textGenerationInference, "ghcr.io/huggingface/text-generation-inference:2.4.1"),
         ("[\"text-generation-launcher\"]", nil, "registry.example.com/tgi:1", .textGenerationInference, "text-generation-launcher"),
-        (nil, "[\"torchserve\", \"--start\"]", "pytorch/torchserve:0.11.0-cpu", .torchServe, "torchserve"),
+        (nil, "[\"torchserve\", \"--start\"]", "pytorch/torchserve:0.11.0-cpu", .torchserve, "torchserve"),
         ("[\"sh\", \"-c\", \"ray start --head --block\"]", nil, "rayproject/ray:2.52.0", .ray, "ray start"),
-        ("[\"bash\", \"-o\", \"pipefail\", \"-ec\", \"exec torchserve --start\"]", nil, "registry.example.com/ts:1", .torchServe, "torchserve"),
+        ("[\"bash\", \"-o\", \"pipefail\", \"-ec\", \"exec torchserve --start\"]", nil, "registry.example.com/ts:1", .torchserve, "torchserve"),
         ("[\"jupyter\", \"lab\"]", nil, "python:3.12", .jupyter, "jupyter lab"),
         (nil, nil, "quay.io/jupyter/base-notebook:2024-06-17", .jupyter, "quay.io/jupyter/base-notebook:2024-06-17"),
         ("[\"mlflow\", \"server\"]", nil, "ghcr.io/mlflow/mlflow:v2.14.1", .mlflow, "mlflow server"),
         ("[\"env\", \"A=1\", \"mlflow\", \"ui\"]", nil, "python:3.12", .mlflow, "mlflow ui"),
-    ] as [(String?, String?, String, ModelServerKind, String)])
-    func detection(command: String?, args: String?, image: String, kind: ModelServerKind, entrypoint: String) throws {
+    ] as [(String?, String?, String, ServingWorkload.Kind, String)])
+    func detection(command: String?, args: String?, image: String, kind: ServingWorkload.Kind, entrypoint: String) throws {
         let container = try Self.container(Self.pod(command: command, args: args, image: image))
         let server = try #require(ModelServer.detect(container).first)
         #expect(server.kind == kind)
         #expect(server.entrypoint == entrypoint)
-        #expect(ModelServerKind.detect(container) == kind)
+        #expect(ModelServer.kind(of: container) == kind)
     }
 
     @Test("containers that are not model servers", arguments: [
@@ -154,7 +154,7 @@ import Testing
     func nonServers(command: String?, args: String?, image: String) throws {
         let container = try Self.container(Self.pod(command: command, args: args, image: image))
         #expect(ModelServer.detect(container).isEmpty)
-        #expect(ModelServerKind.detect(container) == nil)
+        #expect(ModelServer.kind(of: container) == nil)
     }
 
     @Test func wordsOfExecFormItemsKeepTheirOwnPositions() throws {

@@ -14,7 +14,7 @@ enum WritablePaths {
             paths += ["/var/cache/nginx", "/var/run"]
         }
         // Text Generation Inference keeps the hub cache in /data (HF_HOME=/data in the image).
-        if ModelServerKind.fromImage(image) == .textGenerationInference {
+        if ModelServer.defaultKind(ofImage: image) == .textGenerationInference {
             paths.append("/data")
         }
         return paths
@@ -25,7 +25,7 @@ enum WritablePaths {
     static func usesHomeCache(_ container: ContainerView) -> Bool {
         guard let image = container.image else { return false }
         let last = ServingImage(image).lastComponent
-        return ModelServerKind.fromImage(image) == .vllm || last.contains("sglang")
+        return ModelServer.defaultKind(ofImage: image) == .vllm || last.contains("sglang")
     }
 
     /// Whether a path lies on one of the mounts.

@@ -11,6 +11,11 @@ import Synchronization
 /// pod labels (`serving.kserve.io/inferenceservice`, `ray.io/node-type`,
 /// `app.kubernetes.io/component: inference`).
 ///
+/// `Kind` is the one list of model servers. `ModelServer` (the `serving/…` rules) answers a
+/// narrower question with the same kinds: which program the container execs, with which flags, so
+/// that rules can read `--api-key` or `--model-control-mode`; this type answers "does it serve
+/// models at all" and so also takes weak evidence (a word anywhere in the command line, names).
+///
 /// ```swift
 /// if let server = ServingWorkload.detect(pod) {       // best match of a PodSpecView
 ///     server.kind            // .vllm

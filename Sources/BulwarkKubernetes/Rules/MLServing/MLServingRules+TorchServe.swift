@@ -68,7 +68,7 @@ extension MLServingRules {
                 if let image = container.image, ServingImage(image).lastComponent.contains("torchserve") {
                     violations.append(Violation("\(container.displayName) of \(pod.displayName) runs TorchServe image \"\(image)\"; \(note)",
                                                 at: container.node["image"], field: field, container: container.name))
-                } else if let server = ModelServer.detect(container, kind: .torchServe).first, let word = server.programWord {
+                } else if let server = ModelServer.detect(container, kind: .torchserve).first, let word = server.programWord {
                     violations.append(Violation("\(container.displayName) of \(pod.displayName) runs torchserve; \(note)",
                                                 at: word.node, field: "\(container.path).command", container: container.name))
                 } else if container.kind == .embedded {
@@ -243,7 +243,7 @@ extension MLServingRules {
             }
             for pod in index.podSpecs {
                 for container in pod.containers {
-                    for server in ModelServer.detect(container, kind: .torchServe) {
+                    for server in ModelServer.detect(container, kind: .torchserve) {
                         guard let flag = server.flags.switch("--disable-token-auth"), flag.isOn else { continue }
                         violations.append(Violation(
                             "\(container.displayName) of \(pod.displayName) runs torchserve with \(flag.name); its inference and management APIs accept requests without a token",
@@ -392,7 +392,7 @@ extension MLServingRules {
                     }
                     if mounted.contains(where: { $0.entry("allowed_urls") != nil }) { continue }
                     var enabledBy: (String, YAMLNode)?
-                    for server in ModelServer.detect(container, kind: .torchServe) {
+                    for server in ModelServer.detect(container, kind: .torchserve) {
                         if let flag = server.flags.switch("--enable-model-api"), flag.isOn { enabledBy = (flag.name, flag.node) }
                     }
                     if enabledBy == nil, let env = ServingEnv.find("TS_ENABLE_MODEL_API", in: container), let value = env.value, ServerFlags.isTrue(value) {

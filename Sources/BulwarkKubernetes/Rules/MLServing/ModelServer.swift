@@ -10,14 +10,14 @@ public struct ModelServer: Sendable {
         case image(String)
     }
 
-    public let kind: ModelServerKind
+    public let kind: ServingWorkload.Kind
     public let evidence: Evidence
     /// The arguments after the program and its sub-command (or all `args` for an image match).
     public let flags: ServerFlags
     /// The word that named the program (nil for an image match).
     public let programWord: CommandWord?
 
-    public init(kind: ModelServerKind, evidence: Evidence, flags: ServerFlags, programWord: CommandWord?) {
+    public init(kind: ServingWorkload.Kind, evidence: Evidence, flags: ServerFlags, programWord: CommandWord?) {
         self.kind = kind
         self.evidence = evidence
         self.flags = flags
@@ -45,19 +45,43 @@ public struct ModelServer: Sendable {
             let start = ContainerCommandLine.programIndex(words)
             if let server = recognize(Array(words[start...])) { servers.append(server) }
         }
-        if servers.isEmpty, !ContainerCommandLine.setsCommand(container), let kind = ModelServerKind.fromImage(container.image) {
+        if servers.isEmpty, !ContainerCommandLine.setsCommand(container), let kind = defaultKind(ofImage: container.image) {
             servers.append(ModelServer(kind: kind, evidence: .image(container.image ?? ""),
                                        flags: ServerFlags(words: invocations.flatMap { $0 }), programWord: nil))
         }
         return servers
     }
 
+    /// The kind of the first model server the container runs, if any.
+    public static func kind(of container: ContainerView) -> ServingWorkload.Kind? {
+        detect(container).first?.kind
+    }
+
+    /// The model server an image runs by default (its entrypoint), from the repository name: the
+    /// kinds whose flags the `serving/…` rules read. Narrower than `ServingWorkload.kind(ofImage:)`,
+    /// which says whether an image serves models at all.
+    public static func defaultKind(ofImage image: String?) -> ServingWorkload.Kind? {
+        guard let image else { return nil }
+        let reference = ServingImage(image)
+        let repository = reference.repository
+        let last = reference.lastComponent
+        if last.contains("vllm") { return .vllm }
+        if last.contains("text-generation-inference") { return .textGenerationInference }
+        if last.contains("tritonserver") { return .triton }
+        if last.contains("torchserve") { return .torchserve }
+        let hubParts = ["k8s-hub", "http-proxy", "network-tools", "image-awaiter", "secret-sync", "web-app", "foundation"]
+        if repository.contains("jupyter") || last.hasSuffix("-notebook") || last.hasPrefix("jupyter-") {
+            return hubParts.contains(where: repository.contains) ? nil : .jupyter
+        }
+        return nil
+    }
+
     /// The servers of one kind in the container.
-    public static func detect(_ container: ContainerView, kind: ModelServerKind) -> [ModelServer] {
+    public static func detect(_ container: ContainerView, kind: ServingWorkload.Kind) -> [ModelServer] {
         detect(container).filter { $0.kind == kind }
     }
 
-    static let pythonModules: [(module: String, kind: ModelServerKind, subcommands: Set<String>)] = [
+    static let pythonModules: [(module: String, kind: ServingWorkload.Kind, subcommands: Set<String>)] = [
         ("vllm.entrypoints.openai.api_server", .vllm, []),
         ("vllm.entrypoints.api_server", .vllm, []),
         ("jupyterlab", .jupyter, []),
@@ -67,11 +91,11 @@ public struct ModelServer: Sendable {
         ("mlflow", .mlflow, ["server", "ui"]),
     ]
 
-    static let programs: [(name: String, kind: ModelServerKind, subcommands: Set<String>)] = [
+    static let programs: [(name: String, kind: ServingWorkload.Kind, subcommands: Set<String>)] = [
         ("vllm", .vllm, ["serve"]),
         ("text-generation-launcher", .textGenerationInference, []),
         ("tritonserver", .triton, []),
-        ("torchserve", .torchServe, []),
+        ("torchserve", .torchserve, []),
         ("ray", .ray, ["start"]),
         ("jupyter", .jupyter, ["notebook", "lab", "server", "labhub", "nbclassic"]),
         ("jupyter-lab", .jupyter, []),
