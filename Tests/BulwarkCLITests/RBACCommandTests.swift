@@ -78,4 +78,14 @@ struct RBACCommandTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("--subject"))
     }
+
+    /// `examples/inference-stack` holds two versions of one cluster; permissions of one identity
+    /// across both would mix them, so the command says which directories contradict each other.
+    @Test(arguments: [["rbac"], ["netpol"], ["netpol", "--from", "ml-inference/model-server", "--to", "metadata"]])
+    func contradictingInputsAreRefused(_ command: [String]) throws {
+        let result = try CommandRunner.run([command[0], "examples/inference-stack"] + command.dropFirst())
+        #expect(result.status == 2, "\(result.stdout)")
+        #expect(result.stderr.contains("the inputs describe 2 different clusters: examples/inference-stack/hardened/k8s and examples/inference-stack/k8s both define Deployment ml-inference/model-server"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
 }

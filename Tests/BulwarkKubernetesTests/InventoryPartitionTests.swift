@@ -40,3 +40,23 @@ import Testing
         #expect(InventoryPartition.groups(of: objects) == [[0, 1]])
     }
 }
+
+@Suite struct InventoryContradictionTests {
+    static func objects(_ files: [(String, String)]) -> [KubeObject] {
+        files.flatMap { KubernetesLoader.parse(text: $0.1, file: $0.0).objects }
+    }
+
+    static let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: ml}\n"
+
+    @Test func oneClusterHasNoContradiction() {
+        let objects = Self.objects([("k8s/a.yaml", Self.deployment), ("k8s/b.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: ml}\n")])
+        #expect(InventoryPartition.contradiction(in: objects) == nil)
+    }
+
+    @Test func siblingDirectoriesDefiningTheSameObjectAreNamed() {
+        let two = Self.objects([("stack/dev/a.yaml", Self.deployment), ("stack/prod/a.yaml", Self.deployment)])
+        #expect(InventoryPartition.contradiction(in: two) == "the inputs describe 2 different clusters: stack/dev and stack/prod both define Deployment ml/api")
+        let three = Self.objects([("x/a/d.yaml", Self.deployment), ("x/b/d.yaml", Self.deployment), ("x/c/d.yaml", Self.deployment)])
+        #expect(InventoryPartition.contradiction(in: three) == "the inputs describe 3 different clusters (x/a, x/b, x/c): x/a and x/b both define Deployment ml/api")
+    }
+}

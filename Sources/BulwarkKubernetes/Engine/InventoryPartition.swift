@@ -25,6 +25,43 @@ public enum InventoryPartition {
         return partition(root, identities: identities).map { $0.sorted() }.sorted { ($0.first ?? 0) < ($1.first ?? 0) }
     }
 
+    /// Why the inputs are not one cluster, or nil when they are: the directories of each part and
+    /// an object two parts define, e.g. `examples/inference-stack/k8s and
+    /// examples/inference-stack/hardened/k8s both define Deployment ml-inference/model-server`.
+    /// Commands that answer questions about one cluster (`netpol`, `rbac`) refuse such inputs.
+    public static func contradiction(in objects: [KubeObject]) -> String? {
+        let parts = groups(of: objects)
+        guard parts.count > 1 else { return nil }
+        let directories = parts.map { part in commonDirectory(part.map { objects[$0].file }) }
+        var owner: [String: Int] = [:]
+        var example: String?
+        for (number, part) in parts.enumerated() {
+            for index in part {
+                let object = objects[index]
+                let identity = "\(object.group)/\(object.kind)/\(object.effectiveNamespace ?? "")/\(object.name)"
+                if let first = owner[identity], first != number, example == nil {
+                    example = "\(directories[first]) and \(directories[number]) both define \(object.displayName)"
+                }
+                owner[identity] = owner[identity] ?? number
+            }
+        }
+        let list = parts.count > 2 || example == nil ? " (\(directories.joined(separator: ", ")))" : ""
+        return "the inputs describe \(parts.count) different clusters\(list)" + (example.map { ": \($0)" } ?? "")
+    }
+
+    /// The longest directory path all the files share (`.` when none).
+    static func commonDirectory(_ files: [String]) -> String {
+        let split = files.map { $0.split(separator: "/", omittingEmptySubsequences: false).dropLast().map(String.init) }
+        guard var common = split.first else { return "." }
+        for path in split.dropFirst() {
+            var length = 0
+            while length < min(common.count, path.count), common[length] == path[length] { length += 1 }
+            common = Array(common.prefix(length))
+        }
+        let joined = common.joined(separator: "/")
+        return joined.isEmpty ? (files.first?.hasPrefix("/") == true ? "/" : ".") : joined
+    }
+
     private final class Directory {
         var children: [String: Directory] = [:]
         var order: [String] = []

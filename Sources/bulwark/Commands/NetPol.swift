@@ -95,6 +95,10 @@ extension NetPol {
             let files = discovery.files.filter { KubernetesLoader.accepts($0) && !configuration.isExcluded(path: $0.path) }
             var inventory = KubernetesLoader.load(files: files, options: LoadOptions(maxFileSize: maxFileSize << 20))
             inventory.errors += discovery.errors
+            if let contradiction = InventoryPartition.contradiction(in: inventory.objects) {
+                Terminal.error("\(contradiction); reachability is a question about one cluster, so give the paths of one of them")
+                throw ExitCode(2)
+            }
             var addresses = [NetworkEndpoint.internet.address].compactMap { $0 }
             for external in externals {
                 if let cidr = CIDR(external), let address = cidr.representative() { addresses.append(address) }

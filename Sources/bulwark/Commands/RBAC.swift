@@ -33,6 +33,10 @@ struct RBAC: AsyncParsableCommand {
         let configuration = try reporting.loadConfiguration()
         let policy = Policy(configuration: configuration)
         let inventory = KubernetesLoader.load(paths: input.paths, options: LoadOptions(maxFileSize: input.maxFileSize << 20))
+        if let contradiction = InventoryPartition.contradiction(in: inventory.objects) {
+            Terminal.error("\(contradiction); effective permissions are a question about one cluster, so give the paths of one of them")
+            throw ExitCode(2)
+        }
         let index = InventoryIndex(inventory.objects)
         let analyzer = RBACAnalyzer(index: index)
         let target = subject.flatMap(RBACSubject.init(argument:))
