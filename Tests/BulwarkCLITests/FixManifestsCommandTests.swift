@@ -77,6 +77,20 @@ import Testing
         #expect(try Self.contents(of: directory) == snapshot)
     }
 
+    /// The example README's command, with the committed certificate (its key was discarded).
+    @Test func readmeCommandWithTheCommittedCertificateLeavesNoHighFinding() throws {
+        let directory = try Self.copyOfExample()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let certificate = "examples/inference-stack/sealed-secrets-cert.pem"
+        let diff = try CommandRunner.run(["fix", "manifests", Self.example, "--diff", "--seal-cert", certificate])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        #expect(diff.stdout.contains("+kind: SealedSecret\n"))
+        #expect(!diff.stderr.contains("warning: \(certificate)"), "the committed certificate has not expired: \(diff.stderr)")
+        let fix = try CommandRunner.run(["fix", "manifests", directory.path, "--write", "--seal-cert", certificate])
+        #expect(fix.status == 0, "\(fix.stderr)")
+        #expect(Self.highRules(try Self.findings(of: directory)).isEmpty)
+    }
+
     static func contents(of directory: URL) throws -> [String: String] {
         var contents: [String: String] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
