@@ -15,13 +15,15 @@ public struct Policy: Sendable {
     }
 
     /// Drops excluded findings, applies severity overrides and marks configured suppressions.
-    public func apply(_ findings: [Finding], catalog: RuleCatalog) -> [Finding] {
-        var result: [Finding] = []
-        result.reserveCapacity(findings.count)
+    public func apply(_ findings: consuming [Finding], catalog: RuleCatalog) -> [Finding] {
+        // In place: a large scan holds hundreds of thousands of findings, and one copy is enough.
+        var findings = findings
+        var kept = 0
         // Hundreds of thousands of findings come from a few hundred rules and files: decide each once.
         var rules: [String: (ids: [String], disabled: Bool, override: Severity?)] = [:]
         var excludedFiles: [String: Bool] = [:]
-        for var finding in findings {
+        for position in findings.indices {
+            var finding = findings[position]
             let file = finding.location.file
             let excluded = excludedFiles[file] ?? {
                 let excluded = configuration.isExcluded(path: file)
@@ -48,9 +50,11 @@ public struct Policy: Sendable {
                 finding.suppressionReason = suppression.reason
                 finding.suppressionKind = .external
             }
-            result.append(finding)
+            findings[kept] = finding
+            kept += 1
         }
-        return result
+        findings.removeLast(findings.count - kept)
+        return findings
     }
 
     private func matches(_ suppression: Configuration.Suppression, _ finding: Finding, _ ids: [String]) -> Bool {

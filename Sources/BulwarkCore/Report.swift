@@ -112,7 +112,8 @@ public struct Report: Codable, Sendable {
         self.schemaVersion = 1
         self.tool = tool
         // Sort indices, not the (large) findings themselves, then gather once.
-        self.findings = findings.indices.sorted { Finding.reportOrder(findings[$0], findings[$1]) }.map { findings[$0] }
+        let order = findings.indices.sorted { Finding.reportOrder(findings[$0], findings[$1]) }
+        self.findings = order.map { findings[$0] }
         self.errors = errors.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0, $0.message) < ($1.file, $1.line ?? 0, $1.column ?? 0, $1.message) }
         self.summary = ReportSummary(files: files, objects: objects, findings: SeverityCounts(findings),
                                      suppressed: findings.count { $0.suppressed }, skippedDocuments: skippedDocuments)

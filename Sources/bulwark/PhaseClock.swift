@@ -12,8 +12,19 @@ final class PhaseClock {
         guard enabled else { return }
         let now = DispatchTime.now()
         let milliseconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6
-        Terminal.error(String(format: "%8.1f ms  %@", milliseconds, phase))
+        Terminal.error(String(format: "%8.1f ms  %@%@", milliseconds, phase, Self.memory()))
         last = now
+    }
+
+    /// `  (RSS 120.5 MB, peak 130.2 MB)` from /proc/self/status, or nothing elsewhere.
+    static func memory() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return "" }
+        func megabytes(_ key: String) -> Double? {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return nil }
+            return line.split(separator: " ").compactMap { Double($0) }.first.map { $0 / 1024 }
+        }
+        guard let rss = megabytes("VmRSS"), let peak = megabytes("VmHWM") else { return "" }
+        return String(format: "  (RSS %.1f MB, peak %.1f MB)", rss, peak)
     }
 
     /// The rules that took longest (at most 15, and those over 1 ms).

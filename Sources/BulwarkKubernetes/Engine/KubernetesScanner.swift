@@ -42,7 +42,7 @@ public struct KubernetesScanner: Sendable {
         let indices = Array(index.objects.indices)
         let objectChecks = objectRules
         let podChecks = podRules
-        let perObject: [[Finding]] = indices.parallelMap { position in
+        var perObject: [[Finding]] = indices.parallelMap { position in
             let object = index.objects[position]
             let ignores = Self.ignores(of: object, pods: index.podSpecsByObject[position])
             var findings: [Finding] = []
@@ -70,7 +70,11 @@ public struct KubernetesScanner: Sendable {
         }
         var findings: [Finding] = []
         findings.reserveCapacity(perObject.reduce(0) { $0 + $1.count } + perRule.reduce(0) { $0 + $1.count })
-        for part in perObject { findings += part }
+        // Each part is released once copied, so the findings exist about once at a time.
+        for position in perObject.indices {
+            findings += perObject[position]
+            perObject[position] = []
+        }
         for part in perRule { findings += part }
         return findings
     }

@@ -35,14 +35,18 @@ struct Scan: AsyncParsableCommand {
         clock.mark("load \(inventory.files) files, \(inventory.objects.count) objects")
         let rules = KubernetesRules.all.filter { policy.isEnabled($0.descriptor) }
         let timings = clock.ruleTimings ? RuleTimings() : nil
-        let findings = policy.apply(KubernetesScanner(rules: rules, timings: timings).scan(inventory) + dockerfileScan.findings, catalog: Catalog.all)
+        var scanned = KubernetesScanner(rules: rules, timings: timings).scan(inventory)
+        scanned += dockerfileScan.findings
+        let findings = policy.apply(consume scanned, catalog: Catalog.all)
         clock.mark("rules: \(findings.count) findings")
         if let timings { clock.report(timings) }
+        let compliance = reporting.compliance.map { Renderer.compliance(findings: findings, framework: $0) }
         let report = Report(
-            findings: findings, errors: inventory.errors, files: inventory.files, objects: inventory.objects.count,
-            skippedDocuments: inventory.skippedDocuments,
-            compliance: reporting.compliance.map { Renderer.compliance(findings: findings, framework: $0) }
+            findings: consume findings, errors: inventory.errors, files: inventory.files, objects: inventory.objects.count,
+            skippedDocuments: inventory.skippedDocuments, compliance: compliance
         )
+        // The manifests' trees are not needed for writing the report.
+        _ = consume inventory
         let threshold = reporting.threshold(configuration)
         try Renderer.emit(report, options: reporting, failOn: threshold)
         clock.mark("report")
