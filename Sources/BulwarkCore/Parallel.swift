@@ -9,7 +9,7 @@ extension Array where Element: Sendable {
     public func parallelMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
         if count < 2 { return map(transform) }
         let results = Mutex<[T?]>(Array<T?>(repeating: nil, count: count))
-        let chunkCount = Swift.min(count, ProcessInfoCores.count * 4)
+        let chunkCount = Swift.min(count, ProcessCores.count * 4)
         let chunkSize = (count + chunkCount - 1) / chunkCount
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let start = chunk * chunkSize
@@ -30,8 +30,9 @@ extension Array where Element: Sendable {
     }
 }
 
-enum ProcessInfoCores {
-    static let count: Int = {
+/// The number of online CPUs (cores the scan can use).
+public enum ProcessCores {
+    public static let count: Int = {
         #if os(Linux)
         return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else

@@ -1,5 +1,7 @@
 import BulwarkCore
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Runs the Kubernetes rules over an inventory: per-object and per-pod rules in one parallel pass,
 /// whole-inventory rules once after, then inline `bulwark.dev/ignore` suppressions.
@@ -39,10 +41,10 @@ public struct KubernetesScanner: Sendable {
             case .inventory(let check): inventoryRules.append((rule, check))
             }
         }
-        let indices = Array(index.objects.indices)
         let objectChecks = objectRules
         let podChecks = podRules
-        var perObject: [[Finding]] = indices.parallelMap { position in
+        let inventoryChecks = inventoryRules
+        @Sendable func scanObject(_ position: Int) -> [Finding] {
             let object = index.objects[position]
             let ignores = Self.ignores(of: object, pods: index.podSpecsByObject[position])
             var findings: [Finding] = []
@@ -60,22 +62,44 @@ public struct KubernetesScanner: Sendable {
             }
             return findings
         }
-        // Whole-inventory rules run side by side; those that share an engine (NetworkPolicy
-        // reachability, RBAC analysis) wait for the one that builds it (`Memo`).
-        let perRule: [[Finding]] = inventoryRules.parallelMap { rule, check in
-            run(rule, { check(index) }).map { violation in
+        @Sendable func scanInventory(_ number: Int) -> [Finding] {
+            let (rule, check) = inventoryChecks[number]
+            return run(rule, { check(index) }).map { violation in
                 let ignores = violation.object.map { Self.ignores(of: $0, pods: []) } ?? [:]
                 return Self.finding(rule, violation, object: violation.object, ignores: ignores)
             }
         }
-        var findings: [Finding] = []
-        findings.reserveCapacity(perObject.reduce(0) { $0 + $1.count } + perRule.reduce(0) { $0 + $1.count })
-        // Each part is released once copied, so the findings exist about once at a time.
-        for position in perObject.indices {
-            findings += perObject[position]
-            perObject[position] = []
+        // One parallel pass: the whole-inventory rules (long, started first) next to chunks of
+        // objects, so that no core waits for the slowest rule. Rules that share an engine (NetworkPolicy
+        // reachability, RBAC analysis) wait for the one that builds it (`Memo`).
+        let objectCount = index.objects.count
+        let chunk = max(16, objectCount / (ProcessCores.count * 16))
+        let objectRanges = stride(from: 0, to: objectCount, by: chunk).map { $0..<min($0 + chunk, objectCount) }
+        let taskCount = inventoryChecks.count + objectRanges.count
+        let results = Mutex<[[Finding]]>(Array(repeating: [], count: taskCount))
+        DispatchQueue.concurrentPerform(iterations: taskCount) { task in
+            var found: [Finding]
+            if task < inventoryChecks.count {
+                found = scanInventory(task)
+            } else {
+                found = []
+                for position in objectRanges[task - inventoryChecks.count] { found += scanObject(position) }
+            }
+            results.withLock { $0[task] = found }
         }
-        for part in perRule { findings += part }
+        var parts = results.withLock { parts in
+            let taken = parts
+            parts = []
+            return taken
+        }
+        // Report order: objects first, then the whole-inventory rules, each in rule order.
+        var findings: [Finding] = []
+        findings.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        // Each part is released once copied, so the findings exist about once at a time.
+        for position in Array(inventoryChecks.count..<taskCount) + Array(0..<inventoryChecks.count) {
+            findings += parts[position]
+            parts[position] = []
+        }
         return findings
     }
 
