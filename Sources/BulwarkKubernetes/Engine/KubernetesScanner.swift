@@ -75,17 +75,29 @@ public struct KubernetesScanner: Sendable {
         let objectCount = index.objects.count
         let chunk = max(16, objectCount / (ProcessCores.count * 16))
         let objectRanges = stride(from: 0, to: objectCount, by: chunk).map { $0..<min($0 + chunk, objectCount) }
+        // Interleaved (rule, chunk, rule, chunk …): while one thread builds an engine that the next
+        // rules need, the other threads scan objects instead of waiting for it.
+        enum Task { case inventory(Int), objects(Int) }
+        var tasks: [Task] = []
+        for step in 0..<max(inventoryChecks.count, objectRanges.count) {
+            if step < inventoryChecks.count { tasks.append(.inventory(step)) }
+            if step < objectRanges.count { tasks.append(.objects(step)) }
+        }
         let taskCount = inventoryChecks.count + objectRanges.count
         let results = Mutex<[[Finding]]>(Array(repeating: [], count: taskCount))
-        DispatchQueue.concurrentPerform(iterations: taskCount) { task in
-            var found: [Finding]
-            if task < inventoryChecks.count {
-                found = scanInventory(task)
-            } else {
-                found = []
-                for position in objectRanges[task - inventoryChecks.count] { found += scanObject(position) }
+        let order = tasks
+        DispatchQueue.concurrentPerform(iterations: order.count) { number in
+            var found: [Finding] = []
+            let slot: Int
+            switch order[number] {
+            case .inventory(let rule):
+                found = scanInventory(rule)
+                slot = rule
+            case .objects(let chunk):
+                for position in objectRanges[chunk] { found += scanObject(position) }
+                slot = inventoryChecks.count + chunk
             }
-            results.withLock { $0[task] = found }
+            results.withLock { $0[slot] = found }
         }
         var parts = results.withLock { parts in
             let taken = parts

@@ -9,30 +9,33 @@ public final class Memo: Sendable {
         case custom(String)
     }
 
-    /// One slot per key, locked while its value is computed, so that rules running in parallel
-    /// wait for a value another thread is computing instead of computing it again.
-    private final class Slot: Sendable {
-        let value = Mutex<(any Sendable)?>(nil)
-    }
+    /// Computed values: the fast path, one uncontended lock per read.
+    private let values = Mutex<[Key: any Sendable]>([:])
+    /// One lock per key, held while its value is computed, so that rules running in parallel wait
+    /// for a value another thread is computing instead of computing it again.
+    private let computing = Mutex<[Key: Slot]>([:])
 
-    private let slots = Mutex<[Key: Slot]>([:])
+    private final class Slot: Sendable {
+        let lock = Mutex<Void>(())
+    }
 
     public init() {}
 
     /// The value for `key`, computing it the first time. `compute` must not ask this memo for the
     /// same key.
     public func value<T: Sendable>(_ key: Key, _ compute: () -> T) -> T {
-        let slot = slots.withLock { slots in
+        // Unwrap the dictionary's optional first: a stored `nil` result is a value, a missing key is not.
+        if let stored = values.withLock({ $0[key] }), let cached = stored as? T { return cached }
+        let slot = computing.withLock { slots in
             if let slot = slots[key] { return slot }
             let slot = Slot()
             slots[key] = slot
             return slot
         }
-        return slot.value.withLock { stored in
-            // Unwrap the optional first: a stored `nil` result is a value, an empty slot is not.
-            if let stored, let cached = stored as? T { return cached }
+        return slot.lock.withLock { _ in
+            if let stored = values.withLock({ $0[key] }), let cached = stored as? T { return cached }
             let value = compute()
-            stored = value
+            values.withLock { $0[key] = value }
             return value
         }
     }
