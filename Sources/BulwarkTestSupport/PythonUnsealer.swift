@@ -74,30 +74,7 @@ public enum PythonUnsealer {
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile.path)
         try JSONEncoder().encode(jobs).write(to: jobsFile)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, keyFile.path, jobsFile.path, outFile.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw Unavailable(description: "cannot start python3 (\(error)); the Sealed Secrets interoperability test needs python3 with the cryptography package (pip install cryptography)")
-        }
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        switch process.terminationStatus {
-        case 0:
-            break
-        case 3:
-            throw Unavailable(description: "python3 lacks the cryptography package (pip install cryptography): \(errorText)")
-        case 127:
-            throw Unavailable(description: "python3 is not installed; the Sealed Secrets interoperability test needs python3 with the cryptography package")
-        default:
-            throw Unavailable(description: "python3 exited with \(process.terminationStatus): \(errorText)")
-        }
+        _ = try python(script, [keyFile.path, jobsFile.path, outFile.path])
         return try JSONDecoder().decode([Outcome].self, from: Data(contentsOf: outFile))
     }
 
@@ -126,9 +103,19 @@ public enum PythonUnsealer {
                                            serialization.NoEncryption()).decode())
         sys.stdout.write(cert.public_bytes(serialization.Encoding.PEM).decode())
         """
+        let text = try python(script, [String(bits)])
+        guard let split = text.range(of: "-----BEGIN CERTIFICATE-----") else {
+            throw Unavailable(description: "python3 printed no certificate: \(text.prefix(200))")
+        }
+        return (String(text[..<split.lowerBound]), String(text[split.lowerBound...]))
+    }
+
+    /// Runs a Python script with `python3 -c` and returns its standard output. Exit code 3 means
+    /// the script could not import `cryptography`.
+    static func python(_ script: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(bits)]
+        process.arguments = ["python3", "-c", script] + arguments
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -137,17 +124,16 @@ public enum PythonUnsealer {
         do {
             try process.run()
         } catch {
-            throw Unavailable(description: "cannot start python3 (\(error)); this test needs python3 with the cryptography package")
+            throw Unavailable(description: "cannot start python3 (\(error)); this test needs python3 with the cryptography package (pip install cryptography)")
         }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Unavailable(description: "python3 could not make a key (exit \(process.terminationStatus)): \(errorText)")
+        switch process.terminationStatus {
+        case 0: return text
+        case 3: throw Unavailable(description: "python3 lacks the cryptography package (pip install cryptography): \(errorText)")
+        case 127: throw Unavailable(description: "python3 is not installed; this test needs python3 with the cryptography package")
+        default: throw Unavailable(description: "python3 exited with \(process.terminationStatus): \(errorText)")
         }
-        guard let split = text.range(of: "-----BEGIN CERTIFICATE-----") else {
-            throw Unavailable(description: "python3 printed no certificate: \(text.prefix(200))")
-        }
-        return (String(text[..<split.lowerBound]), String(text[split.lowerBound...]))
     }
 }
