@@ -16,8 +16,8 @@ extension ManifestFixer {
     private struct ParsedFile {
         let result: ManifestFixResult
         let documents: [YAMLDocument]
-        /// Objects with whether each is a document's root (not an item of a `List`).
         let objects: [KubeObject]
+        /// The roots of its documents (an object inside a `List` is not one).
         let documentRoots: Set<ObjectIdentifier>
     }
 
@@ -76,12 +76,10 @@ extension ManifestFixer {
         let source = SourceText(result.fixed)
         let patch = DocumentPatch(roots: roots)
         let log = FixLog(file: result.file)
-        var removed = 0
         for (object, found) in byObject.values.sorted(by: { $0.object.root.position < $1.object.root.position }) {
             guard let index = indexOf[ObjectIdentifier(object.root)] else { continue }
-            let fixer = ObjectFixer(options: options, index: index, source: source, patch: patch, log: log, documentRoots: file.documentRoots)
-            fixer.fix(object, findings: found)
-            removed += fixer.removedDocuments
+            ObjectFixer(options: options, index: index, source: source, patch: patch, log: log, documentRoots: file.documentRoots)
+                .fix(object, findings: found)
         }
         let combined = { (fixed: String, extra: [ManifestFixNote], changes: [ManifestFixNote]) in
             ManifestFixResult(file: result.file, original: result.original, fixed: fixed, changes: result.changes + changes,
@@ -89,22 +87,17 @@ extension ManifestFixer {
         }
         guard !patch.isEmpty else { return combined(result.fixed, log.warnings, []) }
 
-        var renderer = PatchRenderer(source: source, patch: patch, roots: roots)
-        renderer.render()
-        let (fixed, conflicts) = source.applying(renderer.edits)
-        var warnings = log.warnings
-        for problem in renderer.problems {
-            warnings.append(ManifestFixNote(kind: .warning, file: result.file, line: problem.position.line, message: problem.message))
+        // A document commented out as a whole no longer counts (the first of a file is gone entirely).
+        let nonNull = { (documents: [YAMLDocument]) in documents.count { $0.root.map { !$0.isNull } ?? false } }
+        let removed = patch.documentReplacements.count(where: \.commentingOut)
+        switch Self.render(patch, roots: roots, source: source, file: result.file,
+                           expectedDocuments: nonNull(file.documents) - removed, counting: nonNull) {
+        case .failure(let failure):
+            let note = ManifestFixNote(kind: .warning, file: result.file, line: 1,
+                                       message: "internal error: \(failure.reason); the objects of this file were left as they were — please report this file")
+            return combined(result.fixed, [note], [])
+        case .success(let rendered):
+            return combined(rendered.text, log.warnings + rendered.problems, log.changes)
         }
-        let leftAsItWas = { (reason: String) -> ManifestFixResult in
-            combined(result.fixed, [ManifestFixNote(kind: .warning, file: result.file, line: 1, message: "internal error: \(reason); the objects of this file were left as they were — please report this file")], [])
-        }
-        guard conflicts.isEmpty else { return leftAsItWas("overlapping edits (\(conflicts.count))") }
-        let check = YAMLReader.read(fixed)
-        if let error = check.errors.first { return leftAsItWas("the rewritten file does not parse (\(error))") }
-        let before = file.documents.filter { $0.root.map { !$0.isNull } ?? false }.count
-        let after = check.documents.filter { $0.root.map { !$0.isNull } ?? false }.count
-        guard after == before - removed else { return leftAsItWas("the rewritten file has \(after) documents instead of \(before - removed)") }
-        return combined(fixed, warnings, log.changes)
     }
 }

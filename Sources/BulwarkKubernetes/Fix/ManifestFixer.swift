@@ -79,27 +79,49 @@ public struct ManifestFixer: Sendable {
             return ManifestFixResult(file: file, original: text, fixed: text, changes: [],
                                      warnings: log.warnings + remainingViolations(in: read.documents, file: file), errors: [])
         }
-        let source = SourceText(text)
+        let rendered: RenderedPatch
+        switch Self.render(patch, roots: roots, source: SourceText(text), file: file,
+                           expectedDocuments: read.documents.count, counting: \.count) {
+        case .failure(let failure):
+            return unchanged(text, file: file, error: "internal error: \(failure.reason); left unchanged — please report this file")
+        case .success(let value):
+            rendered = value
+        }
+        let warnings = log.warnings + rendered.problems + remainingViolations(in: rendered.documents, file: file)
+        return ManifestFixResult(file: file, original: text, fixed: rendered.text, changes: log.changes, warnings: warnings, errors: [])
+    }
+
+    /// A patch written into its file's text, with the documents the text reads back as.
+    struct RenderedPatch {
+        let text: String
+        let documents: [YAMLDocument]
+        /// What the renderer could not do, as warnings.
+        let problems: [ManifestFixNote]
+    }
+
+    struct RenderFailure: Error {
+        let reason: String
+    }
+
+    /// Renders a patch and checks the result: edits must not overlap, and the text must read back
+    /// without errors as `expectedDocuments` documents (as `counting` counts them). Never hand back
+    /// something that does not read back as the documents it should be.
+    static func render(_ patch: DocumentPatch, roots: [YAMLNode], source: SourceText, file: String,
+                       expectedDocuments: Int, counting: ([YAMLDocument]) -> Int) -> Result<RenderedPatch, RenderFailure> {
         var renderer = PatchRenderer(source: source, patch: patch, roots: roots)
         renderer.render()
         let (fixed, conflicts) = source.applying(renderer.edits)
-        var warnings = log.warnings
-        for problem in renderer.problems {
-            warnings.append(ManifestFixNote(kind: .warning, file: file, line: problem.position.line, message: problem.message))
-        }
-        if !conflicts.isEmpty {
-            return unchanged(text, file: file, error: "internal error: overlapping edits (\(conflicts.count)); left unchanged — please report this file")
-        }
-        // Never hand back something that does not read back as the same stream of documents.
+        guard conflicts.isEmpty else { return .failure(RenderFailure(reason: "overlapping edits (\(conflicts.count))")) }
         let check = YAMLReader.read(fixed)
-        if let error = check.errors.first {
-            return unchanged(text, file: file, error: "internal error: the rewritten file does not parse (\(error)); left unchanged — please report this file")
+        if let error = check.errors.first { return .failure(RenderFailure(reason: "the rewritten file does not parse (\(error))")) }
+        let count = counting(check.documents)
+        guard count == expectedDocuments else {
+            return .failure(RenderFailure(reason: "the rewritten file has \(count) documents instead of \(expectedDocuments)"))
         }
-        if check.documents.count != read.documents.count {
-            return unchanged(text, file: file, error: "internal error: the rewritten file has \(check.documents.count) documents instead of \(read.documents.count); left unchanged — please report this file")
+        let problems = renderer.problems.map {
+            ManifestFixNote(kind: .warning, file: file, line: $0.position.line, message: $0.message)
         }
-        warnings += remainingViolations(in: check.documents, file: file)
-        return ManifestFixResult(file: file, original: text, fixed: fixed, changes: log.changes, warnings: warnings, errors: [])
+        return .success(RenderedPatch(text: fixed, documents: check.documents, problems: problems))
     }
 
     private func unchanged(_ text: String, file: String, error: String) -> ManifestFixResult {

@@ -41,9 +41,6 @@ final class ObjectFixer {
     let source: SourceText
     let patch: DocumentPatch
     let log: FixLog
-    /// Documents commented out as a whole (the first of a file then no longer counts as a document).
-    private(set) var removedDocuments = 0
-
     /// The roots of the file's documents (an object inside a `List` is not one).
     let documentRoots: Set<ObjectIdentifier>
 
@@ -119,7 +116,6 @@ final class ObjectFixer {
                 "# and grant the workload only what it uses with a namespaced Role (often nothing). The binding was:",
             ]
             patch.replaceDocument(binding.root, with: lines, commentingOut: true)
-            removedDocuments += 1
             log.change(binding.root, "\(subject): commented out (cluster-admin for \(names.joined(separator: ", ")))")
         } else {
             for (item, name) in zip(flagged, names) {
