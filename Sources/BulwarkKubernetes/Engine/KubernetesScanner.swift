@@ -3,8 +3,8 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Runs the Kubernetes rules over an inventory: per-object and per-pod rules in one parallel pass,
-/// whole-inventory rules once after, then inline `bulwark.dev/ignore` suppressions.
+/// Runs the Kubernetes rules over an inventory: per-object and per-pod rules and the whole-inventory
+/// rules in one parallel pass, then inline `bulwark.dev/ignore` suppressions.
 public struct KubernetesScanner: Sendable {
     public static let ignoreAnnotation = "bulwark.dev/ignore"
 
@@ -69,33 +69,25 @@ public struct KubernetesScanner: Sendable {
                 return Self.finding(rule, violation, object: violation.object, ignores: ignores)
             }
         }
-        // One parallel pass: the whole-inventory rules (long, started first) next to chunks of
-        // objects, so that no core waits for the slowest rule. Rules that share an engine (NetworkPolicy
-        // reachability, RBAC analysis) wait for the one that builds it (`Memo`).
+        // One parallel pass over whole-inventory rules and chunks of objects, interleaved (rule, chunk,
+        // rule, chunk …): while one thread builds an engine that the next rules need (NetworkPolicy
+        // reachability, RBAC analysis; `Memo` makes them wait for it), the others scan objects.
         let objectCount = index.objects.count
         let chunk = max(16, objectCount / (ProcessCores.count * 16))
         let objectRanges = stride(from: 0, to: objectCount, by: chunk).map { $0..<min($0 + chunk, objectCount) }
-        // Interleaved (rule, chunk, rule, chunk …): while one thread builds an engine that the next
-        // rules need, the other threads scan objects instead of waiting for it.
-        enum Task { case inventory(Int), objects(Int) }
-        var tasks: [Task] = []
-        for step in 0..<max(inventoryChecks.count, objectRanges.count) {
-            if step < inventoryChecks.count { tasks.append(.inventory(step)) }
-            if step < objectRanges.count { tasks.append(.objects(step)) }
-        }
+        // Result slots: inventory rules first, then object chunks.
         let taskCount = inventoryChecks.count + objectRanges.count
+        let order = (0..<max(inventoryChecks.count, objectRanges.count)).flatMap { step in
+            [step < inventoryChecks.count ? step : nil, step < objectRanges.count ? inventoryChecks.count + step : nil].compactMap { $0 }
+        }
         let results = Mutex<[[Finding]]>(Array(repeating: [], count: taskCount))
-        let order = tasks
-        DispatchQueue.concurrentPerform(iterations: order.count) { number in
+        DispatchQueue.concurrentPerform(iterations: taskCount) { number in
+            let slot = order[number]
             var found: [Finding] = []
-            let slot: Int
-            switch order[number] {
-            case .inventory(let rule):
-                found = scanInventory(rule)
-                slot = rule
-            case .objects(let chunk):
-                for position in objectRanges[chunk] { found += scanObject(position) }
-                slot = inventoryChecks.count + chunk
+            if slot < inventoryChecks.count {
+                found = scanInventory(slot)
+            } else {
+                for position in objectRanges[slot - inventoryChecks.count] { found += scanObject(position) }
             }
             results.withLock { $0[slot] = found }
         }

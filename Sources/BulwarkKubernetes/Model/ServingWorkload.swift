@@ -1,5 +1,4 @@
 import BulwarkCore
-import Synchronization
 
 /// A model server, notebook or ML platform UI recognised in a pod spec, with the evidence.
 ///
@@ -206,20 +205,10 @@ public struct ServingWorkload: Sendable, Hashable, CustomStringConvertible {
     /// The kind an image reference suggests (`vllm/vllm-openai:v0.6.3` → `.vllm`).
     public static func kind(ofImage image: String) -> Kind? {
         // Images repeat across workloads (a cluster runs a few dozen); the answer depends on the string only.
-        if let known = imageKinds.withLock({ $0[image] }) { return known.kind }
-        let kind = computeKind(ofImage: image)
-        imageKinds.withLock { cache in
-            if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
-            cache[image] = ImageKind(kind: kind)
-        }
-        return kind
+        imageKinds.value(image) { computeKind(ofImage: image) }
     }
 
-    private struct ImageKind: Sendable {
-        let kind: Kind?
-    }
-
-    private static let imageKinds = Mutex<[String: ImageKind]>([:])
+    private static let imageKinds = SharedCache<String, Kind?>(capacity: 4096)
 
     private static func computeKind(ofImage image: String) -> Kind? {
         let path = imagePath(image)

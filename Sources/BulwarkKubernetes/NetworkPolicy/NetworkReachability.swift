@@ -1,6 +1,5 @@
 import Foundation
 import BulwarkCore
-import Synchronization
 
 /// Who can connect to whom under the NetworkPolicies of an inventory, with the exact Kubernetes
 /// semantics (and the L3/L4 part of CiliumNetworkPolicies).
@@ -78,7 +77,7 @@ public struct NetworkReachability: Sendable {
     private var selectionGroups: [String: Int] = [:]
     /// Egress evaluations per (selection group, peer): what an egress direction allows depends only
     /// on the selecting policies and the peer, and most workloads of a namespace share their policies.
-    private let egressCache = EvaluationCache()
+    private let egressCache = SharedCache<EgressKey, DirectionPorts>()
 
     /// The engine for an index with default options, built once and shared by the rules.
     public static func shared(_ index: InventoryIndex) -> NetworkReachability {
@@ -333,7 +332,7 @@ public struct NetworkReachability: Sendable {
         // Hypothetical pods are not cached: their id does not carry their ports and ServiceAccount.
         if direction == .egress, selecting == nil, subject.kind == .workload || subject.kind == .dns, peer.kind != .pod,
            let group = selectionGroups[subject.id] {
-            let key = EvaluationCache.Key(group: group, peer: peer.id, peerKind: peer.kind)
+            let key = EgressKey(group: group, peer: peer.id, peerKind: peer.kind)
             return egressCache.value(key) { computeEvaluation(direction, subject: subject, peer: peer, selecting: nil) }
         }
         return computeEvaluation(direction, subject: subject, peer: peer, selecting: selecting)
@@ -436,22 +435,11 @@ public struct NetworkReachability: Sendable {
     }
 }
 
-/// Egress evaluations shared by the threads that run the rules.
-final class EvaluationCache: Sendable {
-    struct Key: Hashable, Sendable {
-        let group: Int
-        let peer: String
-        let peerKind: NetworkEndpoint.Kind
-    }
-
-    private let storage = Mutex<[Key: NetworkReachability.DirectionPorts]>([:])
-
-    func value(_ key: Key, _ make: () -> NetworkReachability.DirectionPorts) -> NetworkReachability.DirectionPorts {
-        if let value = storage.withLock({ $0[key] }) { return value }
-        let value = make()
-        storage.withLock { $0[key] = value }
-        return value
-    }
+/// What identifies an egress evaluation shared between workloads (see `NetworkReachability.evaluate`).
+struct EgressKey: Hashable, Sendable {
+    let group: Int
+    let peer: String
+    let peerKind: NetworkEndpoint.Kind
 }
 
 /// A `key=value` label.

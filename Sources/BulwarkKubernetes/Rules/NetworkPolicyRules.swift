@@ -428,7 +428,7 @@ public enum NetworkPolicyRules {
                 if !(byNamespace[namespace]?.contains { $0.id == dns.id } ?? false) { byNamespace[namespace, default: []].append(dns) }
             }
             let inputNamespaces = Set(network.workloads.compactMap(\.endpoint.namespace))
-            let memo = LocalMemo<PeerMatchKey, Bool>()
+            let memo = SharedCache<PeerMatchKey, Bool>()
             let knownSorted = known.sorted()
             var violations: [Violation] = []
             for policy in network.policies {
@@ -446,26 +446,14 @@ public enum NetworkPolicyRules {
     )
 
     /// What decides whether a Kubernetes peer matches a workload of the input.
-    struct PeerMatchKey: Hashable {
+    struct PeerMatchKey: Hashable, Sendable {
         let namespaces: [String]
         let pods: LabelSelector?
     }
 
-    /// Answers computed once per key while one rule runs.
-    final class LocalMemo<Key: Hashable, Value> {
-        private var values: [Key: Value] = [:]
-
-        func value(_ key: Key, _ make: () -> Value) -> Value {
-            if let value = values[key] { return value }
-            let value = make()
-            values[key] = value
-            return value
-        }
-    }
-
     static func peerProblem(_ peer: NetworkPolicyPeer, rule: NetworkPolicyRule, policy: NetworkPolicy, network: NetworkReachability,
                             byNamespace: [String: [NetworkEndpoint]], known: [String], inputNamespaces: Set<String>,
-                            memo: LocalMemo<PeerMatchKey, Bool>) -> Violation? {
+                            memo: SharedCache<PeerMatchKey, Bool>) -> Violation? {
         let owner = "\(rule.direction) peer \(peer.path) of \(policyKind(policy))"
         func violation(_ text: String, key: String?, severity: Severity? = nil) -> Violation {
             Violation("\(owner) \(text)", at: key.flatMap { peer.node.keyNode($0) } ?? peer.node,
