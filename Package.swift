@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "BulwarkReport", targets: ["BulwarkReport"]),
         .library(name: "BulwarkDockerfile", targets: ["BulwarkDockerfile"]),
         .library(name: "BulwarkSecrets", targets: ["BulwarkSecrets"]),
+        .library(name: "BulwarkEngine", targets: ["BulwarkEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,23 +55,30 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "BulwarkEngine",
+            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkSecrets"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "BulwarkReport",
-            dependencies: ["BulwarkCore"],
+            dependencies: ["BulwarkCore", "BulwarkKubernetes"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "BulwarkTestSupport",
-            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile"],
+            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkEngine"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "bulwark",
             dependencies: [
-                "BulwarkCore", "BulwarkKubernetes", "BulwarkReport", "BulwarkDockerfile", "BulwarkSecrets",
+                "BulwarkCore", "BulwarkEngine", "BulwarkKubernetes", "BulwarkReport", "BulwarkDockerfile", "BulwarkSecrets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            plugins: ["BuildInfoPlugin"]
         ),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .testTarget(
             name: "BulwarkCoreTests",
             dependencies: ["BulwarkCore", "BulwarkTestSupport"],
@@ -78,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BulwarkKubernetesTests",
-            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkTestSupport"],
+            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkEngine", "BulwarkTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -104,8 +112,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "BulwarkEngineTests",
+            dependencies: ["BulwarkCore", "BulwarkEngine", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "BulwarkCLITests",
-            dependencies: ["BulwarkCore", "BulwarkTestSupport"],
+            dependencies: [
+                "bulwark", "BulwarkCore", "BulwarkEngine", "BulwarkTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

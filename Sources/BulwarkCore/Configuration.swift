@@ -162,48 +162,6 @@ public struct Configuration: Sendable, Equatable {
 
     /// True when a path matches one of the exclusion globs.
     public func isExcluded(path: String) -> Bool {
-        excludedPaths.contains { Glob.matches($0, path) }
-    }
-}
-
-/// Shell-style globs with `**` for any number of directories.
-public enum Glob {
-    public static func matches(_ pattern: String, _ path: String) -> Bool {
-        let normalised = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
-        return match(Array(pattern.utf8), 0, Array(normalised.utf8), 0)
-            || (!pattern.contains("/") && match(Array(pattern.utf8), 0, Array((normalised.split(separator: "/").last ?? "").utf8), 0))
-    }
-
-    private static func match(_ p: [UInt8], _ pi: Int, _ s: [UInt8], _ si: Int) -> Bool {
-        var pi = pi
-        var si = si
-        let star = UInt8(ascii: "*"), slash = UInt8(ascii: "/"), question = UInt8(ascii: "?")
-        while pi < p.count {
-            if p[pi] == star {
-                if pi + 1 < p.count, p[pi + 1] == star {
-                    // `**` (optionally followed by `/`) matches any run of characters, slashes included.
-                    var next = pi + 2
-                    if next < p.count, p[next] == slash { next += 1 }
-                    var k = si
-                    while k <= s.count {
-                        if match(p, next, s, k) { return true }
-                        k += 1
-                    }
-                    return false
-                }
-                var k = si
-                while true {
-                    if match(p, pi + 1, s, k) { return true }
-                    if k >= s.count || s[k] == slash { return false }
-                    k += 1
-                }
-            }
-            guard si < s.count else { return false }
-            if p[pi] != question && p[pi] != s[si] { return false }
-            if p[pi] == question && s[si] == slash { return false }
-            pi += 1
-            si += 1
-        }
-        return si == s.count
+        excludedPaths.contains { PathGlob.matches($0, path) }
     }
 }

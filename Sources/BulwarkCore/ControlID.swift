@@ -33,15 +33,4 @@ public struct ControlID: Sendable, Hashable, Comparable, Codable, ExpressibleByS
     public var description: String { "\(framework):\(control)" }
 
     public static func < (lhs: ControlID, rhs: ControlID) -> Bool { lhs.description < rhs.description }
-
-    /// The frameworks CONTRACT.md names, with their display titles.
-    public static let frameworks: [String: String] = [
-        "pss-baseline": "Pod Security Standards (baseline)",
-        "pss-restricted": "Pod Security Standards (restricted)",
-        "cis-k8s": "CIS Kubernetes Benchmark",
-        "cis-docker": "CIS Docker Benchmark",
-        "nist-800-190": "NIST SP 800-190",
-        "nsa-k8s": "NSA/CISA Kubernetes Hardening Guide",
-        "owasp-k8s": "OWASP Kubernetes Top 10",
-    ]
 }

@@ -101,3 +101,27 @@ public struct InputError: Codable, Sendable, Hashable, Error, CustomStringConver
         return "\(text): \(message)"
     }
 }
+
+/// Something in an input or the configuration that is probably a mistake but changes no result
+/// (an unknown rule id in `.bulwark.yaml`, an end-of-life table older than the evaluation date).
+/// Reported next to errors; does not change the exit code.
+public struct InputWarning: Codable, Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        if let column { text += ":\(column)" }
+        return "\(text): \(message)"
+    }
+}

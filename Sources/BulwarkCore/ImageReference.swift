@@ -41,8 +41,8 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     private static func split(_ text: String) -> ImageReference? {
         // Works on the UTF-8 view: every delimiter is ASCII.
         var rest = Substring(text)
-        while let first = rest.utf8.first, isASCIISpace(first) { rest = rest.dropFirst() }
-        while let last = rest.utf8.last, isASCIISpace(last) { rest = rest.dropLast() }
+        while let first = rest.utf8.first, ASCII.isSpace(first) { rest = rest.dropFirst() }
+        while let last = rest.utf8.last, ASCII.isSpace(last) { rest = rest.dropLast() }
         guard !rest.isEmpty else { return nil }
         var digest: String?
         if let at = rest.utf8.firstIndex(of: UInt8(ascii: "@")) {
@@ -70,10 +70,6 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         }
         guard !rest.isEmpty else { return nil }
         return ImageReference(registry: registry, repository: String(rest), tag: tag, digest: digest)
-    }
-
-    private static func isASCIISpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
     // MARK: - Normalised views
@@ -191,11 +187,11 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
             if host.isEmpty { return true }
             guard host.first == ":" else { return false }
             let port = host.dropFirst()
-            return !port.isEmpty && port.allSatisfy(\.isASCIIDigit)
+            return !port.isEmpty && port.allSatisfy(ASCII.isDigit)
         }
         if let colon = host.lastIndex(of: ":") {
             let port = host[host.index(after: colon)...]
-            guard !port.isEmpty, port.allSatisfy(\.isASCIIDigit) else { return false }
+            guard !port.isEmpty, port.allSatisfy(ASCII.isDigit) else { return false }
             host = host[..<colon]
         }
         guard !host.isEmpty else { return false }
@@ -236,8 +232,8 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     /// `[\w][\w.-]{0,127}`
     static func isValidTag(_ tag: String) -> Bool {
         let bytes = Array(tag.utf8)
-        guard let first = bytes.first, bytes.count <= 128, isWordByte(first) else { return false }
-        return bytes.allSatisfy { isWordByte($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        guard let first = bytes.first, bytes.count <= 128, ASCII.isNameByte(first) else { return false }
+        return bytes.allSatisfy { ASCII.isNameByte($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
     }
 
     /// `algorithm:encoded` with `[a-z0-9]+(?:[.+_-][a-z0-9]+)*` algorithms and at least 32 hex
@@ -257,17 +253,10 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static func isLowerAlnum(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-    }
-
-    private static func isWordByte(_ byte: UInt8) -> Bool {
-        isLowerAlnum(byte) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "_")
-    }
+    private static func isLowerAlnum(_ byte: UInt8) -> Bool { ASCII.isLower(byte) || ASCII.isDigit(byte) }
 }
 
 extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
-    fileprivate var isASCIILetterOrDigit: Bool { isASCII && (isLetter || isNumber) }
-    fileprivate var isLowerHexDigit: Bool { isASCII && (isNumber || ("a"..."f").contains(self)) }
+    fileprivate var isASCIILetterOrDigit: Bool { asciiValue.map(ASCII.isAlphanumeric) ?? false }
+    fileprivate var isLowerHexDigit: Bool { asciiValue.map { ASCII.isDigit($0) || (0x61...0x66).contains($0) } ?? false }
 }

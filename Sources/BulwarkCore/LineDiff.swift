@@ -88,7 +88,7 @@ public enum LineDiff {
         guard old != new else { return "" }
         // Lines keep their "\n", so that a last line without one differs from the same line with it.
         let operations = operations(lines(old), lines(new))
-        var output = "--- \(oldLabel)\n+++ \(newLabel)\n"
+        var output = "--- \(Self.label(oldLabel))\n+++ \(Self.label(newLabel))\n"
         var index = 0
         var oldLine = 1
         var newLine = 1
@@ -172,5 +172,12 @@ public enum LineDiff {
         }
         if !current.isEmpty { lines.append(String(decoding: current, as: UTF8.self)) }
         return lines
+    }
+
+    /// A file name for a header line: as it is, or double-quoted with escapes (as git writes such
+    /// names) when it holds a control character, a quote or a backslash, so a name can never add
+    /// lines to the diff or drive the terminal.
+    public static func label(_ name: String) -> String {
+        name.unicodeScalars.contains { QuotedString.isEscaped($0) || TerminalText.isUnsafe($0) } ? QuotedString.quoted(name) : name
     }
 }

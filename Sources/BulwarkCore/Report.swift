@@ -10,6 +10,7 @@ public struct ToolInfo: Codable, Sendable, Equatable {
 }
 
 public enum BulwarkVersion {
+    /// The release, as reports' `tool.version` carry it.
     public static let current = "0.1.0"
 }
 
@@ -54,19 +55,56 @@ public struct SeverityCounts: Codable, Sendable, Equatable {
 }
 
 public struct ReportSummary: Codable, Sendable, Equatable {
+    /// Inputs read (including those that failed).
     public var files: Int
     public var objects: Int
     public var findings: SeverityCounts
     public var suppressed: Int
     /// YAML documents that were not Kubernetes objects (skipped, not errors).
     public var skippedDocuments: Int
+    /// Files and folders under the paths that were not read, each named in `Report.skipped`.
+    public var skippedFiles: Int
+    /// Files left out by `exclude.paths` of the configuration.
+    public var excludedFiles: Int
+    /// Regular files found in directories that no domain reads (source code, documentation …).
+    public var unrecognizedFiles: Int
+    /// Inputs read per domain (`kubernetes`, `dockerfile`), for the domains that read any.
+    public var filesByDomain: [String: Int]
 
-    public init(files: Int, objects: Int, findings: SeverityCounts, suppressed: Int = 0, skippedDocuments: Int = 0) {
+    public init(files: Int, objects: Int, findings: SeverityCounts, suppressed: Int = 0, skippedDocuments: Int = 0,
+                skippedFiles: Int = 0, excludedFiles: Int = 0, unrecognizedFiles: Int = 0, filesByDomain: [String: Int] = [:]) {
         self.files = files
         self.objects = objects
         self.findings = findings
         self.suppressed = suppressed
         self.skippedDocuments = skippedDocuments
+        self.skippedFiles = skippedFiles
+        self.excludedFiles = excludedFiles
+        self.unrecognizedFiles = unrecognizedFiles
+        self.filesByDomain = filesByDomain
+    }
+}
+
+/// What the inputs of a report were, besides their findings: the counts of the summary and the
+/// inputs that were not read.
+public struct InputSummary: Sendable, Equatable {
+    public var files = 0
+    public var objects = 0
+    public var skippedDocuments = 0
+    public var skipped: [SkippedInput] = []
+    public var excludedFiles = 0
+    public var unrecognizedFiles = 0
+    public var filesByDomain: [String: Int] = [:]
+
+    public init(files: Int = 0, objects: Int = 0, skippedDocuments: Int = 0, skipped: [SkippedInput] = [],
+                excludedFiles: Int = 0, unrecognizedFiles: Int = 0, filesByDomain: [String: Int] = [:]) {
+        self.files = files
+        self.objects = objects
+        self.skippedDocuments = skippedDocuments
+        self.skipped = skipped
+        self.excludedFiles = excludedFiles
+        self.unrecognizedFiles = unrecognizedFiles
+        self.filesByDomain = filesByDomain
     }
 }
 
@@ -104,10 +142,12 @@ public struct Report: Codable, Sendable {
     public var tool: ToolInfo
     public var findings: [Finding]
     public var errors: [InputError]
+    public var warnings: [InputWarning]
+    public var skipped: [SkippedInput]
     public var summary: ReportSummary
     public var compliance: ComplianceReport?
 
-    public init(findings: [Finding], errors: [InputError], files: Int, objects: Int, skippedDocuments: Int = 0,
+    public init(findings: [Finding], errors: [InputError], warnings: [InputWarning] = [], inputs: InputSummary,
                 compliance: ComplianceReport? = nil, tool: ToolInfo = ToolInfo()) {
         self.schemaVersion = 1
         self.tool = tool
@@ -115,9 +155,21 @@ public struct Report: Codable, Sendable {
         let order = findings.indices.sorted { Finding.reportOrder(findings[$0], findings[$1]) }
         self.findings = order.map { findings[$0] }
         self.errors = errors.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0, $0.message) < ($1.file, $1.line ?? 0, $1.column ?? 0, $1.message) }
-        self.summary = ReportSummary(files: files, objects: objects, findings: SeverityCounts(findings),
-                                     suppressed: findings.count { $0.suppressed }, skippedDocuments: skippedDocuments)
+        self.warnings = warnings.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0, $0.message) < ($1.file, $1.line ?? 0, $1.column ?? 0, $1.message) }
+        self.skipped = inputs.skipped.sorted { ($0.path, $0.reason) < ($1.path, $1.reason) }
+        self.summary = ReportSummary(
+            files: inputs.files, objects: inputs.objects, findings: SeverityCounts(findings),
+            suppressed: findings.count { $0.suppressed }, skippedDocuments: inputs.skippedDocuments,
+            skippedFiles: inputs.skipped.count, excludedFiles: inputs.excludedFiles,
+            unrecognizedFiles: inputs.unrecognizedFiles, filesByDomain: inputs.filesByDomain)
         self.compliance = compliance
+    }
+
+    /// A report of findings over files and objects, nothing skipped (tests, fixtures).
+    public init(findings: [Finding], errors: [InputError], files: Int, objects: Int, skippedDocuments: Int = 0,
+                compliance: ComplianceReport? = nil, tool: ToolInfo = ToolInfo()) {
+        self.init(findings: findings, errors: errors, inputs: InputSummary(files: files, objects: objects, skippedDocuments: skippedDocuments),
+                  compliance: compliance, tool: tool)
     }
 
     /// CONTRACT.md exit codes: 2 when any input failed, else 1 when an unsuppressed finding trips

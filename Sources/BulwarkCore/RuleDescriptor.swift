@@ -88,6 +88,61 @@ public struct RuleDescriptor: Sendable {
     public func answers(to id: String) -> Bool { self.id == id || aliases.contains(id) }
 }
 
+/// A rule of any domain, as the catalogue, the configuration and the example verifier see it.
+public protocol AnyRule: Sendable {
+    var descriptor: RuleDescriptor { get }
+}
+
+extension AnyRule {
+    public var id: String { descriptor.id }
+}
+
+/// A rule: the descriptor (id, severity, controls, examples) plus a pure check over the domain's
+/// normalised model. `Check` is the domain's shape of check: Kubernetes rules run per pod spec,
+/// per object or over the whole inventory (`KubernetesCheck`); Dockerfile rules per instruction,
+/// per stage or per file (`DockerfileCheck`). The domain's scanner dispatches on it; everything
+/// else (catalogue, configuration, verifier, reports) sees only `descriptor`.
+public struct Rule<Check: Sendable>: AnyRule {
+    public let descriptor: RuleDescriptor
+    public let check: Check
+
+    public init(_ descriptor: RuleDescriptor, check: Check) {
+        self.descriptor = descriptor
+        self.check = check
+    }
+}
+
+/// What a check returns, whatever it anchors to: the message and an optional per-finding severity.
+/// The domain's scanner turns it into a `Finding` with `RuleDescriptor.finding`.
+public protocol RuleViolation: Sendable {
+    var message: String { get }
+    /// A weaker or stronger variant of the rule; nil = the rule's severity.
+    var severity: Severity? { get }
+}
+
+extension RuleDescriptor {
+    /// The finding for one violation of this rule: the descriptor's id, title, remediation and
+    /// controls, the violation's message and severity, and where the domain located it. A
+    /// `suppression` reason marks it suppressed in the source (annotation or comment).
+    public func finding(
+        _ violation: some RuleViolation, at location: SourceLocation, object: ObjectReference? = nil,
+        suppression: String? = nil, templateSource: String? = nil, field: String? = nil
+    ) -> Finding {
+        Finding(
+            ruleId: id, severity: violation.severity ?? severity, title: title, message: violation.message,
+            remediation: remediation, location: location, object: object, controls: controls,
+            suppressed: suppression != nil, suppressionReason: suppression, templateSource: templateSource, field: field,
+            suppressionKind: suppression != nil ? .inSource : nil
+        )
+    }
+
+    /// The reason of the first suppression that names this rule (by id or alias) or `*`.
+    public func suppression(in reasons: [String: String]) -> String? {
+        if reasons.isEmpty { return nil }
+        return reasons["*"] ?? ([id] + aliases).lazy.compactMap { reasons[$0] }.first
+    }
+}
+
 /// The catalogue of every rule of every domain, with the checks that keep it sound.
 public struct RuleCatalog: Sendable {
     public let rules: [RuleDescriptor]

@@ -172,18 +172,18 @@ public enum SecretDetector {
             }
         }
         for (position, byte) in bytes.enumerated() {
-            guard isAlphanumeric(byte) else {
+            guard ASCII.isAlphanumeric(byte) else {
                 flush()
                 continue
             }
-            if isUpper(byte), !current.isEmpty {
+            if ASCII.isUpper(byte), !current.isEmpty {
                 let previous = bytes[position - 1]
-                let nextIsLower = position + 1 < bytes.count && isLower(bytes[position + 1])
-                if isLower(previous) || isUpper(previous) && nextIsLower {
+                let nextIsLower = position + 1 < bytes.count && ASCII.isLower(bytes[position + 1])
+                if ASCII.isLower(previous) || ASCII.isUpper(previous) && nextIsLower {
                     flush()
                 }
             }
-            current.append(isUpper(byte) ? byte + 32 : byte)
+            current.append(ASCII.isUpper(byte) ? byte + 32 : byte)
         }
         flush()
         return words
@@ -223,8 +223,8 @@ public enum SecretDetector {
             var hasDigit = false, hasUpper = false, hasLower = false, dots = 0, hostLike = true
             for byte in bytes {
                 if byte <= 0x20 || byte == ascii("\"") || byte == ascii("'") || byte == ascii("{") || byte == ascii("}") { return false }
-                if isDigit(byte) { hasDigit = true } else if isUpper(byte) { hasUpper = true } else if isLower(byte) { hasLower = true }
-                if byte == ascii(".") { dots += 1 } else if !(isLower(byte) || isDigit(byte) || byte == ascii("-")) { hostLike = false }
+                if ASCII.isDigit(byte) { hasDigit = true } else if ASCII.isUpper(byte) { hasUpper = true } else if ASCII.isLower(byte) { hasLower = true }
+                if byte == ascii(".") { dots += 1 } else if !(ASCII.isLower(byte) || ASCII.isDigit(byte) || byte == ascii("-")) { hostLike = false }
             }
             guard hasDigit && (hasUpper || hasLower) || hasUpper && hasLower && bytes.count >= 20 else { return false }
             // Host names and dotted identifiers: lower-case labels separated by dots.
@@ -380,7 +380,7 @@ public enum SecretDetector {
     private static func matchAWSKeyID(_ b: Bytes, _ i: Int) -> (SecretMatch.Kind, Int)? {
         guard hasPrefix(b, i, "AKIA") || hasPrefix(b, i, "ASIA") else { return nil }
         let end = i + 20
-        guard end <= b.count, (i + 4..<end).allSatisfy({ isUpper(b[$0]) || isDigit(b[$0]) }), wordEnd(b, end) else { return nil }
+        guard end <= b.count, (i + 4..<end).allSatisfy({ ASCII.isUpper(b[$0]) || ASCII.isDigit(b[$0]) }), wordEnd(b, end) else { return nil }
         return (.awsAccessKeyID, end)
     }
 
@@ -393,13 +393,13 @@ public enum SecretDetector {
 
     private static func matchGitHub(_ b: Bytes, _ i: Int) -> (SecretMatch.Kind, Int)? {
         if hasPrefix(b, i, "github_pat_") {
-            let end = runEnd(b, from: i + 11, where: { isAlphanumeric($0) || $0 == ascii("_") })
+            let end = runEnd(b, from: i + 11, where: { ASCII.isAlphanumeric($0) || $0 == ascii("_") })
             guard end - (i + 11) >= 22, diverse(b, i + 11..<end) else { return nil }
             return (.githubFineGrainedToken, end)
         }
         guard i + 4 <= b.count, b[i + 1] == ascii("h"), b[i + 3] == ascii("_"),
               [ascii("p"), ascii("o"), ascii("u"), ascii("s"), ascii("r")].contains(b[i + 2]) else { return nil }
-        let end = runEnd(b, from: i + 4, where: isAlphanumeric)
+        let end = runEnd(b, from: i + 4, where: ASCII.isAlphanumeric)
         guard (36...251).contains(end - (i + 4)), wordEnd(b, end), diverse(b, i + 4..<end) else { return nil }
         return (.githubToken, end)
     }
@@ -413,7 +413,7 @@ public enum SecretDetector {
 
     private static func matchHuggingFace(_ b: Bytes, _ i: Int) -> (SecretMatch.Kind, Int)? {
         guard hasPrefix(b, i, "hf_") else { return nil }
-        let end = runEnd(b, from: i + 3, where: { isUpper($0) || isLower($0) })
+        let end = runEnd(b, from: i + 3, where: { ASCII.isUpper($0) || ASCII.isLower($0) })
         guard end - (i + 3) == 34, wordEnd(b, end), diverse(b, i + 3..<end) else { return nil }
         return (.huggingFaceToken, end)
     }
@@ -421,7 +421,7 @@ public enum SecretDetector {
     /// `sk-ant-…` (Anthropic), `sk-…` / `sk-proj-…` (OpenAI), `sk_live_…` / `rk_live_…` (Stripe).
     private static func matchSK(_ b: Bytes, _ i: Int) -> (SecretMatch.Kind, Int)? {
         if hasPrefix(b, i, "sk_live_") || hasPrefix(b, i, "rk_live_") {
-            let end = runEnd(b, from: i + 8, where: isAlphanumeric)
+            let end = runEnd(b, from: i + 8, where: ASCII.isAlphanumeric)
             guard end - (i + 8) >= 16, wordEnd(b, end), diverse(b, i + 8..<end) else { return nil }
             return (.stripeSecretKey, end)
         }
@@ -431,7 +431,7 @@ public enum SecretDetector {
         let end = runEnd(b, from: bodyStart, where: isURLSafe)
         let body = bodyStart..<end
         guard body.count >= 32, diverse(b, body),
-              body.contains(where: { isDigit(b[$0]) }), body.contains(where: { isUpper(b[$0]) || isLower(b[$0]) })
+              body.contains(where: { ASCII.isDigit(b[$0]) }), body.contains(where: { ASCII.isUpper(b[$0]) || ASCII.isLower(b[$0]) })
         else { return nil }
         return (anthropic ? .anthropicKey : .openAIKey, end)
     }
@@ -439,7 +439,7 @@ public enum SecretDetector {
     private static func matchSlack(_ b: Bytes, _ i: Int) -> (SecretMatch.Kind, Int)? {
         guard hasPrefix(b, i, "xox"), i + 5 <= b.count, b[i + 4] == ascii("-"),
               [ascii("b"), ascii("a"), ascii("p"), ascii("r"), ascii("s")].contains(b[i + 3]) else { return nil }
-        let end = runEnd(b, from: i + 5, where: { isAlphanumeric($0) || $0 == ascii("-") })
+        let end = runEnd(b, from: i + 5, where: { ASCII.isAlphanumeric($0) || $0 == ascii("-") })
         guard end - (i + 5) >= 10, diverse(b, i + 5..<end) else { return nil }
         return (.slackToken, end)
     }
@@ -476,10 +476,10 @@ public enum SecretDetector {
     private static func matchConnectionString(_ b: Bytes, _ i: Int) -> (Int, Int)? {
         guard i + 2 < b.count, b[i + 1] == ascii("/"), b[i + 2] == ascii("/") else { return nil }
         var start = i
-        while start > 0, isAlphanumeric(b[start - 1]) || b[start - 1] == ascii("+") || b[start - 1] == ascii(".") || b[start - 1] == ascii("-") {
+        while start > 0, ASCII.isAlphanumeric(b[start - 1]) || b[start - 1] == ascii("+") || b[start - 1] == ascii(".") || b[start - 1] == ascii("-") {
             start -= 1
         }
-        guard i - start >= 2, isUpper(b[start]) || isLower(b[start]) else { return nil }
+        guard i - start >= 2, ASCII.isUpper(b[start]) || ASCII.isLower(b[start]) else { return nil }
         let authorityStart = i + 3
         let authorityEnd = runEnd(b, from: authorityStart) { byte in
             byte > 0x20 && byte != ascii("/") && byte != ascii("?") && byte != ascii("#") && byte != ascii("\"")
@@ -505,8 +505,8 @@ public enum SecretDetector {
         var copy = value
         return copy.withUTF8 { buffer in
             var start = 0, end = buffer.count
-            while start < end, isSpace(buffer[start]) { start += 1 }
-            while end > start, isSpace(buffer[end - 1]) { end -= 1 }
+            while start < end, ASCII.isSpace(buffer[start]) { start += 1 }
+            while end > start, ASCII.isSpace(buffer[end - 1]) { end -= 1 }
             return body(UnsafeBufferPointer(rebasing: buffer[start..<end]))
         }
     }
@@ -517,7 +517,7 @@ public enum SecretDetector {
         let last = b[b.count - 1]
         if b[1] == ascii("("), last == ascii(")") { return true }
         if b[1] == ascii("{"), last == ascii("}") { return true }
-        return UnsafeBufferPointer(rebasing: b[1...]).allSatisfy { isAlphanumeric($0) || $0 == ascii("_") }
+        return UnsafeBufferPointer(rebasing: b[1...]).allSatisfy { ASCII.isAlphanumeric($0) || $0 == ascii("_") }
     }
 
     private static func isPlaceholder(_ b: Bytes) -> Bool {
@@ -531,7 +531,7 @@ public enum SecretDetector {
     }
 
     private static func isPath(_ b: Bytes) -> Bool {
-        guard !b.contains(where: isSpace) else { return false }
+        guard !b.contains(where: ASCII.isSpace) else { return false }
         return hasPrefix(b, 0, "/") || hasPrefix(b, 0, "./") || hasPrefix(b, 0, "../") || hasPrefix(b, 0, "~/")
     }
 
@@ -540,7 +540,7 @@ public enum SecretDetector {
         for position in 0..<36 {
             if position == 8 || position == 13 || position == 18 || position == 23 {
                 if b[position] != ascii("-") { return false }
-            } else if !isHexDigit(b[position]) {
+            } else if !ASCII.isHexDigit(b[position]) {
                 return false
             }
         }
@@ -565,22 +565,17 @@ public enum SecretDetector {
     // MARK: - Byte helpers
 
     @inline(__always) private static func ascii(_ scalar: Unicode.Scalar) -> UInt8 { UInt8(scalar.value) }
-    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-    @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
-    @inline(__always) static func isLower(_ b: UInt8) -> Bool { b >= 0x61 && b <= 0x7A }
-    @inline(__always) static func isAlphanumeric(_ b: UInt8) -> Bool { isDigit(b) || isUpper(b) || isLower(b) }
-    @inline(__always) static func isHexDigit(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20) >= 0x61 && (b | 0x20) <= 0x66 }
-    @inline(__always) static func isURLSafe(_ b: UInt8) -> Bool { isAlphanumeric(b) || b == 0x2D || b == 0x5F }
-    @inline(__always) static func isBase64(_ b: UInt8) -> Bool { isAlphanumeric(b) || b == 0x2B || b == 0x2F }
+    @inline(__always) static func isURLSafe(_ b: UInt8) -> Bool { ASCII.isAlphanumeric(b) || b == 0x2D || b == 0x5F }
+    @inline(__always) static func isBase64(_ b: UInt8) -> Bool { ASCII.isAlphanumeric(b) || b == 0x2B || b == 0x2F }
 
     /// No letter, digit or underscore right before `i` (a token starts a word).
     @inline(__always) private static func wordStart(_ b: Bytes, _ i: Int) -> Bool {
-        i == 0 || !(isAlphanumeric(b[i - 1]) || b[i - 1] == 0x5F)
+        i == 0 || !(ASCII.isAlphanumeric(b[i - 1]) || b[i - 1] == 0x5F)
     }
 
     /// No letter, digit or underscore at `end` (a fixed-length token ends a word).
     @inline(__always) private static func wordEnd(_ b: Bytes, _ end: Int) -> Bool {
-        end >= b.count || !(isAlphanumeric(b[end]) || b[end] == 0x5F)
+        end >= b.count || !(ASCII.isAlphanumeric(b[end]) || b[end] == 0x5F)
     }
 
     @inline(__always) private static func hasPrefix(_ b: Bytes, _ i: Int, _ prefix: StaticString) -> Bool {
@@ -621,7 +616,7 @@ public enum SecretDetector {
     private static func hasMixedCase(_ b: Bytes, _ range: Range<Int>) -> Bool {
         var upper = false, lower = false
         for index in range {
-            if isUpper(b[index]) { upper = true } else if isLower(b[index]) { lower = true }
+            if ASCII.isUpper(b[index]) { upper = true } else if ASCII.isLower(b[index]) { lower = true }
         }
         return upper && lower
     }
@@ -667,8 +662,7 @@ public enum SecretDetector {
         return true
     }
 
-    @inline(__always) private static func lowercased(_ b: UInt8) -> UInt8 { isUpper(b) ? b | 0x20 : b }
-    @inline(__always) private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+    @inline(__always) private static func lowercased(_ b: UInt8) -> UInt8 { ASCII.isUpper(b) ? b | 0x20 : b }
 }
 
 fileprivate extension Substring {

@@ -1,3 +1,4 @@
+import BulwarkCore
 /// Recognises Dockerfiles by name (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`,
 /// `Containerfile`, `Containerfile.*`, `*.containerfile`) and, for other names, by content: the
 /// first instruction after comments and parser directives is FROM, or ARGs followed by FROM.

@@ -43,21 +43,22 @@ public struct DockerfileScanContext: Sendable, Hashable {
 /// Findings carry `location` (the Dockerfile's path, line and column) and `object: nil`: a
 /// Dockerfile is not a Kubernetes object, `ObjectReference` has no field for a stage, and every
 /// message names its stage already (`RUN in stage "builder" …`, `stage 0 (python:3.9) …`).
-/// Parse errors are not findings: report `Dockerfile.inputErrors` next to them.
-///
-/// The CLI, for a file:
-/// ```swift
-/// let dockerfile = DockerfileParser.parse(bytes: bytes, file: path)
-/// let ignorePath = DockerfileScanContext.dockerignoreCandidates(forDockerfileAt: path).first(where: exists)
-/// let context = DockerfileScanContext(dockerignore: ignorePath.flatMap(readUTF8), dockerignorePath: ignorePath)
-/// findings += DockerfileScanner().scan(dockerfile, context: context)
-/// errors += dockerfile.inputErrors
-/// ```
+/// Parse errors are not findings: report `Dockerfile.inputErrors` next to them. `DockerfileDomain`
+/// is how the engine reads and scans Dockerfiles.
 public struct DockerfileScanner: Sendable {
     public let rules: [DockerfileRule]
+    /// Collects the time of each rule when set.
+    public let timings: RuleTimings?
 
-    public init(rules: [DockerfileRule] = DockerfileRules.all) {
+    public init(rules: [DockerfileRule] = DockerfileRules.all, timings: RuleTimings? = nil) {
         self.rules = rules
+        self.timings = timings
+    }
+
+    /// A rule's check, timed when timings are collected.
+    private func run(_ rule: DockerfileRule, _ body: () -> [DockerfileViolation]) -> [DockerfileViolation] {
+        guard let timings else { return body() }
+        return timings.measure(rule.id, body)
     }
 
     public func scan(_ dockerfile: Dockerfile, context: DockerfileScanContext = DockerfileScanContext()) -> [Finding] {
@@ -88,16 +89,16 @@ public struct DockerfileScanner: Sendable {
             guard let checks = byKeyword[dockerfile.instructions[index].keyword] else { continue }
             let view = analysis.instruction(at: index)
             for (rule, check) in checks {
-                for violation in check(view) { findings.append(Self.finding(rule, violation, in: dockerfile)) }
+                for violation in run(rule, { check(view) }) { findings.append(Self.finding(rule, violation, in: dockerfile)) }
             }
         }
         for stage in analysis.stages {
             for (rule, check) in stageChecks {
-                for violation in check(stage) { findings.append(Self.finding(rule, violation, in: dockerfile)) }
+                for violation in run(rule, { check(stage) }) { findings.append(Self.finding(rule, violation, in: dockerfile)) }
             }
         }
         for (rule, check) in fileChecks {
-            for violation in check(analysis) { findings.append(Self.finding(rule, violation, in: dockerfile)) }
+            for violation in run(rule, { check(analysis) }) { findings.append(Self.finding(rule, violation, in: dockerfile)) }
         }
         return findings.sorted(by: Finding.reportOrder)
     }
@@ -109,12 +110,8 @@ public struct DockerfileScanner: Sendable {
         let pragma = ([descriptor.id] + descriptor.aliases).lazy.compactMap {
             dockerfile.ignorePragma(for: $0, instructionAt: violation.instructionIndex)
         }.first
-        let reason = pragma.map { $0.reason.isEmpty ? defaultReason : $0.reason }
-        return Finding(
-            ruleId: descriptor.id, severity: violation.severity ?? descriptor.severity, title: descriptor.title,
-            message: violation.message, remediation: descriptor.remediation, location: violation.position.located(in: dockerfile.file),
-            object: nil, controls: descriptor.controls, suppressed: pragma != nil, suppressionReason: reason,
-            suppressionKind: pragma != nil ? .inSource : nil
-        )
+        return descriptor.finding(
+            violation, at: violation.position.located(in: dockerfile.file),
+            suppression: pragma.map { $0.reason.isEmpty ? defaultReason : $0.reason })
     }
 }

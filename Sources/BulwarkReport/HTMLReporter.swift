@@ -68,7 +68,7 @@ public struct HTMLReporter: Reporter {
         }
         page += "</section>\n"
         if let compliance = report.compliance {
-            let name = ControlID.frameworks[compliance.framework] ?? compliance.framework
+            let name = ControlCatalog.frameworks[compliance.framework] ?? compliance.framework
             page += "<section>\n<h2>Compliance: \(e(name)) — \(e(Self.score(compliance.score)))%</h2>\n<table>\n"
             page += "<thead><tr><th>Control</th><th>Title</th><th>Status</th><th>Rules</th></tr></thead>\n<tbody>\n"
             for control in compliance.controls {

@@ -3,7 +3,8 @@ import BulwarkCore
 /// `--format json`: the report shape of CONTRACT.md, keys in the documented order, pretty-printed
 /// with a two-space indent and a trailing newline.
 ///
-/// Top level: `schemaVersion`, `tool`, `findings`, `errors`, `summary`, then `compliance` when present,
+/// Top level: `schemaVersion`, `tool`, `findings`, `errors`, `warnings`, `skipped`, `summary`, then
+/// `compliance` when present,
 /// then any `extra` members a subcommand adds (e.g. `matrix` for netpol). A finding: `ruleId`,
 /// `severity`, `title`, `message`, `remediation`, `location`, `object` (`null` when the finding is not
 /// about a Kubernetes object), `controls`, `suppressed`, then `suppressionReason`, `templateSource`,
@@ -47,11 +48,23 @@ public struct JSONReporter: Reporter {
         writer.key("errors")
         writer.beginArray()
         for error in report.errors {
+            Self.writeProblem(file: error.file, line: error.line, column: error.column, message: error.message, to: &writer)
+        }
+        writer.endArray()
+
+        writer.key("warnings")
+        writer.beginArray()
+        for warning in report.warnings {
+            Self.writeProblem(file: warning.file, line: warning.line, column: warning.column, message: warning.message, to: &writer)
+        }
+        writer.endArray()
+
+        writer.key("skipped")
+        writer.beginArray()
+        for skipped in report.skipped {
             writer.beginObject()
-            writer.field("file", error.file)
-            writer.optionalField("line", error.line)
-            writer.optionalField("column", error.column)
-            writer.field("message", error.message)
+            writer.field("path", skipped.path)
+            writer.field("reason", skipped.reason)
             writer.endObject()
         }
         writer.endArray()
@@ -107,6 +120,15 @@ public struct JSONReporter: Reporter {
         writer.endObject()
     }
 
+    static func writeProblem(file: String, line: Int?, column: Int?, message: String, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("file", file)
+        writer.optionalField("line", line)
+        writer.optionalField("column", column)
+        writer.field("message", message)
+        writer.endObject()
+    }
+
     static func write(_ summary: ReportSummary, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("files", summary.files)
@@ -119,6 +141,13 @@ public struct JSONReporter: Reporter {
         writer.endObject()
         writer.field("suppressed", summary.suppressed)
         writer.field("skippedDocuments", summary.skippedDocuments)
+        writer.field("skippedFiles", summary.skippedFiles)
+        writer.field("excludedFiles", summary.excludedFiles)
+        writer.field("unrecognizedFiles", summary.unrecognizedFiles)
+        writer.key("filesByDomain")
+        writer.beginObject()
+        for (domain, count) in summary.filesByDomain.sorted(by: { $0.key < $1.key }) { writer.field(domain, count) }
+        writer.endObject()
         writer.endObject()
     }
 

@@ -4,9 +4,9 @@ import BulwarkCore
 /// indent (`"key": value`, one member per line, `[]` and `{}` for empty containers).
 ///
 /// Everything goes into one growing byte buffer, so a report with tens of thousands of findings is
-/// written in linear time. Strings are escaped per RFC 8259: `"` and `\`, every control character
-/// (`\n`, `\t` … or `\u00XX`), and U+2028/U+2029 (so the output is also valid JavaScript). `/` and
-/// other non-ASCII characters are written as they are (UTF-8).
+/// written in linear time. Strings are escaped as `QuotedString` says (RFC 8259 escapes for `"`,
+/// `\` and every control character; DEL, C1 controls, U+2028/U+2029 and U+FEFF as `\uXXXX`, so
+/// the output is also valid JavaScript and YAML); `/` and other characters are written as UTF-8.
 ///
 /// Misuse (a value where a key is due, unbalanced containers) is a programming error; the writer
 /// does not check it beyond what keeps it from crashing.
@@ -232,62 +232,8 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: text.utf8)
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
+    /// A JSON string with the one escape set of `QuotedString`.
     private mutating func appendQuoted(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            var index = 0
-            var runStart = 0
-            let count = utf8.count
-            // Copy runs of bytes that need no escaping in one go.
-            func flush(_ end: Int) {
-                if end > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<end])) }
-            }
-            while index < count {
-                let byte = utf8[index]
-                if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte != 0xE2 {
-                    index += 1
-                    continue
-                }
-                flush(index)
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                    bytes.append(UInt8(ascii: "\\"))
-                    bytes.append(byte)
-                case 0x0A: appendEscape(UInt8(ascii: "n"))
-                case 0x0D: appendEscape(UInt8(ascii: "r"))
-                case 0x09: appendEscape(UInt8(ascii: "t"))
-                case 0x08: appendEscape(UInt8(ascii: "b"))
-                case 0x0C: appendEscape(UInt8(ascii: "f"))
-                case 0x00..<0x20:
-                    appendUnicodeEscape(UInt16(byte))
-                case 0xE2 where index + 2 < count && utf8[index + 1] == 0x80 && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
-                    // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
-                    appendUnicodeEscape(utf8[index + 2] == 0xA8 ? 0x2028 : 0x2029)
-                    index += 2
-                default:
-                    bytes.append(byte)
-                }
-                index += 1
-                runStart = index
-            }
-            flush(count)
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    private mutating func appendEscape(_ letter: UInt8) {
-        bytes.append(UInt8(ascii: "\\"))
-        bytes.append(letter)
-    }
-
-    private mutating func appendUnicodeEscape(_ unit: UInt16) {
-        bytes.append(UInt8(ascii: "\\"))
-        bytes.append(UInt8(ascii: "u"))
-        for shift in stride(from: 12, through: 0, by: -4) {
-            bytes.append(Self.hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
-        }
+        QuotedString.append(text, to: &bytes)
     }
 }

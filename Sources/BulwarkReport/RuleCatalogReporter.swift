@@ -132,7 +132,7 @@ public struct RuleCatalogReporter: Sendable {
                 if !rule.controls.isEmpty {
                     out += "**Controls:**\n\n"
                     for control in rule.controls {
-                        out += "- `\(control.description)` — \(Self.inline(ControlTitles.describe(control)))\n"
+                        out += "- `\(control.description)` — \(Self.inline(ControlCatalog.describe(control)))\n"
                     }
                     out += "\n"
                 }

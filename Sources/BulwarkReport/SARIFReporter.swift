@@ -156,7 +156,7 @@ public struct SARIFReporter: Reporter {
         if !controls.isEmpty {
             markdown += "\n\nControls:\n"
             for control in controls {
-                markdown += "\n- `\(control.description)`: \(ControlTitles.describe(control))"
+                markdown += "\n- `\(control.description)`: \(ControlCatalog.describe(control))"
             }
         }
         return SARIFLog.MultiformatMessageString(text: remediation, markdown: markdown)

@@ -33,10 +33,22 @@ public struct TableReporter: Reporter {
         if !report.errors.isEmpty {
             out += paint("Errors:", .bold) + "\n"
             for error in report.errors {
-                var place = error.file
-                if let line = error.line { place += ":\(line)" }
-                if let column = error.column { place += ":\(column)" }
-                out += "  " + paint(Self.singleLine(place), .bold) + "  " + paint(Self.singleLine(error.message), .red) + "\n"
+                out += "  " + paint(Self.place(error.file, error.line, error.column), .bold) + "  " + paint(Self.singleLine(error.message), .red) + "\n"
+            }
+            out += "\n"
+        }
+        if !report.warnings.isEmpty {
+            out += paint("Warnings:", .bold) + "\n"
+            for warning in report.warnings {
+                out += "  " + paint(Self.place(warning.file, warning.line, warning.column), .bold) + "  "
+                    + paint(Self.singleLine(warning.message), .yellow) + "\n"
+            }
+            out += "\n"
+        }
+        if !report.skipped.isEmpty {
+            out += paint("Not read:", .bold) + "\n"
+            for skipped in report.skipped {
+                out += "  " + Self.singleLine(skipped.path) + "  " + paint(Self.singleLine(skipped.reason), .dim) + "\n"
             }
             out += "\n"
         }
@@ -118,7 +130,10 @@ public struct TableReporter: Reporter {
         if !counts.isEmpty { line += " (" + counts.joined(separator: ", ") + ")" }
         line += " in " + Self.count(summary.files, "file") + ", " + Self.count(summary.objects, "object")
         if summary.suppressed > 0 { line += "; \(summary.suppressed) suppressed" }
+        if summary.skippedFiles > 0 { line += "; \(summary.skippedFiles) not read" }
+        if summary.excludedFiles > 0 { line += "; \(summary.excludedFiles) excluded" }
         if !report.errors.isEmpty { line += "; " + Self.count(report.errors.count, "error") }
+        if !report.warnings.isEmpty { line += "; " + Self.count(report.warnings.count, "warning") }
         let style: Style = summary.findings.critical + summary.findings.high > 0 || !report.errors.isEmpty ? .red
             : summary.findings.total > 0 ? .yellow : .green
         return paint(line, style)
@@ -160,17 +175,17 @@ public struct TableReporter: Reporter {
         "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 
-    /// Line breaks and other control characters (e.g. an escape sequence in a file name or message)
-    /// would break the layout or drive the terminal: shown as spaces and `\u{…}` instead.
+    /// Input values (file names, object names, messages quoting them) as one run of printable text
+    /// (`TerminalText`): an escape sequence or a line break in a name is shown, never obeyed.
     static func singleLine(_ text: String) -> String {
-        var output = ""
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x0A, 0x0D, 0x09: output += " "
-            case 0x00..<0x20, 0x7F, 0x80..<0xA0: output += "\\u{\(String(scalar.value, radix: 16))}"
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output
+        TerminalText.sanitized(text)
+    }
+
+    /// `file:line:column`, sanitised.
+    static func place(_ file: String, _ line: Int?, _ column: Int?) -> String {
+        var place = file
+        if let line { place += ":\(line)" }
+        if let column { place += ":\(column)" }
+        return singleLine(place)
     }
 }

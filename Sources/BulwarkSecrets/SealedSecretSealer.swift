@@ -1,3 +1,4 @@
+import BulwarkCore
 import Crypto
 import Foundation
 import SwiftASN1
@@ -37,7 +38,7 @@ public struct SealedSecretSealer: Sendable {
         self.randomness = randomness
         var warnings: [String] = []
         let rsaKey: _RSA.Signing.PublicKey
-        if let first = bytes.first(where: { !Self.isSpace($0) }), first == 0x30 {
+        if let first = bytes.first(where: { !ASCII.isSpace($0) }), first == 0x30 {
             // DER: a SEQUENCE.
             let certificate: Certificate
             do {
@@ -105,10 +106,6 @@ public struct SealedSecretSealer: Sendable {
         if P521.Signing.PublicKey(key) != nil { return "P-521" }
         if Curve25519.Signing.PublicKey(key) != nil { return "Ed25519" }
         return "non-RSA"
-    }
-
-    private static func isSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     // MARK: - Sealing

@@ -1,3 +1,4 @@
+import BulwarkCore
 /// A tiny block-style YAML emitter for the documents `bulwark seal` writes. Keys keep the order
 /// they are given in; strings are written plain only when every YAML 1.1 and 1.2 reader
 /// (go-yaml v2 in kubectl included) reads them back as the same string, otherwise double-quoted.
@@ -38,14 +39,10 @@ enum YAMLWriter {
 
     static func isPlainSafe(_ string: String) -> Bool {
         guard let first = string.utf8.first else { return false }
-        func isLetter(_ byte: UInt8) -> Bool {
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-        }
-        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         // A letter, `_` or `/` first: never a number, an indicator, `.inf`, `~` or a timestamp.
-        guard isLetter(first) || first == UInt8(ascii: "_") || first == UInt8(ascii: "/") else { return false }
+        guard ASCII.isLetter(first) || first == UInt8(ascii: "_") || first == UInt8(ascii: "/") else { return false }
         let allowed: Set<UInt8> = Set("._/+=-".utf8)
-        guard string.utf8.allSatisfy({ isLetter($0) || isDigit($0) || allowed.contains($0) }) else { return false }
+        guard string.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || allowed.contains($0) }) else { return false }
         return !reservedWords.contains(string.lowercased())
     }
 

@@ -6,6 +6,13 @@ public struct CommandResult: Sendable {
     public let stdout: String
     public let stderr: String
     public let stdoutData: Data
+
+    public init(status: Int32, stdoutData: Data, stderrData: Data) {
+        self.status = status
+        self.stdout = String(decoding: stdoutData, as: UTF8.self)
+        self.stderr = String(decoding: stderrData, as: UTF8.self)
+        self.stdoutData = stdoutData
+    }
 }
 
 public enum CommandRunner {
@@ -49,8 +56,7 @@ public enum CommandRunner {
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         let errData = errorReader.finish()
         process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
+        return CommandResult(status: process.terminationStatus, stdoutData: outData, stderrData: errData)
     }
 }
 

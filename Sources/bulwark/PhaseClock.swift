@@ -1,24 +1,28 @@
-import BulwarkKubernetes
+import BulwarkCore
 import Foundation
+import Synchronization
 
 /// Prints the time of each phase to standard error when BULWARK_TIMINGS is set, and the time of
-/// each Kubernetes rule (CPU time summed over threads) when it is `rules`.
-final class PhaseClock {
+/// each rule (CPU time summed over threads) when it is `rules`.
+final class PhaseClock: Sendable {
     private let enabled = ProcessInfo.processInfo.environment["BULWARK_TIMINGS"] != nil
-    let ruleTimings = ProcessInfo.processInfo.environment["BULWARK_TIMINGS"] == "rules"
-    private var last = DispatchTime.now()
+    let ruleTimings = ProcessInfo.processInfo.environment["BULWARK_TIMINGS"] == "rules" ? RuleTimings() : nil
+    private let last = Mutex(DispatchTime.now())
 
-    func mark(_ phase: String) {
+    @Sendable func mark(_ phase: String) {
         guard enabled else { return }
         let now = DispatchTime.now()
-        let milliseconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6
-        Terminal.error(String(format: "%8.1f ms  %@%@", milliseconds, phase, Self.memory()))
-        last = now
+        let milliseconds = last.withLock { last in
+            defer { last = now }
+            return Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6
+        }
+        Console.current.error(String(format: "%8.1f ms  %@%@", milliseconds, phase, Self.memory()))
     }
 
     /// `  (RSS 120.5 MB, peak 130.2 MB)` from /proc/self/status, or nothing elsewhere.
     static func memory() -> String {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return "" }
+        guard case .success(let bytes) = InputFile.read("/proc/self/status", limit: ByteLimit(bytes: 1 << 16)) else { return "" }
+        let status = String(decoding: bytes, as: UTF8.self)
         func megabytes(_ key: String) -> Double? {
             guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return nil }
             return line.split(separator: " ").compactMap { Double($0) }.first.map { $0 / 1024 }
@@ -28,14 +32,15 @@ final class PhaseClock {
     }
 
     /// The rules that took longest (at most 15, and those over 1 ms).
-    func report(_ timings: RuleTimings) {
+    func reportRules() {
+        guard let ruleTimings else { return }
         func milliseconds(_ duration: Duration) -> Double {
             Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
         }
-        let all = timings.sorted
-        Terminal.error(String(format: "%8.1f ms    all %d rules (CPU)", milliseconds(all.reduce(.zero) { $0 + $1.duration }), all.count))
+        let all = ruleTimings.sorted
+        Console.current.error(String(format: "%8.1f ms    all %d rules (CPU)", milliseconds(all.reduce(.zero) { $0 + $1.duration }), all.count))
         for (id, duration) in all.prefix(15) where milliseconds(duration) >= 1 {
-            Terminal.error(String(format: "%8.1f ms    rule %@", milliseconds(duration), id))
+            Console.current.error(String(format: "%8.1f ms    rule %@", milliseconds(duration), id))
         }
     }
 }

@@ -17,8 +17,8 @@ import Testing
     }
 
     /// The findings of a JSON scan report.
-    static func findings(of directory: URL) throws -> [[String: Any]] {
-        let scan = try CommandRunner.run(["scan", directory.path, "--format", "json", "--fail-on", "none"])
+    static func findings(of directory: URL) async throws -> [[String: Any]] {
+        let scan = await CLI.run(["scan", directory.path, "--format", "json", "--fail-on", "none"])
         #expect(scan.status == 0, "\(scan.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: scan.stdoutData) as? [String: Any])
         return report["findings"] as? [[String: Any]] ?? []
@@ -31,17 +31,17 @@ import Testing
     /// Issue 4's acceptance: the fixed example passes `pss --level restricted` and scans with no
     /// high (or critical) finding; the sealed Secret unseals, with the matching key, to the
     /// original plaintext.
-    @Test func writtenExamplePassesPSSRestrictedAndHasNoHighFindings() throws {
+    @Test func writtenExamplePassesPSSRestrictedAndHasNoHighFindings() async throws {
         let directory = try Self.copyOfExample()
         defer { try? FileManager.default.removeItem(at: directory) }
         let key = try PythonUnsealer.makeKey()
         let certificate = directory.appendingPathComponent("controller-cert.pem")
         try Data(key.certificatePEM.utf8).write(to: certificate)
         let original = try String(contentsOf: directory.appendingPathComponent("deployment.yaml"), encoding: .utf8)
-        let before = Self.highRules(try Self.findings(of: directory))
+        let before = Self.highRules(try await Self.findings(of: directory))
         #expect(before.isSuperset(of: ["k8s/service-exposed", "rbac/workload-cluster-admin", "secret/plaintext-secret", "pss/run-as-non-root"]), "\(before)")
 
-        let fix = try CommandRunner.run(["fix", "manifests", directory.path, "--write", "--seal-cert", certificate.path])
+        let fix = await CLI.run(["fix", "manifests", directory.path, "--write", "--seal-cert", certificate.path])
         #expect(fix.status == 0, "\(fix.stderr)")
         #expect(fix.stdout.isEmpty)
         for name in ["deployment.yaml", "namespace.yaml", "rbac.yaml", "secret.yaml", "service.yaml"] {
@@ -51,11 +51,11 @@ import Testing
         #expect(fixed != original)
         #expect(fixed.hasPrefix("# INTENTIONALLY INSECURE"))
 
-        let pss = try CommandRunner.run(["pss", "--level", "restricted", directory.path, "--format", "json"])
+        let pss = await CLI.run(["pss", "--level", "restricted", directory.path, "--format", "json"])
         #expect(pss.status == 0, "\(pss.stdout)\n\(pss.stderr)")
-        let findings = try Self.findings(of: directory)
+        let findings = try await Self.findings(of: directory)
         #expect(Self.highRules(findings).isEmpty, "\(findings.filter { ["high", "critical"].contains($0["severity"] as? String) })")
-        let scan = try CommandRunner.run(["scan", directory.path, "--fail-on", "high"])
+        let scan = await CLI.run(["scan", directory.path, "--fail-on", "high"])
         #expect(scan.status == 0, "\(scan.stdout)")
 
         // The SealedSecret is real: Python's cryptography unseals it with the controller's key.
@@ -71,24 +71,24 @@ import Testing
 
         // Idempotent: a second --write changes nothing.
         let snapshot = try Self.contents(of: directory)
-        let again = try CommandRunner.run(["fix", "manifests", directory.path, "--write", "--seal-cert", certificate.path])
+        let again = await CLI.run(["fix", "manifests", directory.path, "--write", "--seal-cert", certificate.path])
         #expect(again.status == 0)
         #expect(!again.stderr.contains("fixed "), "\(again.stderr)")
         #expect(try Self.contents(of: directory) == snapshot)
     }
 
     /// The example README's command, with the committed certificate (its key was discarded).
-    @Test func readmeCommandWithTheCommittedCertificateLeavesNoHighFinding() throws {
+    @Test func readmeCommandWithTheCommittedCertificateLeavesNoHighFinding() async throws {
         let directory = try Self.copyOfExample()
         defer { try? FileManager.default.removeItem(at: directory) }
         let certificate = "examples/inference-stack/sealed-secrets-cert.pem"
-        let diff = try CommandRunner.run(["fix", "manifests", Self.example, "--diff", "--seal-cert", certificate])
+        let diff = await CLI.run(["fix", "manifests", Self.example, "--diff", "--seal-cert", certificate])
         #expect(diff.status == 0, "\(diff.stderr)")
         #expect(diff.stdout.contains("+kind: SealedSecret\n"))
         #expect(!diff.stderr.contains("warning: \(certificate)"), "the committed certificate has not expired: \(diff.stderr)")
-        let fix = try CommandRunner.run(["fix", "manifests", directory.path, "--write", "--seal-cert", certificate])
+        let fix = await CLI.run(["fix", "manifests", directory.path, "--write", "--seal-cert", certificate])
         #expect(fix.status == 0, "\(fix.stderr)")
-        #expect(Self.highRules(try Self.findings(of: directory)).isEmpty)
+        #expect(Self.highRules(try await Self.findings(of: directory)).isEmpty)
     }
 
     static func contents(of directory: URL) throws -> [String: String] {
@@ -101,25 +101,25 @@ import Testing
 
     /// Without a certificate the plaintext Secret is the one high finding left, with a warning that
     /// says how to seal it; --workloads-only leaves everything but the pod specs.
-    @Test func withoutCertificateOnlyThePlaintextSecretRemains() throws {
+    @Test func withoutCertificateOnlyThePlaintextSecretRemains() async throws {
         let directory = try Self.copyOfExample()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let fix = try CommandRunner.run(["fix", "manifests", directory.path, "--write"])
+        let fix = await CLI.run(["fix", "manifests", directory.path, "--write"])
         #expect(fix.status == 0, "\(fix.stderr)")
         #expect(fix.stderr.contains("is a plaintext Secret; left unchanged — give --seal-cert CERT"))
-        #expect(Self.highRules(try Self.findings(of: directory)) == ["secret/plaintext-secret"])
+        #expect(Self.highRules(try await Self.findings(of: directory)) == ["secret/plaintext-secret"])
 
         let other = try Self.copyOfExample()
         defer { try? FileManager.default.removeItem(at: other) }
-        let workloads = try CommandRunner.run(["fix", "manifests", other.path, "--write", "--workloads-only"])
+        let workloads = await CLI.run(["fix", "manifests", other.path, "--write", "--workloads-only"])
         #expect(workloads.status == 0, "\(workloads.stderr)")
         #expect(workloads.stderr.contains("fixed \(other.path)/deployment.yaml"))
         #expect(!workloads.stderr.contains("fixed \(other.path)/service.yaml"))
-        #expect(Self.highRules(try Self.findings(of: other)) == ["secret/plaintext-secret", "k8s/service-exposed", "rbac/workload-cluster-admin"])
+        #expect(Self.highRules(try await Self.findings(of: other)) == ["secret/plaintext-secret", "k8s/service-exposed", "rbac/workload-cluster-admin"])
     }
 
-    @Test func singleFileGoesToStandardOutputAsIs() throws {
-        let result = try CommandRunner.run(["fix", "manifests", "\(Self.example)/deployment.yaml"])
+    @Test func singleFileGoesToStandardOutputAsIs() async throws {
+        let result = await CLI.run(["fix", "manifests", "\(CLI.repo(Self.example))/deployment.yaml"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("# INTENTIONALLY INSECURE"))
         #expect(!result.stdout.contains("--- # file:"))
@@ -127,27 +127,27 @@ import Testing
         #expect(result.stdout.contains("# bulwark: review these defaults"))
     }
 
-    @Test func severalFilesAreSeparatedByFileMarkers() throws {
-        let result = try CommandRunner.run(["fix", "manifests", Self.example])
+    @Test func severalFilesAreSeparatedByFileMarkers() async throws {
+        let result = await CLI.run(["fix", "manifests", Self.example])
         #expect(result.status == 0, "\(result.stderr)")
         for name in ["deployment.yaml", "namespace.yaml", "rbac.yaml", "secret.yaml", "service.yaml"] {
-            #expect(result.stdout.contains("--- # file: \(Self.example)/\(name)\n"), "\(name)")
+            #expect(result.stdout.contains("--- # file: \(CLI.repo(Self.example))/\(name)\n"), "\(name)")
         }
         // The concatenation is one valid YAML stream.
         let pss = try CommandRunner.run(["pss", "--level", "restricted", "-", "--format", "json"], stdin: result.stdout)
         #expect(pss.status == 0, "\(pss.stdout)\n\(pss.stderr)")
     }
 
-    @Test func diffShowsOnlyTheChangedFiles() throws {
-        let result = try CommandRunner.run(["fix", "manifests", Self.example, "--diff"])
+    @Test func diffShowsOnlyTheChangedFiles() async throws {
+        let result = await CLI.run(["fix", "manifests", Self.example, "--diff"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("--- \(Self.example)/deployment.yaml\n+++ \(Self.example)/deployment.yaml\n@@ "))
+        #expect(result.stdout.hasPrefix("--- \(CLI.repo(Self.example))/deployment.yaml\n+++ \(CLI.repo(Self.example))/deployment.yaml\n@@ "))
         #expect(result.stdout.contains("\n+        runAsNonRoot: true\n"))
         #expect(result.stdout.contains("\n-  type: LoadBalancer\n+  # bulwark: was type LoadBalancer"))
         #expect(result.stdout.contains("\n+    pod-security.kubernetes.io/enforce: restricted\n"))
         #expect(result.stdout.contains("\n+# bulwark: removed ClusterRoleBinding model-server-admin"))
         #expect(!result.stdout.contains("secret.yaml"), "no --seal-cert: the Secret is left")
-        let workloads = try CommandRunner.run(["fix", "manifests", Self.example, "--diff", "--workloads-only"])
+        let workloads = await CLI.run(["fix", "manifests", Self.example, "--diff", "--workloads-only"])
         #expect(!workloads.stdout.contains("service.yaml"))
         #expect(!workloads.stdout.contains("\n-"), "the workload fix only adds lines to the example")
     }
@@ -179,8 +179,8 @@ import Testing
         ["fix", "manifests", "examples", "--seal-cert", "/nonexistent/cert.pem"],
         ["fix", "manifests", "examples", "--seal-cert", "Package.swift"],
     ])
-    func badFlagsAreUsageErrors(_ arguments: [String]) throws {
-        #expect(try CommandRunner.run(arguments).status == 2)
+    func badFlagsAreUsageErrors(_ arguments: [String]) async throws {
+        #expect(await CLI.run(arguments).status == 2)
     }
 
     @Test func unparsableInputExitsWithTwoAndIsNotPrinted() throws {

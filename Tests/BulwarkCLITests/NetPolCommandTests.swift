@@ -16,14 +16,14 @@ import Testing
         return try #require(object as? [String: Any], "stdout is not a JSON object: \(result.stdout.prefix(400)) \(result.stderr)")
     }
 
-    func query(_ from: String, _ to: String, _ port: String?) throws -> CommandResult {
+    func query(_ from: String, _ to: String, _ port: String?) async throws -> CommandResult {
         var arguments = ["netpol", Self.example, "--from", from, "--to", to, "--format", "json"]
         if let port { arguments += ["--port", port] }
-        return try CommandRunner.run(arguments)
+        return await CLI.run(arguments)
     }
 
-    @Test func gatewayReachesTheModelServerOn8080() throws {
-        let result = try query(Self.gateway, Self.server, "8080/TCP")
+    @Test func gatewayReachesTheModelServerOn8080() async throws {
+        let result = try await query(Self.gateway, Self.server, "8080/TCP")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let answer = try json(result)
         #expect(answer["allowed"] as? Bool == true)
@@ -32,8 +32,8 @@ import Testing
         #expect(answer["ingress"] as? [String] == ["ml-inference/model-server-ingress"])
     }
 
-    @Test func aNamedPortResolvesAgainstTheDestination() throws {
-        let result = try query(Self.gateway, Self.server, "http")
+    @Test func aNamedPortResolvesAgainstTheDestination() async throws {
+        let result = try await query(Self.gateway, Self.server, "http")
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(try json(result)["port"] as? Int == 8080)
     }
@@ -50,8 +50,8 @@ import Testing
         (gateway, "8081/TCP"),                                        // the gateway on another port
         (gateway, "8080/UDP"),
     ])
-    func everyOtherCallerIsDenied(_ from: String, _ port: String) throws {
-        let result = try query(from, Self.server, port)
+    func everyOtherCallerIsDenied(_ from: String, _ port: String) async throws {
+        let result = try await query(from, Self.server, port)
         #expect(result.status == 1, "\(from) → model server \(port): \(result.stdout)\n\(result.stderr)")
         let answer = try json(result)
         #expect(answer["allowed"] as? Bool == false)
@@ -77,8 +77,8 @@ import Testing
         ("ml-inference:app=cache", "6379", false),
         ("default:app=anything", "80", false),
     ])
-    func theModelServerReachesOnlyDNSAndTheRegistry(_ to: String, _ port: String, _ allowed: Bool) throws {
-        let result = try query(Self.server, to, port)
+    func theModelServerReachesOnlyDNSAndTheRegistry(_ to: String, _ port: String, _ allowed: Bool) async throws {
+        let result = try await query(Self.server, to, port)
         #expect(result.status == (allowed ? 0 : 1), "model server → \(to) \(port): \(result.stdout)\n\(result.stderr)")
         let answer = try json(result)
         #expect(answer["allowed"] as? Bool == allowed)
@@ -86,14 +86,14 @@ import Testing
         #expect(egress == (allowed ? ["ml-inference/model-server-egress"] : ["ml-inference/default-deny", "ml-inference/model-server-egress"]))
     }
 
-    @Test func tableAnswer() throws {
-        let result = try CommandRunner.run(["netpol", Self.example, "--from", Self.gateway, "--to", Self.server, "--port", "8080"])
+    @Test func tableAnswer() async throws {
+        let result = await CLI.run(["netpol", Self.example, "--from", Self.gateway, "--to", Self.server, "--port", "8080"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("ALLOWED  \(Self.gateway) → \(Self.server)  TCP 8080"))
     }
 
-    @Test func matrixAndFindingsInTheReportShape() throws {
-        let result = try CommandRunner.run(["netpol", Self.example, "--format", "json"])
+    @Test func matrixAndFindingsInTheReportShape() async throws {
+        let result = await CLI.run(["netpol", Self.example, "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try json(result)
         #expect(report["schemaVersion"] as? Int == 1)
@@ -109,15 +109,15 @@ import Testing
         #expect(endpoints.contains { $0["id"] as? String == "169.254.169.254" && $0["kind"] as? String == "metadata" })
     }
 
-    @Test func tableMatrix() throws {
-        let result = try CommandRunner.run(["netpol", Self.example])
+    @Test func tableMatrix() async throws {
+        let result = await CLI.run(["netpol", Self.example])
         #expect(result.status == 0)
         #expect(result.stdout.contains("Reachability"))
         #expect(result.stdout.contains("→ 10.20.30.1"))
     }
 
-    @Test func insecureExampleFailsOnMissingIsolation() throws {
-        let result = try CommandRunner.run(["netpol", "examples/inference-stack/k8s", "--format", "json", "--fail-on", "medium"])
+    @Test func insecureExampleFailsOnMissingIsolation() async throws {
+        let result = await CLI.run(["netpol", "examples/inference-stack/k8s", "--format", "json", "--fail-on", "medium"])
         #expect(result.status == 1)
         let ids = Set(try #require(try json(result)["findings"] as? [[String: Any]]).compactMap { $0["ruleId"] as? String })
         #expect(ids.isSuperset(of: ["netpol/missing-default-deny-ingress", "netpol/missing-default-deny-egress", "netpol/metadata-reachable"]))
@@ -131,8 +131,8 @@ import Testing
         ["netpol", example, "--from", gateway, "--to", server, "--format", "sarif"],
         ["netpol"],
     ])
-    func usageErrorsExitTwo(_ arguments: [String]) throws {
-        let result = try CommandRunner.run(arguments)
+    func usageErrorsExitTwo(_ arguments: [String]) async throws {
+        let result = await CLI.run(arguments)
         #expect(result.status == 2, "\(arguments): \(result.stdout)\n\(result.stderr)")
     }
 
@@ -161,12 +161,12 @@ import Testing
         return directory
     }
 
-    @Test func generateWritesVerifiedPoliciesThatBehaveLikeTheHardenedExample() throws {
+    @Test func generateWritesVerifiedPoliciesThatBehaveLikeTheHardenedExample() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let intentFile = directory.appendingPathComponent("intent.yaml")
         try Self.intent.write(to: intentFile, atomically: true, encoding: .utf8)
-        let generated = try CommandRunner.run(["netpol", "generate", "--intent", intentFile.path])
+        let generated = await CLI.run(["netpol", "generate", "--intent", intentFile.path])
         #expect(generated.status == 0, "\(generated.stderr)")
         #expect(generated.stdout.contains("kind: NetworkPolicy"))
         #expect(!generated.stdout.contains("FAILED"))
@@ -180,30 +180,30 @@ import Testing
         for (from, to, port, status) in [(Self.gateway, Self.server, "8080", Int32(0)), ("gateway:app=web", Self.server, "8080", 1),
                                          (Self.server, "10.20.30.9", "443", 0), (Self.server, "dns", "53/UDP", 0),
                                          (Self.server, "203.0.113.5", "443", 1), (Self.server, "metadata", "80", 1)] {
-            let result = try CommandRunner.run(["netpol", cluster.path, "--from", from, "--to", to, "--port", port])
+            let result = await CLI.run(["netpol", cluster.path, "--from", from, "--to", to, "--port", port])
             #expect(result.status == status, "\(from) → \(to) \(port): \(result.stdout)")
         }
-        let scan = try CommandRunner.run(["netpol", cluster.path, "--format", "json", "--fail-on", "low"])
+        let scan = await CLI.run(["netpol", cluster.path, "--format", "json", "--fail-on", "low"])
         #expect(scan.status == 0, "\(scan.stdout)")
     }
 
-    @Test func generateRefusesPoliciesThatFailVerification() throws {
+    @Test func generateRefusesPoliciesThatFailVerification() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let intentFile = directory.appendingPathComponent("intent.yaml")
         try Self.intent.replacingOccurrences(of: "10.20.30.0/24", with: "0.0.0.0/0").write(to: intentFile, atomically: true, encoding: .utf8)
-        let result = try CommandRunner.run(["netpol", "generate", "--intent", intentFile.path])
+        let result = await CLI.run(["netpol", "generate", "--intent", intentFile.path])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("FAILED: model server → cloud metadata service"))
     }
 
-    @Test func generateReportsABrokenIntent() throws {
+    @Test func generateReportsABrokenIntent() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let intentFile = directory.appendingPathComponent("intent.yaml")
         try "namespace: ml\nmodelServer: {selector: {}}\n".write(to: intentFile, atomically: true, encoding: .utf8)
-        let result = try CommandRunner.run(["netpol", "generate", "--intent", intentFile.path])
+        let result = await CLI.run(["netpol", "generate", "--intent", intentFile.path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("gateway is required") || result.stderr.contains("modelServer.selector"))
     }

@@ -3,16 +3,16 @@ import Foundation
 import Testing
 
 @Suite struct PSSCommandTests {
-    @Test func hardenedExampleIsAllowedAtRestricted() throws {
-        let result = try CommandRunner.run(["pss", "--level", "restricted", "examples/inference-stack/hardened/k8s", "--format", "json"])
+    @Test func hardenedExampleIsAllowedAtRestricted() async throws {
+        let result = await CLI.run(["pss", "--level", "restricted", "examples/inference-stack/hardened/k8s", "--format", "json"])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let entries = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: Any]])
         #expect(!entries.isEmpty)
         #expect(entries.allSatisfy { $0["allowed"] as? Bool == true })
     }
 
-    @Test func insecureExampleIsForbiddenAtRestrictedWithReferenceReasons() throws {
-        let result = try CommandRunner.run(["pss", "--level", "restricted", "examples/inference-stack/k8s", "--format", "json"])
+    @Test func insecureExampleIsForbiddenAtRestrictedWithReferenceReasons() async throws {
+        let result = await CLI.run(["pss", "--level", "restricted", "examples/inference-stack/k8s", "--format", "json"])
         #expect(result.status == 1)
         let entries = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: Any]])
         let checks = (entries.first?["violations"] as? [[String: Any]] ?? []).compactMap { $0["check"] as? String }
@@ -41,7 +41,7 @@ import Testing
         #expect((entries.first?["violations"] as? [[String: Any]])?.first?["check"] as? String == "hostNamespaces")
     }
 
-    @Test func badLevelIsAUsageError() throws {
-        #expect(try CommandRunner.run(["pss", "--level", "strict", "examples"]).status == 2)
+    @Test func badLevelIsAUsageError() async throws {
+        #expect(await CLI.run(["pss", "--level", "strict", "examples"]).status == 2)
     }
 }

@@ -13,8 +13,8 @@ struct RBACCommandTests {
         return try #require(object as? [String: Any], "stdout is not a JSON object: \(result.stdout.prefix(400))")
     }
 
-    @Test func subjectJSONHasTheContractShape() throws {
-        let result = try CommandRunner.run(["rbac", "examples/inference-stack/k8s", "--subject", "serviceaccount:ml-inference:model-server",
+    @Test func subjectJSONHasTheContractShape() async throws {
+        let result = await CLI.run(["rbac", "examples/inference-stack/k8s", "--subject", "serviceaccount:ml-inference:model-server",
                                             "--format", "json"])
         #expect(result.status == 1, "stderr: \(result.stderr)")
         let report = try json(result)
@@ -38,8 +38,8 @@ struct RBACCommandTests {
         #expect(report["summary"] != nil && report["errors"] != nil && report["schemaVersion"] as? Int == 1)
     }
 
-    @Test func theHardenedModelServerCanOnlyReadItsConfigMap() throws {
-        let result = try CommandRunner.run(["rbac", "examples/inference-stack/hardened/k8s", "--subject", "sa:ml-inference:model-server",
+    @Test func theHardenedModelServerCanOnlyReadItsConfigMap() async throws {
+        let result = await CLI.run(["rbac", "examples/inference-stack/hardened/k8s", "--subject", "sa:ml-inference:model-server",
                                             "--format", "json"])
         #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         let permissions = try #require(try json(result)["permissions"] as? [[String: Any]])
@@ -48,12 +48,12 @@ struct RBACCommandTests {
         #expect(permissions.first?["resourceNames"] as? [String] == ["model-server-config"])
     }
 
-    @Test func theSummaryListsRiskySubjects() throws {
-        let result = try CommandRunner.run(["rbac", "examples/inference-stack/k8s"])
+    @Test func theSummaryListsRiskySubjects() async throws {
+        let result = await CLI.run(["rbac", "examples/inference-stack/k8s"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("ServiceAccount ml-inference/model-server"))
         #expect(result.stdout.contains("Deployment ml-inference/model-server (inference)"))
-        let json = try self.json(try CommandRunner.run(["rbac", "examples/inference-stack/k8s", "--format", "json"]))
+        let json = try self.json(await CLI.run(["rbac", "examples/inference-stack/k8s", "--format", "json"]))
         let subjects = try #require(json["subjects"] as? [[String: Any]])
         #expect(subjects.first?["severity"] as? String == "critical")
     }
@@ -73,8 +73,8 @@ struct RBACCommandTests {
         #expect(result.stdout.contains("deployments.apps/scale"))
     }
 
-    @Test func aMalformedSubjectIsAUsageError() throws {
-        let result = try CommandRunner.run(["rbac", "examples/inference-stack/k8s", "--subject", "model-server"])
+    @Test func aMalformedSubjectIsAUsageError() async throws {
+        let result = await CLI.run(["rbac", "examples/inference-stack/k8s", "--subject", "model-server"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("--subject"))
     }
@@ -82,10 +82,11 @@ struct RBACCommandTests {
     /// `examples/inference-stack` holds two versions of one cluster; permissions of one identity
     /// across both would mix them, so the command says which directories contradict each other.
     @Test(arguments: [["rbac"], ["netpol"], ["netpol", "--from", "ml-inference/model-server", "--to", "metadata"]])
-    func contradictingInputsAreRefused(_ command: [String]) throws {
-        let result = try CommandRunner.run([command[0], "examples/inference-stack"] + command.dropFirst())
+    func contradictingInputsAreRefused(_ command: [String]) async throws {
+        let result = await CLI.run([command[0], "examples/inference-stack"] + command.dropFirst())
         #expect(result.status == 2, "\(result.stdout)")
-        #expect(result.stderr.contains("the inputs describe 2 different clusters: examples/inference-stack/hardened/k8s and examples/inference-stack/k8s both define Deployment ml-inference/model-server"), "\(result.stderr)")
+        let hardened = CLI.repo("examples/inference-stack/hardened/k8s"), insecure = CLI.repo("examples/inference-stack/k8s")
+        #expect(result.stderr.contains("the inputs describe 2 different clusters: \(hardened) and \(insecure) both define Deployment ml-inference/model-server"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
 }

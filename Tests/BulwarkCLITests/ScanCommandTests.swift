@@ -8,19 +8,19 @@ import Testing
         return try #require(object as? [String: Any], "stdout is not a JSON object: \(result.stdout.prefix(400))")
     }
 
-    @Test func readmeMainCommandFindsProblemsInTheExample() throws {
-        let result = try CommandRunner.run(["scan", "examples/inference-stack"])
+    @Test func readmeMainCommandFindsProblemsInTheExample() async throws {
+        let result = await CLI.run(["scan", "examples/inference-stack"])
         #expect(result.status == 1, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("examples/inference-stack/k8s/deployment.yaml"))
     }
 
-    @Test func hardenedExampleScansClean() throws {
-        let result = try CommandRunner.run(["scan", "examples/inference-stack/hardened/k8s"])
+    @Test func hardenedExampleScansClean() async throws {
+        let result = await CLI.run(["scan", "examples/inference-stack/hardened/k8s"])
         #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
     }
 
-    @Test func jsonReportHasTheContractShape() throws {
-        let result = try CommandRunner.run(["scan", "examples/inference-stack/k8s", "--format", "json"])
+    @Test func jsonReportHasTheContractShape() async throws {
+        let result = await CLI.run(["scan", "examples/inference-stack/k8s", "--format", "json"])
         #expect(result.status == 1)
         let report = try json(result)
         #expect(report["schemaVersion"] as? Int == 1)
@@ -47,14 +47,14 @@ import Testing
         #expect(findings.contains { ($0["location"] as? [String: Any])?["file"] as? String == "-" })
     }
 
-    @Test func unreadableInputExitsTwoButStillReports() throws {
+    @Test func unreadableInputExitsTwoButStillReports() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try "apiVersion: v1\nkind: Pod\nmetadata: {name: [oops\n".write(to: directory.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
         try "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx, securityContext: {privileged: true}}]\n"
             .write(to: directory.appendingPathComponent("pod.yaml"), atomically: true, encoding: .utf8)
-        let result = try CommandRunner.run(["scan", directory.path, "--format", "json"])
+        let result = await CLI.run(["scan", directory.path, "--format", "json"])
         #expect(result.status == 2)
         let report = try json(result)
         let errors = try #require(report["errors"] as? [[String: Any]])
@@ -64,38 +64,38 @@ import Testing
         #expect(!((report["findings"] as? [Any]) ?? []).isEmpty)
     }
 
-    @Test func failOnNoneExitsZero() throws {
-        let result = try CommandRunner.run(["scan", "examples/inference-stack/k8s", "--fail-on", "none"])
+    @Test func failOnNoneExitsZero() async throws {
+        let result = await CLI.run(["scan", "examples/inference-stack/k8s", "--fail-on", "none"])
         #expect(result.status == 0)
     }
 
-    @Test func usageErrorsExitTwo() throws {
-        #expect(try CommandRunner.run(["scan"]).status == 2)
-        #expect(try CommandRunner.run(["scan", "examples", "--fail-on", "severe"]).status == 2)
-        #expect(try CommandRunner.run(["scan", "examples", "--format", "pdf"]).status == 2)
+    @Test func usageErrorsExitTwo() async throws {
+        #expect(await CLI.run(["scan"]).status == 2)
+        #expect(await CLI.run(["scan", "examples", "--fail-on", "severe"]).status == 2)
+        #expect(await CLI.run(["scan", "examples", "--format", "pdf"]).status == 2)
     }
 
-    @Test func versionIsPrinted() throws {
-        let result = try CommandRunner.run(["--version"])
+    @Test func versionIsPrinted() async throws {
+        let result = await CLI.run(["--version"])
         #expect(result.status == 0)
-        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+        #expect(result.stdout.hasPrefix("0.1.0 (commit "), "\(result.stdout)")
     }
 }
 
 @Suite struct ScanDockerfileTests {
-    @Test func mainCommandReportsDockerfileFindingsWithLines() throws {
-        let result = try CommandRunner.run(["scan", "examples/inference-stack", "--format", "json"])
+    @Test func mainCommandReportsDockerfileFindingsWithLines() async throws {
+        let result = await CLI.run(["scan", "examples/inference-stack", "--format", "json"])
         #expect(result.status == 1)
         let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
         let findings = try #require(report["findings"] as? [[String: Any]])
-        let dockerfile = findings.filter { ($0["location"] as? [String: Any])?["file"] as? String == "examples/inference-stack/Dockerfile" }
+        let dockerfile = findings.filter { ($0["location"] as? [String: Any])?["file"] as? String == CLI.repo("examples/inference-stack/Dockerfile") }
         let ids = Set(dockerfile.compactMap { $0["ruleId"] as? String })
         #expect(ids.isSuperset(of: ["dockerfile/root-user", "dockerfile/base-image-eol", "dockerfile/no-healthcheck"]), "\(ids)")
         #expect(dockerfile.allSatisfy { (($0["location"] as? [String: Any])?["line"] as? Int ?? 0) >= 1 })
     }
 
-    @Test func catalogueListsBothDomains() throws {
-        let result = try CommandRunner.run(["rules", "--format", "json"])
+    @Test func catalogueListsBothDomains() async throws {
+        let result = await CLI.run(["rules", "--format", "json"])
         let rules = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: Any]])
         let ids = rules.compactMap { $0["id"] as? String }
         #expect(ids.filter { $0.hasPrefix("dockerfile/") }.count >= 35)
@@ -105,15 +105,15 @@ import Testing
 }
 
 @Suite struct FixDockerfileCommandTests {
-    @Test func rewriteOfTheExampleIsTheCommittedHardenedFile() throws {
-        let result = try CommandRunner.run(["fix", "dockerfile", "examples/inference-stack/Dockerfile"])
+    @Test func rewriteOfTheExampleIsTheCommittedHardenedFile() async throws {
+        let result = await CLI.run(["fix", "dockerfile", "examples/inference-stack/Dockerfile"])
         #expect(result.status == 0, "\(result.stderr)")
         let committed = try String(contentsOf: CommandRunner.packageRoot.appendingPathComponent("examples/inference-stack/hardened/Dockerfile"), encoding: .utf8)
         #expect(result.stdout == committed)
     }
 
-    @Test func hardenedExampleHasNothingAtOrAboveMedium() throws {
-        let result = try CommandRunner.run(["scan", "examples/inference-stack/hardened", "--fail-on", "medium"])
+    @Test func hardenedExampleHasNothingAtOrAboveMedium() async throws {
+        let result = await CLI.run(["scan", "examples/inference-stack/hardened", "--fail-on", "medium"])
         #expect(result.status == 0, "\(result.stdout)")
     }
 }

@@ -1,3 +1,4 @@
+import BulwarkTestSupport
 import BulwarkCore
 import BulwarkKubernetes
 import Foundation
@@ -178,11 +179,11 @@ import Testing
         try handle.close()
         try Self.pod.write(to: directory.appendingPathComponent("ok.yaml"), atomically: true, encoding: .utf8)
 
-        let inventory = KubernetesLoader.load(paths: [directory.path])
+        let inventory = TestInputs.kubernetes([directory.path])
         #expect(inventory.objects.map(\.name) == ["p"])
         let error = try #require(inventory.errors.first)
         #expect(error.file.hasSuffix("huge.yaml"))
-        #expect(error.message.contains("larger than the 32.0 MiB limit"))
+        #expect(error.message.contains("larger than the 32 MiB limit"))
         #expect(inventory.files == 2)
     }
 
@@ -194,7 +195,7 @@ import Testing
             try Data(input.text).write(to: directory.appendingPathComponent("bad-\(index).yaml"))
         }
         try Self.pod.write(to: directory.appendingPathComponent("good.yaml"), atomically: true, encoding: .utf8)
-        let inventory = KubernetesLoader.load(paths: [directory.path, directory.appendingPathComponent("missing.yaml").path])
+        let inventory = TestInputs.kubernetes([directory.path, directory.appendingPathComponent("missing.yaml").path])
         #expect(inventory.objects.map(\.name) == ["p"])
         #expect(inventory.errors.count == Self.badInputs.count + 1)
     }

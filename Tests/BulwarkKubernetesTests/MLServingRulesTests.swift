@@ -45,7 +45,7 @@ import Testing
     func controlsUseKnownFrameworks(id: String) throws {
         let rule = try Self.rule(id)
         for control in rule.descriptor.controls {
-            #expect(ControlID.frameworks[control.framework] != nil, "\(control)")
+            #expect(ControlCatalog.frameworks[control.framework] != nil, "\(control)")
         }
     }
 

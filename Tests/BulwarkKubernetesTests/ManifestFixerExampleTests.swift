@@ -1,3 +1,4 @@
+import BulwarkTestSupport
 import BulwarkCore
 import BulwarkKubernetes
 import Foundation
@@ -11,13 +12,11 @@ import Testing
     static let outOfScope: Set<String> = ["secret/plaintext-secret", "k8s/service-exposed", "rbac/workload-cluster-admin"]
 
     static func fixedExample() throws -> [(file: String, result: ManifestFixResult)] {
-        let discovery = InputDiscovery.files(under: [ExampleStack.insecure])
-        try #require(discovery.errors.isEmpty)
-        let files = discovery.files.filter(KubernetesLoader.accepts)
+        let files = TestInputs.manifestFiles([ExampleStack.insecure])
         try #require(files.count >= 5)
         return try files.map { file in
-            let text = try String(contentsOfFile: file.path, encoding: .utf8)
-            return (file.path, ManifestFixer().fix(text: text, file: file.path))
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            return (file, ManifestFixer().fix(text: text, file: file))
         }
     }
 
@@ -42,7 +41,7 @@ import Testing
             #expect(decision.allowed, "\(pod.displayName): \(decision.message)")
         }
         // The original does not pass (so the test measures the fixer).
-        let original = KubernetesLoader.load(paths: [ExampleStack.insecure])
+        let original = TestInputs.kubernetes([ExampleStack.insecure])
         #expect(original.objects.flatMap(PodSpecExtractor.podSpecs(in:)).contains {
             !PodSecurityEvaluator.evaluate(pod: $0, level: .restricted, version: .v1(35)).allowed
         })
@@ -54,7 +53,7 @@ import Testing
         let remaining = Set(findings.map(\.ruleId))
         #expect(remaining.isSubset(of: Self.outOfScope), "\(findings.map { "\($0.ruleId): \($0.message)" })")
         // Before the fix a pod rule was among them.
-        let before = KubernetesScanner().scan(KubernetesLoader.load(paths: [ExampleStack.insecure])).filter { $0.severity >= .high }
+        let before = KubernetesScanner().scan(TestInputs.kubernetes([ExampleStack.insecure])).filter { $0.severity >= .high }
         #expect(before.contains { $0.ruleId == "pss/run-as-non-root" })
         // The medium hardening findings the fixer targets are gone as well.
         let targeted: Set<String> = [

@@ -49,7 +49,7 @@ struct NetworkPolicyExampleCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test func hardenedExampleHasOnlyTheUnknownGatewayNamespaceNote() throws {
-        let inventory = KubernetesLoader.load(paths: [CommandRunner.packageRoot.appendingPathComponent("examples/inference-stack/hardened/k8s").path])
+        let inventory = TestInputs.kubernetes([CommandRunner.packageRoot.appendingPathComponent("examples/inference-stack/hardened/k8s").path])
         let findings = KubernetesScanner(rules: NetworkPolicyRules.all).scan(inventory)
         #expect(findings.map(\.ruleId) == ["netpol/peer-matches-nothing"], "\(findings.map(\.message))")
         #expect(findings.first?.severity == .info)
@@ -57,7 +57,7 @@ struct NetworkPolicyExampleCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test func insecureExampleMissesDefaultDenyAndExposesMetadata() throws {
-        let inventory = KubernetesLoader.load(paths: [CommandRunner.packageRoot.appendingPathComponent("examples/inference-stack/k8s").path])
+        let inventory = TestInputs.kubernetes([CommandRunner.packageRoot.appendingPathComponent("examples/inference-stack/k8s").path])
         let ids = Set(KubernetesScanner(rules: NetworkPolicyRules.all).scan(inventory).map(\.ruleId))
         #expect(ids == ["netpol/missing-default-deny-ingress", "netpol/missing-default-deny-egress", "netpol/metadata-reachable"])
     }

@@ -25,7 +25,7 @@ import Testing
     static func findings(_ yaml: String, rule: String, subject: RBACSubject? = nil) throws -> [Finding] {
         let inventory = KubernetesLoader.parse(text: yaml, file: "rbac.yaml")
         try #require(inventory.errors.isEmpty, "\(inventory.errors)")
-        return KubernetesScanner(rules: RBACRules.rules(for: subject).filter { $0.id == rule }).scan(inventory)
+        return KubernetesScanner(rules: RBACRules.all.filter { $0.id == rule }).scan(InventoryIndex(inventory.objects, rbacSubject: subject))
     }
 
     struct ExposureCase: Sendable, CustomTestStringConvertible {
@@ -138,7 +138,7 @@ import Testing
     """
 
     @Test func clusterAdminGrantsAreReportedOnceNotPerCapability() throws {
-        for rule in RBACAssessment.ruleIds where rule != "rbac/cluster-admin-equivalent" {
+        for rule in RBACRules.all.map(\.id) where rule != "rbac/cluster-admin-equivalent" {
             #expect(try Self.findings(Self.fullAccess, rule: rule).isEmpty, "\(rule)")
         }
         let findings = try Self.findings(Self.fullAccess, rule: "rbac/cluster-admin-equivalent")
@@ -232,12 +232,12 @@ import Testing
         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
         subjects: [{kind: Group, apiGroup: rbac.authorization.k8s.io, name: ml-engineers}]
         """
-        let fired = try RBACAssessment.ruleIds.filter { try !Self.findings(yaml, rule: $0).isEmpty }
+        let fired = try RBACRules.all.map(\.id).filter { try !Self.findings(yaml, rule: $0).isEmpty }
         #expect(Set(fired) == ["rbac/read-secrets", "rbac/create-pods", "rbac/pod-exec", "rbac/impersonate", "rbac/create-service-account-token"])
     }
 
     @Test func oneRuleSetScansDifferentInventoriesIndependently() throws {
-        let rules = RBACRules.rules(for: nil)
+        let rules = RBACRules.all
         let scanner = KubernetesScanner(rules: rules)
         let first = KubernetesLoader.parse(text: Self.secretReader, file: "a.yaml")
         let second = KubernetesLoader.parse(text: Self.secretReader.replacingOccurrences(of: "identity", with: "other"), file: "b.yaml")
@@ -255,7 +255,7 @@ import Testing
     }
 
     @Test func theHardenedExampleHasNoRBACFindings() throws {
-        let inventory = KubernetesLoader.load(paths: [CommandRunner.packageRoot.appendingPathComponent("examples/inference-stack/hardened/k8s").path])
+        let inventory = TestInputs.kubernetes([CommandRunner.packageRoot.appendingPathComponent("examples/inference-stack/hardened/k8s").path])
         #expect(inventory.errors.isEmpty)
         #expect(KubernetesScanner(rules: RBACRules.all).scan(inventory).isEmpty)
     }

@@ -1,3 +1,4 @@
+import BulwarkTestSupport
 import BulwarkCore
 import BulwarkKubernetes
 import Foundation
@@ -11,7 +12,7 @@ enum ExampleStack {
     static var hardened: String { root.appendingPathComponent("hardened/k8s").path }
 
     static func scan(_ paths: [String], rules: [KubernetesRule]) throws -> [Finding] {
-        let inventory = KubernetesLoader.load(paths: paths)
+        let inventory = TestInputs.kubernetes(paths)
         try #require(inventory.errors.isEmpty, "\(inventory.errors)")
         try #require(!inventory.objects.isEmpty)
         return KubernetesScanner(rules: rules).scan(inventory).sorted(by: Finding.reportOrder)

@@ -70,6 +70,8 @@ import Testing
           },
           "findings": [],
           "errors": [],
+          "warnings": [],
+          "skipped": [],
           "summary": {
             "files": 0,
             "objects": 0,
@@ -81,7 +83,11 @@ import Testing
               "info": 0
             },
             "suppressed": 0,
-            "skippedDocuments": 0
+            "skippedDocuments": 0,
+            "skippedFiles": 0,
+            "excludedFiles": 0,
+            "unrecognizedFiles": 0,
+            "filesByDomain": {}
           }
         }
 

@@ -56,7 +56,8 @@ import Testing
         let text = TableReporter().text(report)
         #expect(!text.contains("\u{1B}"))
         #expect(!text.contains("\u{7}"))
-        #expect(text.contains("evil \\u{1b}[2Jclear next line"))
+        #expect(text.contains("evil \\u{1b}[2Jclear\\nnext line"))
+        #expect(text.contains("odd\\u{7}name.yaml"))
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import BulwarkCore
 
 /// What `bulwark fix dockerfile` reads from the build context besides the Dockerfile: the
 /// application's Python sources (for the health route and port) and the `.dockerignore`.
@@ -21,35 +21,31 @@ public struct DockerBuildContext: Sendable, Hashable {
         self.dockerignore = dockerignore
     }
 
-    /// Reads a context directory; unreadable files are skipped.
+    /// Reads a context directory: regular files only, each at most `maxSourceBytes` (read with
+    /// `InputFile`, so a link to a device or a FIFO is never read); unreadable files are skipped.
     public static func load(directory: String) -> DockerBuildContext {
-        let fileManager = FileManager.default
-        let root = URL(fileURLWithPath: directory)
+        let root = directory.hasSuffix("/") ? directory : directory + "/"
         var paths: [String] = []
-        let top = (try? fileManager.contentsOfDirectory(atPath: root.path)) ?? []
-        for name in top.sorted() where !name.hasPrefix(".") {
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: root.appendingPathComponent(name).path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                guard !skippedDirectories.contains(name) else { continue }
-                let inner = (try? fileManager.contentsOfDirectory(atPath: root.appendingPathComponent(name).path)) ?? []
-                for file in inner.sorted() where file.hasSuffix(".py") && !file.hasPrefix(".") { paths.append(name + "/" + file) }
-            } else if name.hasSuffix(".py") {
-                paths.append(name)
-            }
+        let top = InputDiscovery.files(under: [directory]).files.map { String($0.path.dropFirst(root.count)) }
+        for path in top where !path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+            let parts = path.split(separator: "/")
+            guard path.hasSuffix(".py"), parts.count <= 2 else { continue }
+            if parts.count == 2, skippedDirectories.contains(String(parts[0])) { continue }
+            paths.append(path)
         }
         var sources: [String] = []
         var kept: [String] = []
         for path in paths.sorted().prefix(maxSourceFiles) {
-            let url = root.appendingPathComponent(path)
-            guard let attributes = try? fileManager.attributesOfItem(atPath: url.path),
-                let size = attributes[.size] as? NSNumber, size.intValue <= maxSourceBytes,
-                let data = fileManager.contents(atPath: url.path)
-            else { continue }
-            sources.append(String(decoding: data, as: UTF8.self))
+            guard case .success(let file) = InputFile.open(root + path, named: false),
+                  case .success(let bytes) = file.readAll(limit: ByteLimit(bytes: maxSourceBytes)) else { continue }
+            sources.append(String(decoding: bytes, as: UTF8.self))
             kept.append(path)
         }
-        let ignore = fileManager.contents(atPath: root.appendingPathComponent(".dockerignore").path).map { String(decoding: $0, as: UTF8.self) }
+        var ignore: String?
+        if case .success(let file) = InputFile.open(root + ".dockerignore", named: false),
+           case .success(let bytes) = file.readAll(limit: ByteLimit(bytes: maxSourceBytes)) {
+            ignore = String(decoding: bytes, as: UTF8.self)
+        }
         return DockerBuildContext(pythonSources: sources, pythonSourcePaths: kept, dockerignore: ignore)
     }
 

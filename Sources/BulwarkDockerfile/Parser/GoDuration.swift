@@ -1,3 +1,4 @@
+import BulwarkCore
 /// Go's `time.ParseDuration` (`300ms`, `1.5h`, `2h45m`), in seconds.
 enum GoDuration {
     static func seconds(_ text: String) -> Double? {

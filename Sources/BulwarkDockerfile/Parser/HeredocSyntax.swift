@@ -1,3 +1,4 @@
+import BulwarkCore
 /// `^(\d*)<<(-?)([^<]*)$` and the delimiter's quote removal.
 enum HeredocSyntax {
     struct Match {

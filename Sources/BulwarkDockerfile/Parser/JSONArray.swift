@@ -1,3 +1,4 @@
+import BulwarkCore
 /// The exec form's JSON array, parsed as BuildKit's `json.Decoder` reads it: the first JSON value
 /// must be an array; text after it is ignored; valid JSON that is not an array of strings is an
 /// error; anything else that is not valid JSON makes the instruction a shell-form command.

@@ -1,3 +1,4 @@
+import BulwarkCore
 /// BuildKit's word processing (`frontend/dockerfile/shell`): quotes, the Dockerfile's escape
 /// character, and `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR-x}`, `${VAR:+x}`, `${VAR+x}`, `${VAR:?x}`,
 /// `${VAR#pat}`, `${VAR##pat}`, `${VAR%pat}`, `${VAR%%pat}`, `${VAR/pat/repl}`, `${VAR//pat/repl}`.
@@ -196,7 +197,8 @@ struct WordProcessor {
             }
             if literal { return Array(b[start..<i]) }
             guard let current = lookupValue(name) else { return [] }
-            return Glob.replace(in: Array(current.utf8), pattern: pattern, with: replacement, all: replaceAll)
+            return Array(ShellPattern(String(decoding: pattern, as: UTF8.self))
+                .replace(in: current, with: String(decoding: replacement, as: UTF8.self), all: replaceAll).utf8)
         }
         let rawEscapes = modifier == ASCII.hash || modifier == ASCII.percent
         let (word, terminated) = processStopOn(ASCII.closeBrace, rawEscapes: rawEscapes)
@@ -227,9 +229,10 @@ struct WordProcessor {
                 greedy = true
                 pattern.removeFirst()
             }
-            return modifier == ASCII.percent
-                ? Glob.trimSuffix(Array(current.utf8), pattern: pattern, longest: greedy)
-                : Glob.trimPrefix(Array(current.utf8), pattern: pattern, longest: greedy)
+            let shellPattern = ShellPattern(String(decoding: pattern, as: UTF8.self))
+            return Array((modifier == ASCII.percent
+                ? shellPattern.trimSuffix(current, longest: greedy)
+                : shellPattern.trimPrefix(current, longest: greedy)).utf8)
         }
     }
 

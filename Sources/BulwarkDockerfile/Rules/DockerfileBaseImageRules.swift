@@ -20,7 +20,7 @@ public enum DockerfileBaseImageRules {
             Name a specific version tag (`python:3.12.7-slim-bookworm`) and pin it by digest \
             (`python:3.12.7-slim-bookworm@sha256:…`), updated by a bot such as Renovate or Dependabot.
             """,
-            controls: [DockerfileControls.trustedBase, DockerfileControls.untrustedImages],
+            controls: ["cis-docker:4.2", "nist-800-190:4.1.5"],
             failing: [
                 dockerfileExample("""
                 FROM ↓python
@@ -72,7 +72,7 @@ public enum DockerfileBaseImageRules {
             Pin the base by digest next to the tag (`FROM python:3.12-slim@sha256:…`, from `docker buildx imagetools inspect`) \
             and let Renovate or Dependabot propose digest updates.
             """,
-            controls: [DockerfileControls.trustedBase, DockerfileControls.untrustedImages],
+            controls: ["cis-docker:4.2", "nist-800-190:4.1.5"],
             failing: [
                 dockerfileExample("""
                 FROM ↓python:3.12-slim AS build
@@ -112,7 +112,7 @@ public enum DockerfileBaseImageRules {
             `gcr.io/distroless/python3-debian12`, `nvidia/cuda:12.4.1-runtime-ubuntu22.04`, `eclipse-temurin:21-jre`) in a \
             final stage.
             """,
-            controls: [DockerfileControls.unnecessaryPackages, DockerfileControls.imageVulnerabilities],
+            controls: ["cis-docker:4.3", "nist-800-190:4.1.1"],
             failing: [
                 dockerfileExample("""
                 FROM ↓python:3.12
@@ -172,7 +172,7 @@ public enum DockerfileBaseImageRules {
             Move to a supported release (for example `python:3.12-slim-trixie`, `node:22-slim`, `alpine:3.22`, \
             `ubuntu:24.04`) and rebuild regularly so security fixes reach the image.
             """,
-            controls: [DockerfileControls.rebuildWithPatches, DockerfileControls.imageVulnerabilities],
+            controls: ["cis-docker:4.4", "nist-800-190:4.1.1"],
             failing: [
                 dockerfileExample("""
                 FROM ↓python:3.9
@@ -236,7 +236,7 @@ public enum DockerfileBaseImageRules {
             Name a stage defined above the instruction (`FROM … AS builder`, `COPY --from=builder`), or write the image \
             explicitly with tag and digest (`--from=docker.io/library/busybox:1.37@sha256:…`).
             """,
-            controls: [DockerfileControls.trustedBase, DockerfileControls.untrustedImages],
+            controls: ["cis-docker:4.2", "nist-800-190:4.1.5"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12 AS builder

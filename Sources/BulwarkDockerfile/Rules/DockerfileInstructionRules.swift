@@ -25,7 +25,7 @@ public enum DockerfileInstructionRules {
             `HEALTHCHECK --interval=30s --timeout=3s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=2)"]`, \
             and give the Kubernetes Deployment matching readiness and liveness probes.
             """,
-            controls: [DockerfileControls.healthcheck, DockerfileControls.configurationDefects],
+            controls: ["cis-docker:4.6", "nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 ↓FROM python:3.12-slim
@@ -80,7 +80,7 @@ public enum DockerfileInstructionRules {
             Use the exec (JSON) form: `CMD ["gunicorn", "--bind", "0.0.0.0:8080", "app:app"]`; if shell features are \
             needed, start the line with `exec` or use a small entrypoint script that ends in `exec "$@"`.
             """,
-            controls: [DockerfileControls.configurationDefects],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -132,7 +132,7 @@ public enum DockerfileInstructionRules {
             remediation: """
             Use an absolute path: `WORKDIR /app`.
             """,
-            controls: [DockerfileControls.configurationDefects],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -174,7 +174,7 @@ public enum DockerfileInstructionRules {
             remediation: """
             Set the directory with `WORKDIR /dir` (or pass it to the tool: `make -C dir`, `git -C dir`, `pip install ./dir`).
             """,
-            controls: [DockerfileControls.configurationDefects],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -211,7 +211,7 @@ public enum DockerfileInstructionRules {
             remediation: """
             Replace it with `LABEL org.opencontainers.image.authors="team@example.com"`.
             """,
-            controls: [DockerfileControls.configurationDefects],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -245,7 +245,7 @@ public enum DockerfileInstructionRules {
             remediation: """
             Keep one CMD, one ENTRYPOINT and one HEALTHCHECK per stage and delete the others.
             """,
-            controls: [DockerfileControls.configurationDefects],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -295,7 +295,7 @@ public enum DockerfileInstructionRules {
             Make failures in pipes fail the step: `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN, or start the \
             RUN with `set -o pipefail &&` (in a shell that supports it).
             """,
-            controls: [DockerfileControls.configurationDefects],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM debian:trixie-slim
@@ -347,7 +347,7 @@ public enum DockerfileInstructionRules {
             remediation: """
             Use `COPY` for local files and directories (`COPY app/ /app/`); keep ADD for archives that should be unpacked.
             """,
-            controls: [DockerfileControls.copyNotAdd, DockerfileControls.configurationDefects],
+            controls: ["cis-docker:4.9", "nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -395,7 +395,7 @@ public enum DockerfileInstructionRules {
             Remove the SSH server; use `kubectl exec` or `docker exec` (or an ephemeral debug container) for interactive \
             access, and `kubectl cp` for files.
             """,
-            controls: [DockerfileControls.unnecessaryPackages, DockerfileControls.noSSHD, DockerfileControls.configurationDefects],
+            controls: ["cis-docker:4.3", "cis-docker:5.6", "nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM ubuntu:24.04

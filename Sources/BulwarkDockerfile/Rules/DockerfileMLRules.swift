@@ -47,7 +47,7 @@ public enum DockerfileMLRules {
             vendor it into the image (or pin `--revision` to a reviewed commit and `--code-revision` likewise) and load \
             the model from a local, read-only path.
             """,
-            controls: [DockerfileControls.embeddedMalware, DockerfileControls.verifiedPackages],
+            controls: ["nist-800-190:4.1.3", "cis-docker:4.11"],
             failing: [
                 dockerfileExample("""
                 FROM vllm/vllm-openai:v0.6.3
@@ -111,7 +111,7 @@ public enum DockerfileMLRules {
             image is the product, keep token authentication on (`--IdentityProvider.token` from a secret), bind to \
             `127.0.0.1` behind an authenticating proxy and run as non-root.
             """,
-            controls: [DockerfileControls.unnecessaryPackages, DockerfileControls.configurationDefects],
+            controls: ["cis-docker:4.3", "nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -195,7 +195,7 @@ public enum DockerfileMLRules {
             `snapshot_download("org/model", revision="4f2a9c1…")`, `git -C model checkout 4f2a9c1…`; for plain downloads, \
             check a pinned SHA-256 (`sha256sum -c`). Prefer safetensors, and sign and verify the model (`bulwark model sign`).
             """,
-            controls: [DockerfileControls.verifiedPackages, DockerfileControls.embeddedMalware],
+            controls: ["cis-docker:4.11", "nist-800-190:4.1.3"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -338,7 +338,7 @@ public enum DockerfileMLRules {
             Keep token authorization on, hand the generated keys (`key_file.json`) only to the clients that need them, and \
             bind the management API to `127.0.0.1` (`management_address=http://127.0.0.1:8081`).
             """,
-            controls: [DockerfileControls.configurationDefects],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM pytorch/torchserve:0.12.0-cpu
@@ -404,7 +404,7 @@ public enum DockerfileMLRules {
             or a small FastAPI service); until then, keep the management API on localhost, token authorization on and \
             `allowed_urls` restricted.
             """,
-            controls: [DockerfileControls.rebuildWithPatches, DockerfileControls.imageVulnerabilities],
+            controls: ["cis-docker:4.4", "nist-800-190:4.1.1"],
             failing: [
                 dockerfileExample("""
                 FROM ↓pytorch/torchserve:0.12.0-gpu
@@ -457,7 +457,7 @@ public enum DockerfileMLRules {
             Remove `VLLM_SERVER_DEV_MODE` from the image (and from the Deployment); expose only `/v1` through an \
             authenticating reverse proxy.
             """,
-            controls: [DockerfileControls.configurationDefects],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM vllm/vllm-openai:v0.8.5

@@ -48,7 +48,7 @@ public enum DockerfilePackageRules {
             Update and install in the same RUN: `RUN apt-get update && apt-get install -y --no-install-recommends pkg=version \
             && rm -rf /var/lib/apt/lists/*`.
             """,
-            controls: [DockerfileControls.updateAlone, DockerfileControls.imageVulnerabilities],
+            controls: ["cis-docker:4.7", "nist-800-190:4.1.1"],
             failing: [
                 dockerfileExample("""
                 FROM debian:trixie-slim
@@ -104,7 +104,7 @@ public enum DockerfilePackageRules {
             Add `--no-install-recommends` to every `apt-get install` (`apt-get install -y --no-install-recommends pkg`) and \
             list the recommended packages you really need explicitly.
             """,
-            controls: [DockerfileControls.unnecessaryPackages, DockerfileControls.imageVulnerabilities],
+            controls: ["cis-docker:4.3", "nist-800-190:4.1.1"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -159,7 +159,7 @@ public enum DockerfilePackageRules {
             End the RUN that updates with `&& rm -rf /var/lib/apt/lists/*`, or use \
             `RUN --mount=type=cache,target=/var/lib/apt,sharing=locked` so the lists never enter a layer.
             """,
-            controls: [DockerfileControls.unnecessaryPackages, DockerfileControls.configurationDefects],
+            controls: ["cis-docker:4.3", "nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -200,7 +200,7 @@ public enum DockerfilePackageRules {
             Rebuild on a newer base image instead (pin it by digest and let a bot bump it); if one package needs a fix \
             before the base has it, install that package's fixed version explicitly.
             """,
-            controls: [DockerfileControls.rebuildWithPatches, DockerfileControls.imageVulnerabilities],
+            controls: ["cis-docker:4.4", "nist-800-190:4.1.1"],
             failing: [
                 dockerfileExample("""
                 FROM ubuntu:24.04
@@ -238,7 +238,7 @@ public enum DockerfilePackageRules {
             remediation: """
             Use `apt-get` (and `apt-cache`) in Dockerfiles: `apt-get update && apt-get install -y --no-install-recommends pkg`.
             """,
-            controls: [DockerfileControls.configurationDefects],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM ubuntu:24.04
@@ -279,7 +279,7 @@ public enum DockerfilePackageRules {
             Pass the non-interactive option: `apt-get install -y`, `dnf install -y`, `yum install -y`, \
             `zypper --non-interactive install`.
             """,
-            controls: [DockerfileControls.configurationDefects],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM debian:trixie-slim
@@ -341,7 +341,7 @@ public enum DockerfilePackageRules {
             remediation: """
             Use `apk add --no-cache pkg` (which also makes a separate `apk update` unnecessary).
             """,
-            controls: [DockerfileControls.unnecessaryPackages, DockerfileControls.configurationDefects],
+            controls: ["cis-docker:4.3", "nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM alpine:3.22
@@ -384,7 +384,7 @@ public enum DockerfilePackageRules {
             End the RUN with `&& dnf clean all` (`yum clean all`, `microdnf clean all`, `zypper clean --all`), or remove \
             `/var/cache/dnf` (`/var/cache/yum`, `/var/cache/zypp`) in the same RUN.
             """,
-            controls: [DockerfileControls.unnecessaryPackages, DockerfileControls.configurationDefects],
+            controls: ["cis-docker:4.3", "nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM rockylinux:9
@@ -437,7 +437,7 @@ public enum DockerfilePackageRules {
             Use `pip install --no-cache-dir …`, set `ENV PIP_NO_CACHE_DIR=1`, or keep the cache out of the layer with \
             `RUN --mount=type=cache,target=/root/.cache/pip pip install …`.
             """,
-            controls: [DockerfileControls.unnecessaryPackages, DockerfileControls.configurationDefects],
+            controls: ["cis-docker:4.3", "nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -485,7 +485,7 @@ public enum DockerfilePackageRules {
             --generate-hashes`) and install with `pip install --require-hashes --no-deps -r requirements.txt` (or set \
             `PIP_REQUIRE_HASHES=1`).
             """,
-            controls: [DockerfileControls.verifiedPackages, DockerfileControls.embeddedMalware],
+            controls: ["cis-docker:4.11", "nist-800-190:4.1.3"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -553,7 +553,7 @@ public enum DockerfilePackageRules {
             Use a multi-stage build: install the build tools in a builder stage, build wheels, a virtualenv or binaries \
             there, and `COPY --from=builder` only the result into a slim final stage.
             """,
-            controls: [DockerfileControls.unnecessaryPackages, DockerfileControls.imageVulnerabilities],
+            controls: ["cis-docker:4.3", "nist-800-190:4.1.1"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim

@@ -7,7 +7,7 @@ import BulwarkCore
 public enum DockerfileSecretRules {
     public static let all: [DockerfileRule] = [secretInEnv, secretInArg, secretInCommand, secretFileCopied, contextWithoutDockerignore]
 
-    static let controls: [ControlID] = [DockerfileControls.secrets, DockerfileControls.clearTextSecrets]
+    static let controls: [ControlID] = ["cis-docker:4.10", "nist-800-190:4.1.4"]
 
     static let secretRemediation = """
         Remove the value from the Dockerfile and rotate the credential. Give build steps secrets with BuildKit secret mounts \

@@ -27,7 +27,7 @@ public enum DockerfileSupplyChainRules {
             Pin the content: `ADD --checksum=sha256:<digest> https://…` (BuildKit), or download in a RUN and verify with \
             `sha256sum -c`; for git sources use `ADD https://github.com/org/repo.git#<40-hex commit>`.
             """,
-            controls: [DockerfileControls.copyNotAdd, DockerfileControls.verifiedPackages, DockerfileControls.embeddedMalware],
+            controls: ["cis-docker:4.9", "cis-docker:4.11", "nist-800-190:4.1.3"],
             failing: [
                 dockerfileExample("""
                 FROM debian:trixie-slim
@@ -80,7 +80,7 @@ public enum DockerfileSupplyChainRules {
             (`echo "<sha256>  install.sh" | sha256sum -c -`), then run it; better, install a pinned package or \
             `COPY --from` an official image instead.
             """,
-            controls: [DockerfileControls.verifiedPackages, DockerfileControls.embeddedMalware],
+            controls: ["cis-docker:4.11", "nist-800-190:4.1.3"],
             failing: [
                 dockerfileExample("""
                 FROM debian:trixie-slim
@@ -144,7 +144,7 @@ public enum DockerfileSupplyChainRules {
             `curl -fsSLo tool.tgz "$URL" && echo "$TOOL_SHA256  tool.tgz" | sha256sum -c - && tar -xzf tool.tgz` (or verify \
             the publisher's signature), or use `ADD --checksum=sha256:…`.
             """,
-            controls: [DockerfileControls.verifiedPackages, DockerfileControls.embeddedMalware],
+            controls: ["cis-docker:4.11", "nist-800-190:4.1.3"],
             failing: [
                 dockerfileExample("""
                 FROM debian:trixie-slim
@@ -206,7 +206,7 @@ public enum DockerfileSupplyChainRules {
             (`RUN --mount=type=secret,id=ca,target=/etc/ssl/certs/internal.pem …` with `PIP_CERT`, `REQUESTS_CA_BUNDLE`, \
             `NODE_EXTRA_CA_CERTS`).
             """,
-            controls: [DockerfileControls.verifiedPackages, DockerfileControls.embeddedMalware],
+            controls: ["cis-docker:4.11", "nist-800-190:4.1.3"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -332,7 +332,7 @@ public enum DockerfileSupplyChainRules {
             the sources entry, `rpm --import KEY`, `apk` keys in `/etc/apk/keys`); keep `GOSUMDB` on and list private \
             modules in `GOPRIVATE`.
             """,
-            controls: [DockerfileControls.verifiedPackages, DockerfileControls.embeddedMalware],
+            controls: ["cis-docker:4.11", "nist-800-190:4.1.3"],
             failing: [
                 dockerfileExample("""
                 FROM debian:trixie-slim

@@ -21,7 +21,7 @@ public enum DockerfileUserRules {
             Create an unprivileged user with a fixed UID in the final stage (`RUN useradd --uid 10001 --no-log-init app`) \
             and end the stage with `USER 10001`; give it ownership only of what it writes (`COPY --chown=10001 …`).
             """,
-            controls: [DockerfileControls.user, DockerfileControls.configurationDefects],
+            controls: ["cis-docker:4.1", "nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -108,7 +108,7 @@ public enum DockerfileUserRules {
             remediation: """
             Create the user with a fixed UID and GID (`useradd --uid 10001 --no-log-init app`) and write `USER 10001:10001`.
             """,
-            controls: [DockerfileControls.user, DockerfileControls.configurationDefects],
+            controls: ["cis-docker:4.1", "nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -161,7 +161,7 @@ public enum DockerfileUserRules {
             Run the privileged steps before switching users (`USER root` … `USER 10001`), and do not install or configure sudo \
             in the image.
             """,
-            controls: [DockerfileControls.user, DockerfileControls.configurationDefects],
+            controls: ["cis-docker:4.1", "nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM ubuntu:24.04
@@ -207,7 +207,7 @@ public enum DockerfileUserRules {
             Give ownership to the user that needs to write (`COPY --chown=10001:10001`, `chown 10001`) and use the narrowest \
             mode (`755` for directories and programs, `644` for files, `700`/`600` for private data).
             """,
-            controls: [DockerfileControls.configurationDefects],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim

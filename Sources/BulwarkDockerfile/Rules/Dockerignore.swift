@@ -14,7 +14,9 @@ public struct Dockerignore: Sendable, Hashable {
         public var isExclusion: Bool
         /// 1-based line in the file.
         public var line: Int
-        fileprivate var tokens: [GlobToken]
+        /// The pattern in the path dialect of `Glob` (patternmatcher's: `*`, `?` and `[…]` within a
+        /// segment, `**` across segments).
+        fileprivate var glob: Glob
     }
 
     public var patterns: [Pattern]
@@ -36,7 +38,7 @@ public struct Dockerignore: Sendable, Hashable {
                 if pattern.count > 1 && pattern.hasPrefix("/") { pattern.removeFirst() }
             }
             guard !pattern.isEmpty else { continue }
-            patterns.append(Pattern(text: pattern, isExclusion: exclusion, line: lineNumber, tokens: GlobToken.compile(pattern)))
+            patterns.append(Pattern(text: pattern, isExclusion: exclusion, line: lineNumber, glob: Glob(pattern, dialect: .path)))
         }
         self.patterns = patterns
     }
@@ -51,9 +53,9 @@ public struct Dockerignore: Sendable, Hashable {
         let whole = components.joined(separator: "/")
         var matched = false
         for pattern in patterns where pattern.isExclusion == matched {
-            var match = GlobToken.matches(pattern.tokens, Array(whole.unicodeScalars))
+            var match = pattern.glob.matches(whole)
             if !match {
-                for parent in parents where GlobToken.matches(pattern.tokens, Array(parent.unicodeScalars)) {
+                for parent in parents where pattern.glob.matches(parent) {
                     match = true
                     break
                 }
@@ -82,131 +84,5 @@ public struct Dockerignore: Sendable, Hashable {
         let joined = parts.joined(separator: "/")
         if rooted { return "/" + joined }
         return joined.isEmpty ? "." : joined
-    }
-}
-
-/// A compiled glob in patternmatcher's dialect.
-fileprivate enum GlobToken: Sendable, Hashable {
-    case literal(Unicode.Scalar)
-    /// `*`: any run of characters other than `/`.
-    case star
-    /// `?`: one character other than `/`.
-    case one
-    /// `[…]`: ranges, negated with `^` or `!`.
-    case set([ClosedRange<UInt32>], negated: Bool)
-    /// `**/` (or `**` inside a pattern): `(.*/)?`.
-    case anyDirectories
-    /// `**` at the end: anything.
-    case anything
-
-    static func compile(_ pattern: String) -> [GlobToken] {
-        let scalars = Array(pattern.unicodeScalars)
-        var tokens: [GlobToken] = []
-        var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            index += 1
-            switch scalar {
-            case "*":
-                if index < scalars.count && scalars[index] == "*" {
-                    index += 1
-                    if index < scalars.count && scalars[index] == "/" { index += 1 }
-                    tokens.append(index >= scalars.count ? .anything : .anyDirectories)
-                } else {
-                    tokens.append(.star)
-                }
-            case "?":
-                tokens.append(.one)
-            case "\\":
-                if index < scalars.count {
-                    tokens.append(.literal(scalars[index]))
-                    index += 1
-                } else {
-                    tokens.append(.literal("\\"))
-                }
-            case "[":
-                var cursor = index
-                var negated = false
-                if cursor < scalars.count && (scalars[cursor] == "^" || scalars[cursor] == "!") {
-                    negated = true
-                    cursor += 1
-                }
-                var ranges: [ClosedRange<UInt32>] = []
-                var closed = false
-                var first = true
-                while cursor < scalars.count {
-                    var low = scalars[cursor]
-                    if low == "]" && !first {
-                        closed = true
-                        cursor += 1
-                        break
-                    }
-                    first = false
-                    if low == "\\" && cursor + 1 < scalars.count {
-                        cursor += 1
-                        low = scalars[cursor]
-                    }
-                    cursor += 1
-                    var high = low
-                    if cursor + 1 < scalars.count && scalars[cursor] == "-" && scalars[cursor + 1] != "]" {
-                        high = scalars[cursor + 1]
-                        if high == "\\" && cursor + 2 < scalars.count {
-                            high = scalars[cursor + 2]
-                            cursor += 1
-                        }
-                        cursor += 2
-                    }
-                    if low.value <= high.value { ranges.append(low.value...high.value) }
-                }
-                if closed {
-                    tokens.append(.set(ranges, negated: negated))
-                    index = cursor
-                } else {
-                    tokens.append(.literal("["))
-                }
-            default:
-                tokens.append(.literal(scalar))
-            }
-        }
-        return tokens
-    }
-
-    /// Whole-string match by backtracking (patterns and paths are short).
-    static func matches(_ tokens: [GlobToken], _ text: [Unicode.Scalar]) -> Bool {
-        var memo: Set<Int> = []
-        func match(_ t: Int, _ s: Int) -> Bool {
-            if t == tokens.count { return s == text.count }
-            let key = t &* (text.count + 1) &+ s
-            if memo.contains(key) { return false }
-            defer { memo.insert(key) }
-            switch tokens[t] {
-            case .literal(let scalar):
-                return s < text.count && text[s] == scalar && match(t + 1, s + 1)
-            case .one:
-                return s < text.count && text[s] != "/" && match(t + 1, s + 1)
-            case .set(let ranges, let negated):
-                guard s < text.count, text[s] != "/" else { return false }
-                let inside = ranges.contains { $0.contains(text[s].value) }
-                return inside != negated && match(t + 1, s + 1)
-            case .star:
-                var end = s
-                while true {
-                    if match(t + 1, end) { return true }
-                    if end >= text.count || text[end] == "/" { return false }
-                    end += 1
-                }
-            case .anything:
-                return true
-            case .anyDirectories:
-                if match(t + 1, s) { return true }
-                var end = s
-                while end < text.count {
-                    if text[end] == "/" && match(t + 1, end + 1) { return true }
-                    end += 1
-                }
-                return false
-            }
-        }
-        return match(0, 0)
     }
 }

@@ -15,10 +15,14 @@ public struct InventoryIndex: Sendable {
     public let serviceAccounts: [String: KubeObject]
     /// LimitRanges per namespace (defaulted to `default`), in input order.
     public let limitRanges: [String: [KubeObject]]
+    /// When set, the RBAC rules consider only the bindings that apply to this identity (its user
+    /// name or one of its groups): what `bulwark rbac --subject` reports.
+    public let rbacSubject: RBACSubject?
     private let byKind: [String: [Int]]
 
-    public init(_ objects: [KubeObject]) {
+    public init(_ objects: [KubeObject], rbacSubject: RBACSubject? = nil) {
         self.objects = objects
+        self.rbacSubject = rbacSubject
         let perObject = objects.parallelMap(PodSpecExtractor.podSpecs(in:))
         podSpecsByObject = perObject
         podSpecs = perObject.flatMap { $0 }

@@ -1,8 +1,8 @@
 import BulwarkCore
 
-/// What a rule reports: the message and the node the finding points at. The engine adds the
-/// rule's id, severity, title, remediation and controls.
-public struct Violation: Sendable {
+/// What a Kubernetes rule reports: the message and the node the finding points at. The scanner
+/// adds the rule's id, severity, title, remediation and controls.
+public struct Violation: RuleViolation {
     public var message: String
     /// The offending node (value, or the parent key when the field is missing); nil = the object.
     public var node: YAMLNode?
@@ -25,24 +25,16 @@ public struct Violation: Sendable {
     }
 }
 
-/// A Kubernetes rule: a descriptor plus a pure check over the normalised model.
-public struct KubernetesRule: Sendable {
-    public enum Check: Sendable {
-        /// Runs once per pod spec (every workload kind and ML CRD, via `PodSpecView`).
-        case pod(@Sendable (PodSpecView, InventoryIndex) -> [Violation])
-        /// Runs once per object.
-        case object(@Sendable (KubeObject, InventoryIndex) -> [Violation])
-        /// Runs once per scan over the whole inventory (must itself stay linear).
-        case inventory(@Sendable (InventoryIndex) -> [Violation])
-    }
-
-    public let descriptor: RuleDescriptor
-    public let check: Check
-
-    public init(_ descriptor: RuleDescriptor, check: Check) {
-        self.descriptor = descriptor
-        self.check = check
-    }
-
-    public var id: String { descriptor.id }
+/// How a Kubernetes rule checks: once per pod spec, once per object, or once per scan.
+public enum KubernetesCheck: Sendable {
+    /// Runs once per pod spec (every workload kind and ML CRD, via `PodSpecView`).
+    case pod(@Sendable (PodSpecView, InventoryIndex) -> [Violation])
+    /// Runs once per object.
+    case object(@Sendable (KubeObject, InventoryIndex) -> [Violation])
+    /// Runs once per scan over the whole inventory (must itself stay linear). Each violation names
+    /// the object it is about (`Violation.object`), so that object's annotation can suppress it.
+    case inventory(@Sendable (InventoryIndex) -> [Violation])
 }
+
+/// A Kubernetes rule: a descriptor plus a pure check over the normalised model.
+public typealias KubernetesRule = Rule<KubernetesCheck>

@@ -108,17 +108,12 @@ public struct KubernetesScanner: Sendable {
     }
 
     static func finding(_ rule: KubernetesRule, _ violation: Violation, object: KubeObject?, ignores: [String: String]) -> Finding {
-        let descriptor = rule.descriptor
         let target = violation.object ?? object
         let location = target?.location(of: violation.node)
             ?? violation.node.map { $0.position.located(in: "") } ?? SourceLocation(file: "", line: 1, column: 1)
-        let reason = ignores["*"] ?? ([descriptor.id] + descriptor.aliases).lazy.compactMap { ignores[$0] }.first
-        return Finding(
-            ruleId: descriptor.id, severity: violation.severity ?? descriptor.severity, title: descriptor.title,
-            message: violation.message, remediation: descriptor.remediation, location: location,
-            object: target?.reference(container: violation.container), controls: descriptor.controls,
-            suppressed: reason != nil, suppressionReason: reason, templateSource: target?.helmSource, field: violation.field
-        )
+        return rule.descriptor.finding(
+            violation, at: location, object: target?.reference(container: violation.container),
+            suppression: rule.descriptor.suppression(in: ignores), templateSource: target?.helmSource, field: violation.field)
     }
 
     /// `metadata.annotations["bulwark.dev/ignore"]: "rule-id[,rule-id…]: reason"` on the object

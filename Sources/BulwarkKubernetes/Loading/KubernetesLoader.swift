@@ -14,34 +14,23 @@ public struct LoadOptions: Sendable {
 
 /// Reads Kubernetes manifests (YAML or JSON, multi-document, `kind: List`, Helm output).
 public enum KubernetesLoader {
-    static let manifestExtensions: Set<String> = ["yaml", "yml", "json"]
-
-    /// Whether a discovered file is a manifest candidate: named on the command line, or a
-    /// YAML/JSON file found in a directory.
-    public static func accepts(_ file: DiscoveredFile) -> Bool {
-        file.explicit || manifestExtensions.contains(file.pathExtension)
-    }
-
-    /// Discovers and loads everything under the paths, on all cores.
-    public static func load(paths: [String], options: LoadOptions = LoadOptions()) -> Inventory {
-        let discovery = InputDiscovery.files(under: paths)
-        var inventory = load(files: discovery.files.filter(accepts), options: options)
-        inventory.errors += discovery.errors
-        return inventory
-    }
-
-    public static func load(files: [DiscoveredFile], options: LoadOptions = LoadOptions()) -> Inventory {
-        let parts = files.parallelMap { file -> Inventory in
-            switch InputDiscovery.read(file, limit: options.maxFileSize) {
+    /// Reads and parses the sources on all cores, and adds the documents handed over in memory.
+    public static func load(sources: [SourceInput], documents: [MemoryDocument] = [], options: LoadOptions = LoadOptions()) -> Inventory {
+        let parts = sources.parallelMap { source -> Inventory in
+            switch source.read(limit: ByteLimit(bytes: options.maxFileSize)) {
             case .failure(let error):
                 return Inventory(errors: [error], files: 1)
             case .success(let bytes):
-                return parse(bytes: bytes, file: file.path, options: options)
+                return parse(bytes: bytes, file: source.name, options: options)
             }
         }
         var inventory = Inventory()
-        inventory.objects.reserveCapacity(parts.reduce(0) { $0 + $1.objects.count })
+        inventory.objects.reserveCapacity(parts.reduce(0) { $0 + $1.objects.count } + documents.count)
         for part in parts { inventory.merge(part) }
+        for document in documents {
+            inventory.files += 1
+            collect(document.root, file: document.name, helmSource: nil, into: &inventory)
+        }
         return inventory
     }
 

@@ -5,7 +5,7 @@ import Synchronization
 /// value that owns it. Rules stay pure: a memo only caches what a pure function returns.
 public final class Memo: Sendable {
     public enum Key: Hashable, Sendable {
-        case modelServers, gpuImage, servingWorkload
+        case modelServers, gpuImage, servingWorkload, rbacAssessment
         case custom(String)
     }
 

@@ -1,3 +1,4 @@
+import BulwarkCore
 import Foundation
 
 /// An IPv4 or IPv6 address, as NetworkPolicy `ipBlock`s and reachability queries use it.
@@ -105,7 +106,7 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
         var value: UInt32 = 0
         for part in parts {
             // Leading zeros are rejected, as Go's net/netip does (ambiguous octal).
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCIIDigit), let octet = UInt32(part), octet <= 255,
+            guard !part.isEmpty, part.count <= 3, part.allSatisfy(ASCII.isDigit), let octet = UInt32(part), octet <= 255,
                   part.count == 1 || part.first != "0" else { return nil }
             value = value << 8 | octet
         }
@@ -150,8 +151,4 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
         let low = full[4..<8].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
         return (high, low)
     }
-}
-
-private extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

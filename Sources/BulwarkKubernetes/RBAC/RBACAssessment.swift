@@ -32,30 +32,18 @@ public struct RBACAssessment: Sendable {
         self.init(analyzer: RBACAnalyzer(index: index), subject: subject)
     }
 
-    /// Every rule id the assessment can report.
-    public static let ruleIds: [String] = [
-        "rbac/cluster-admin-equivalent", "rbac/wildcard-rule", "rbac/ineffective-subresource-wildcard", "rbac/anonymous-access",
-        "rbac/broad-group-binding", "rbac/default-service-account-binding",
-    ] + RBACCapability.all.map(\.ruleId)
-
-    /// The findings of one rule.
-    public func risks(rule ruleId: String) -> [RBACRisk] {
-        switch ruleId {
-        case "rbac/cluster-admin-equivalent": return clusterAdminEquivalent()
-        case "rbac/wildcard-rule": return wildcardRules()
-        case "rbac/ineffective-subresource-wildcard": return ineffectiveWildcards()
-        case "rbac/anonymous-access": return anonymousAccess()
-        case "rbac/broad-group-binding": return broadGroupBindings()
-        case "rbac/default-service-account-binding": return defaultServiceAccountBindings()
-        default:
-            guard let capability = RBACCapability.all.first(where: { $0.ruleId == ruleId }) else { return [] }
-            return risks(of: capability)
+    /// The assessment the RBAC rules of a scan share, built once per index (kept in its memo) and
+    /// limited to the index's `rbacSubject` when it has one.
+    public static func of(_ index: InventoryIndex) -> RBACAssessment {
+        index.memo.value(.rbacAssessment) {
+            RBACAssessment(analyzer: RBACAnalyzer(index: index), subject: index.rbacSubject)
         }
     }
 
-    /// The findings of every rule.
+    /// The findings of every RBAC check, in the order of `RBACRules.all`.
     public func allRisks() -> [RBACRisk] {
-        RBACAssessment.ruleIds.flatMap(risks(rule:))
+        clusterAdminEquivalent() + wildcardRules() + ineffectiveWildcards() + anonymousAccess() + broadGroupBindings()
+            + defaultServiceAccountBindings() + RBACCapability.all.flatMap(risks(of:))
     }
 
     // MARK: - Binding subjects

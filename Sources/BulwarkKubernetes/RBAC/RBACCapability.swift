@@ -112,123 +112,136 @@ extension RBACCapability {
     ]
 
     static let all: [RBACCapability] = [
-        RBACCapability(
-            ruleId: "rbac/read-secrets", phrase: "read Secrets",
-            needs: [Need(["get", "list", "watch"], "", ["secrets"])],
-            clusterSeverity: .high, namespaceSeverity: .medium, ignoresNamedGrants: true,
-            consequence: { context in
-                context.namespace.map { "every Secret of namespace \($0), ServiceAccount tokens and registry credentials included" }
-                    ?? "every Secret of the cluster, ServiceAccount tokens and registry credentials of kube-system included"
-            }
-        ),
-        RBACCapability(
-            ruleId: "rbac/create-pods", phrase: "create pods or pod controllers",
-            needs: [Need(["create"], "", ["pods"])] + podControllers,
-            clusterSeverity: .high, namespaceSeverity: .medium,
-            consequence: { context in
-                guard let namespace = context.namespace else {
-                    return "so it can run a pod as any ServiceAccount of any namespace (kube-system's included) and use its token"
-                }
-                let accounts = context.analyzer.boundServiceAccounts(in: namespace)
-                let others = accounts.lazy.filter { $0 != context.subject }
-                let count = accounts.count - (accounts.contains(context.subject) ? 1 : 0)
-                guard count > 0 else { return "so it can run a pod as any ServiceAccount of namespace \(namespace) and use its token" }
-                let names = others.prefix(3).map { "\(namespace)/\($0.name)" }.joined(separator: ", ")
-                let more = count > 3 ? " and \(count - 3) more" : ""
-                return "so it can run a pod as any ServiceAccount of namespace \(namespace) and use its token (ServiceAccounts with bindings there: \(names)\(more))"
-            }
-        ),
-        RBACCapability(
-            ruleId: "rbac/pod-exec", phrase: "exec into, attach to or port-forward to pods",
-            needs: [Need(["create", "get"], "", ["pods/exec", "pods/attach", "pods/portforward"])],
-            clusterSeverity: .high, namespaceSeverity: .medium,
-            consequence: { context in
-                let getOnly = !context.matches.contains { $0.verb == "create" }
-                return "so it can run commands with the token, files and network of the pods of \(context.scope)"
-                    + (getOnly ? " (get is enough: the WebSocket form of these requests is a GET, authorised as get before Kubernetes 1.35)" : "")
-            }
-        ),
-        RBACCapability(
-            ruleId: "rbac/escalate-or-bind", phrase: "escalate or bind roles",
-            needs: [Need(["escalate", "bind"], "rbac.authorization.k8s.io", ["roles", "clusterroles"])],
-            clusterSeverity: .critical, namespaceSeverity: .high,
-            consequence: { context in
-                "so RBAC's escalation check no longer limits it: it can write roles with permissions it lacks (escalate) or bind roles it does not hold (bind), up to cluster-admin "
-                    + (context.namespace.map { "within namespace \($0)" } ?? "for the whole cluster")
-            }
-        ),
-        RBACCapability(
-            ruleId: "rbac/impersonate", phrase: "impersonate other identities",
-            needs: [Need(["impersonate"], "", ["users", "groups", "serviceaccounts"])],
-            clusterSeverity: .high, namespaceSeverity: .medium,
-            severity: { context in
-                context.matches.contains { $0.resource == "users" || $0.resource == "groups" } ? .critical : nil
-            },
-            consequence: { context in
-                context.matches.contains { $0.resource == "users" || $0.resource == "groups" }
-                    ? "so it can act as any user or group, system:masters included"
-                    : "so it can act as any ServiceAccount of \(context.scope) with that ServiceAccount's permissions"
-            }
-        ),
-        RBACCapability(
-            ruleId: "rbac/create-service-account-token", phrase: "create ServiceAccount tokens",
-            needs: [Need(["create"], "", ["serviceaccounts/token"])],
-            clusterSeverity: .high, namespaceSeverity: .medium,
-            consequence: { context in
-                context.isRestricted
-                    ? "so it can mint API tokens for the ServiceAccounts it names and act with their permissions"
-                    : "so it can mint API tokens for any ServiceAccount of \(context.scope) and act with their permissions"
-            }
-        ),
-        RBACCapability(
-            ruleId: "rbac/nodes-proxy", phrase: "use the nodes/proxy subresource",
-            needs: [Need(["get", "create", "update", "patch", "delete"], "", ["nodes/proxy"])],
-            clusterSeverity: .high, namespaceSeverity: nil,
-            consequence: { _ in
-                "so it can call every kubelet's API directly, bypassing admission and audit, and run commands in any pod of any node (get is enough, through a WebSocket upgrade)"
-            }
-        ),
-        RBACCapability(
-            ruleId: "rbac/approve-csr", phrase: "approve CertificateSigningRequests",
-            needs: [Need(["update", "patch"], "certificates.k8s.io", ["certificatesigningrequests/approval"])],
-            clusterSeverity: .high, namespaceSeverity: nil,
-            severity: { context in
-                RBACCapability.canApproveClientCertificates(context) ? nil : .medium
-            },
-            consequence: { context in
-                RBACCapability.canApproveClientCertificates(context)
-                    ? "and approve on the kubernetes.io/kube-apiserver-client signer, so it can approve a client certificate for any user or group, system:masters included"
-                    : "(approving also needs the approve verb on the signer, which it does not hold for kubernetes.io/kube-apiserver-client)"
-            }
-        ),
-        RBACCapability(
-            ruleId: "rbac/admission-webhook-write", phrase: "change admission webhooks or policies",
-            needs: [Need(["create", "update", "patch", "delete"], "admissionregistration.k8s.io", [
-                "mutatingwebhookconfigurations", "validatingwebhookconfigurations", "mutatingadmissionpolicies",
-                "mutatingadmissionpolicybindings", "validatingadmissionpolicies", "validatingadmissionpolicybindings",
-            ])],
-            clusterSeverity: .high, namespaceSeverity: nil,
-            consequence: { _ in
-                "so it can receive (and rewrite) every object sent to the API server, Secrets and pods included, or switch admission checks off"
-            }
-        ),
-        RBACCapability(
-            ruleId: "rbac/create-persistent-volumes", phrase: "create PersistentVolumes",
-            needs: [Need(["create"], "", ["persistentvolumes"])],
-            clusterSeverity: .medium, namespaceSeverity: nil,
-            consequence: { _ in
-                "so it can create a hostPath PersistentVolume and, through a claim, mount any directory of a node into a pod"
-            }
-        ),
-        RBACCapability(
-            ruleId: "rbac/ephemeral-containers", phrase: "add ephemeral containers to running pods",
-            needs: [Need(["update", "patch"], "", ["pods/ephemeralcontainers"])],
-            clusterSeverity: .high, namespaceSeverity: .medium,
-            consequence: { context in
-                "so it can start a debug container of its choosing in any running pod of \(context.scope) and use that pod's token, volumes and network"
-            }
-        ),
+        readSecrets, createPods, podExec, escalateOrBind, impersonate, createServiceAccountToken, nodesProxy, approveCSR,
+        admissionWebhookWrite, createPersistentVolumes, ephemeralContainers,
     ]
+
+    static let readSecrets = RBACCapability(
+        ruleId: "rbac/read-secrets", phrase: "read Secrets",
+        needs: [Need(["get", "list", "watch"], "", ["secrets"])],
+        clusterSeverity: .high, namespaceSeverity: .medium, ignoresNamedGrants: true,
+        consequence: { context in
+            context.namespace.map { "every Secret of namespace \($0), ServiceAccount tokens and registry credentials included" }
+                ?? "every Secret of the cluster, ServiceAccount tokens and registry credentials of kube-system included"
+        }
+    )
+
+    static let createPods = RBACCapability(
+        ruleId: "rbac/create-pods", phrase: "create pods or pod controllers",
+        needs: [Need(["create"], "", ["pods"])] + podControllers,
+        clusterSeverity: .high, namespaceSeverity: .medium,
+        consequence: { context in
+            guard let namespace = context.namespace else {
+                return "so it can run a pod as any ServiceAccount of any namespace (kube-system's included) and use its token"
+            }
+            let accounts = context.analyzer.boundServiceAccounts(in: namespace)
+            let others = accounts.lazy.filter { $0 != context.subject }
+            let count = accounts.count - (accounts.contains(context.subject) ? 1 : 0)
+            guard count > 0 else { return "so it can run a pod as any ServiceAccount of namespace \(namespace) and use its token" }
+            let names = others.prefix(3).map { "\(namespace)/\($0.name)" }.joined(separator: ", ")
+            let more = count > 3 ? " and \(count - 3) more" : ""
+            return "so it can run a pod as any ServiceAccount of namespace \(namespace) and use its token (ServiceAccounts with bindings there: \(names)\(more))"
+        }
+    )
+
+    static let podExec = RBACCapability(
+        ruleId: "rbac/pod-exec", phrase: "exec into, attach to or port-forward to pods",
+        needs: [Need(["create", "get"], "", ["pods/exec", "pods/attach", "pods/portforward"])],
+        clusterSeverity: .high, namespaceSeverity: .medium,
+        consequence: { context in
+            let getOnly = !context.matches.contains { $0.verb == "create" }
+            return "so it can run commands with the token, files and network of the pods of \(context.scope)"
+                + (getOnly ? " (get is enough: the WebSocket form of these requests is a GET, authorised as get before Kubernetes 1.35)" : "")
+        }
+    )
+
+    static let escalateOrBind = RBACCapability(
+        ruleId: "rbac/escalate-or-bind", phrase: "escalate or bind roles",
+        needs: [Need(["escalate", "bind"], "rbac.authorization.k8s.io", ["roles", "clusterroles"])],
+        clusterSeverity: .critical, namespaceSeverity: .high,
+        consequence: { context in
+            "so RBAC's escalation check no longer limits it: it can write roles with permissions it lacks (escalate) or bind roles it does not hold (bind), up to cluster-admin "
+                + (context.namespace.map { "within namespace \($0)" } ?? "for the whole cluster")
+        }
+    )
+
+    static let impersonate = RBACCapability(
+        ruleId: "rbac/impersonate", phrase: "impersonate other identities",
+        needs: [Need(["impersonate"], "", ["users", "groups", "serviceaccounts"])],
+        clusterSeverity: .high, namespaceSeverity: .medium,
+        severity: { context in
+            context.matches.contains { $0.resource == "users" || $0.resource == "groups" } ? .critical : nil
+        },
+        consequence: { context in
+            context.matches.contains { $0.resource == "users" || $0.resource == "groups" }
+                ? "so it can act as any user or group, system:masters included"
+                : "so it can act as any ServiceAccount of \(context.scope) with that ServiceAccount's permissions"
+        }
+    )
+
+    static let createServiceAccountToken = RBACCapability(
+        ruleId: "rbac/create-service-account-token", phrase: "create ServiceAccount tokens",
+        needs: [Need(["create"], "", ["serviceaccounts/token"])],
+        clusterSeverity: .high, namespaceSeverity: .medium,
+        consequence: { context in
+            context.isRestricted
+                ? "so it can mint API tokens for the ServiceAccounts it names and act with their permissions"
+                : "so it can mint API tokens for any ServiceAccount of \(context.scope) and act with their permissions"
+        }
+    )
+
+    static let nodesProxy = RBACCapability(
+        ruleId: "rbac/nodes-proxy", phrase: "use the nodes/proxy subresource",
+        needs: [Need(["get", "create", "update", "patch", "delete"], "", ["nodes/proxy"])],
+        clusterSeverity: .high, namespaceSeverity: nil,
+        consequence: { _ in
+            "so it can call every kubelet's API directly, bypassing admission and audit, and run commands in any pod of any node (get is enough, through a WebSocket upgrade)"
+        }
+    )
+
+    static let approveCSR = RBACCapability(
+        ruleId: "rbac/approve-csr", phrase: "approve CertificateSigningRequests",
+        needs: [Need(["update", "patch"], "certificates.k8s.io", ["certificatesigningrequests/approval"])],
+        clusterSeverity: .high, namespaceSeverity: nil,
+        severity: { context in
+            RBACCapability.canApproveClientCertificates(context) ? nil : .medium
+        },
+        consequence: { context in
+            RBACCapability.canApproveClientCertificates(context)
+                ? "and approve on the kubernetes.io/kube-apiserver-client signer, so it can approve a client certificate for any user or group, system:masters included"
+                : "(approving also needs the approve verb on the signer, which it does not hold for kubernetes.io/kube-apiserver-client)"
+        }
+    )
+
+    static let admissionWebhookWrite = RBACCapability(
+        ruleId: "rbac/admission-webhook-write", phrase: "change admission webhooks or policies",
+        needs: [Need(["create", "update", "patch", "delete"], "admissionregistration.k8s.io", [
+            "mutatingwebhookconfigurations", "validatingwebhookconfigurations", "mutatingadmissionpolicies",
+            "mutatingadmissionpolicybindings", "validatingadmissionpolicies", "validatingadmissionpolicybindings",
+        ])],
+        clusterSeverity: .high, namespaceSeverity: nil,
+        consequence: { _ in
+            "so it can receive (and rewrite) every object sent to the API server, Secrets and pods included, or switch admission checks off"
+        }
+    )
+
+    static let createPersistentVolumes = RBACCapability(
+        ruleId: "rbac/create-persistent-volumes", phrase: "create PersistentVolumes",
+        needs: [Need(["create"], "", ["persistentvolumes"])],
+        clusterSeverity: .medium, namespaceSeverity: nil,
+        consequence: { _ in
+            "so it can create a hostPath PersistentVolume and, through a claim, mount any directory of a node into a pod"
+        }
+    )
+
+    static let ephemeralContainers = RBACCapability(
+        ruleId: "rbac/ephemeral-containers", phrase: "add ephemeral containers to running pods",
+        needs: [Need(["update", "patch"], "", ["pods/ephemeralcontainers"])],
+        clusterSeverity: .high, namespaceSeverity: .medium,
+        consequence: { context in
+            "so it can start a debug container of its choosing in any running pod of \(context.scope) and use that pod's token, volumes and network"
+        }
+    )
 
     /// Whether the subject (through any of its bindings) may approve certificates for the
     /// kube-apiserver client signer, whose certificates authenticate any user or group.

@@ -2,7 +2,8 @@ import ArgumentParser
 import BulwarkCore
 import BulwarkKubernetes
 import BulwarkSecrets
-import Foundation
+import BulwarkEngine
+import BulwarkReport
 
 /// `bulwark fix …`: hardened rewrites. Each kind of input is a subcommand.
 struct Fix: AsyncParsableCommand {
@@ -68,79 +69,48 @@ struct FixManifests: AsyncParsableCommand {
         if input.paths.isEmpty { throw ValidationError("give at least one file or directory (or - for standard input)") }
         if write && diff { throw ValidationError("--write and --diff exclude each other") }
         if write && input.paths.contains("-") { throw ValidationError("--write cannot rewrite standard input") }
-        if uid <= 0 { throw ValidationError("--uid must be a positive number (got \(uid))") }
+        if !(1...Int(Int32.max)).contains(uid) {
+            throw ValidationError("--uid must be between 1 and 2147483647, the range Kubernetes accepts for runAsUser (got \(uid))")
+        }
         if sealScope != nil && sealCert == nil { throw ValidationError("--seal-scope needs --seal-cert") }
         if sealCert != nil && workloadsOnly { throw ValidationError("--seal-cert and --workloads-only exclude each other") }
     }
 
     /// The sealer for --seal-cert, or nil.
-    private func secretSealer(limit: Int) throws -> ManifestSecretSealer? {
+    private func secretSealer(limit: ByteLimit) throws -> ManifestSecretSealer? {
         guard let sealCert else { return nil }
         let sealer = try Seal.loadSealer(certificate: sealCert, limit: limit)
-        return ManifestSecretSealer(sealer: sealer, options: SealingOptions(scope: sealScope?.scope), certificateName: (sealCert as NSString).lastPathComponent)
+        return ManifestSecretSealer(sealer: sealer, options: SealingOptions(scope: sealScope?.scope),
+                                    certificateName: DiscoveredFile(path: sealCert, explicit: true).fileName)
     }
 
     func run() async throws {
-        let discovery = InputDiscovery.files(under: input.paths)
-        let files = discovery.files.filter(KubernetesLoader.accepts)
-        let limit = input.maxFileSize << 20
-        let fixer = ManifestFixer(options: ManifestFixOptions(
+        let console = Console.current
+        let options = ManifestFixOptions(
             runAsUser: uid, runAsGroup: uid, fsGroup: uid, addResources: !noResources,
-            fixObjects: !workloadsOnly, secretSealer: try secretSealer(limit: limit)))
-        let reads = files.parallelMap { InputDiscovery.read($0, limit: limit) }
-        var inputs: [ManifestFixInput] = []
-        for (file, read) in zip(files, reads) {
-            if case .success(let bytes) = read { inputs.append(ManifestFixInput(file: file.path, bytes: bytes)) }
+            fixObjects: !workloadsOnly, secretSealer: try secretSealer(limit: input.limits.limit))
+        let outcome = Engine.standard.fixManifests(ScanRequest(paths: input.paths, maxFileSize: input.limits.limit), options: options)
+        var failed = !outcome.allErrors.isEmpty
+        for error in outcome.errors { console.error("\(error)") }
+        for result in outcome.results {
+            for warning in result.warnings { console.error(FixReporter.line(warning)) }
+            for error in result.errors { console.error("\(error)") }
         }
-        var fixed = fixer.fix(files: inputs).makeIterator()
-        let results: [ManifestFixResult] = zip(files, reads).compactMap { file, read in
-            switch read {
-            case .failure(let error): ManifestFixResult.failed(file: file.path, error: error)
-            case .success: fixed.next()
-            }
-        }
-        var failed = !discovery.errors.isEmpty
-        for error in discovery.errors { Terminal.error("\(error)") }
-        for result in results {
-            for warning in result.warnings { Terminal.error("warning: \(warning)") }
-            for error in result.errors { Terminal.error("\(error)") }
-            if !result.errors.isEmpty { failed = true }
-        }
-        let readable = results.filter { $0.errors.isEmpty }
         if write {
-            for result in readable where result.isChanged {
+            for result in outcome.results where result.errors.isEmpty && result.isChanged {
                 do {
-                    try Data(result.fixed.utf8).write(to: URL(fileURLWithPath: result.file))
-                    Terminal.error("fixed \(result.file) (\(result.changes.count) \(result.changes.count == 1 ? "change" : "changes"))")
+                    try OutputFile.replace(result.file, with: Array(result.fixed.utf8))
+                    console.error("fixed \(result.file) (\(result.changes.count) \(result.changes.count == 1 ? "change" : "changes"))")
                 } catch {
-                    Terminal.error("cannot write \(result.file): \(error.localizedDescription)")
+                    console.error("\(error); the file is unchanged")
                     failed = true
                 }
             }
         } else if diff {
-            var text = ""
-            for result in readable {
-                text += LineDiff.unified(old: result.original, new: result.fixed, oldLabel: result.file, newLabel: result.file)
-            }
-            Terminal.write(text)
-        } else if results.count == 1 && files.count == 1 {
-            Terminal.write(readable.first?.fixed ?? "")
+            try console.emit(FixReporter.diff(outcome.results))
         } else {
-            var text = ""
-            for result in readable {
-                // A byte-order mark is only allowed at the start of a stream.
-                let body = result.fixed.hasPrefix("\u{FEFF}") ? String(result.fixed.unicodeScalars.dropFirst()) : result.fixed
-                text += "--- # file: \(result.file)\n" + body
-                if !body.isEmpty && body.utf8.last != UInt8(ascii: "\n") { text += "\n" }
-            }
-            Terminal.write(text)
+            try console.emit(FixReporter.stream(outcome.results))
         }
         if failed { throw ExitCode(2) }
-    }
-}
-
-extension ManifestFixResult {
-    static func failed(file: String, error: InputError) -> ManifestFixResult {
-        ManifestFixResult(file: file, original: "", fixed: "", changes: [], warnings: [], errors: [error])
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import BulwarkCore
 import BulwarkDockerfile
-import Foundation
+import BulwarkEngine
 
 /// `bulwark fix dockerfile FILE`: the hardened rewrite of one Dockerfile.
 struct FixDockerfile: AsyncParsableCommand {
@@ -52,61 +52,66 @@ struct FixDockerfile: AsyncParsableCommand {
     func validate() throws {
         if write && diff { throw ValidationError("--write and --diff exclude each other") }
         if write && file == "-" { throw ValidationError("--write cannot rewrite standard input") }
-        if uid <= 0 { throw ValidationError("--uid must be a positive number (got \(uid))") }
-        if maxFileSize <= 0 { throw ValidationError("--max-file-size must be positive") }
+        if !(1...Int(Int32.max)).contains(uid) {
+            throw ValidationError("--uid must be between 1 and 2147483647, the range Kubernetes accepts for runAsUser (got \(uid))")
+        }
+        if ByteLimit(mebibytes: maxFileSize) == nil {
+            throw ValidationError("--max-file-size must be between 1 and \(ByteLimit.maximumMebibytes) MiB (got \(maxFileSize))")
+        }
         if let healthPath, !healthPath.hasPrefix("/") { throw ValidationError("--health-path must start with / (got \"\(healthPath)\")") }
     }
 
     func run() async throws {
-        let bytes: [UInt8]
-        switch InputDiscovery.read(DiscoveredFile(path: file, explicit: true), limit: maxFileSize << 20) {
+        let console = Console.current
+        let outcome: DockerfileFixOutcome
+        switch Engine.standard.hardenDockerfile(at: file, contextDirectory: context, options: HardenOptions(uid: uid, healthPath: healthPath),
+                                                 limit: ByteLimit(mebibytes: maxFileSize) ?? .standard) {
         case .failure(let error):
-            Terminal.error("\(error)")
+            console.error("\(error)")
             throw ExitCode(2)
-        case .success(let data):
-            bytes = data
+        case .success(let result):
+            outcome = result
         }
-        let directory = context ?? (file == "-" ? nil : (file as NSString).deletingLastPathComponent)
-        let buildContext = directory.map { DockerBuildContext.load(directory: $0.isEmpty ? "." : $0) } ?? DockerBuildContext()
-        let name = file == "-" ? "Dockerfile" : (file as NSString).lastPathComponent
-        let options = buildContext.options(HardenOptions(uid: uid, healthPath: healthPath, sourceName: name))
-        let result = DockerfileHardener.harden(text: String(decoding: bytes, as: UTF8.self), file: file, options: options)
+        let result = outcome.result
         if !result.errors.isEmpty {
-            for error in result.errors { Terminal.error("\(file):\(error.line):\(error.column): \(error.message)") }
+            for error in result.errors { console.error("\(file):\(error.line):\(error.column): \(error.message)") }
             throw ExitCode(2)
         }
-        for warning in result.warnings { Terminal.error("warning: \(warning)") }
+        for warning in result.warnings { console.warning(warning) }
         if write {
-            try writeResult(result, contextDirectory: directory)
+            try writeResult(result, contextDirectory: outcome.contextDirectory)
         } else if diff {
-            Terminal.write(result.unifiedDiff(oldLabel: file, newLabel: file))
+            try console.emit(result.unifiedDiff(oldLabel: file, newLabel: file))
         } else {
-            Terminal.write(result.text)
+            try console.emit(result.text)
         }
     }
 
     private func writeResult(_ result: HardenResult, contextDirectory: String?) throws {
+        let console = Console.current
         if result.isChanged {
             do {
-                try Data(result.text.utf8).write(to: URL(fileURLWithPath: file))
+                try OutputFile.replace(file, with: Array(result.text.utf8))
             } catch {
-                Terminal.error("cannot write \(file): \(error.localizedDescription)")
+                console.error("\(error); the file is unchanged")
                 throw ExitCode(2)
             }
-            Terminal.error("hardened \(file) (\(result.changes.count) \(result.changes.count == 1 ? "change" : "changes"))")
+            console.error("hardened \(file) (\(result.changes.count) \(result.changes.count == 1 ? "change" : "changes"))")
         } else {
-            Terminal.error("\(file) is already hardened; nothing changed")
+            console.error("\(file) is already hardened; nothing changed")
         }
         guard let advice = result.recommendedDockerignore, let contextDirectory else { return }
-        let path = URL(fileURLWithPath: contextDirectory.isEmpty ? "." : contextDirectory).appendingPathComponent(".dockerignore").path
-        guard !FileManager.default.fileExists(atPath: path) else {
-            Terminal.error("warning: \(path) exists; add the patterns above to it")
+        let path = (contextDirectory.hasSuffix("/") ? contextDirectory : contextDirectory + "/") + ".dockerignore"
+        if case .success = FileKind.ofLink(path) {
+            console.warning("\(path) exists; add the patterns above to it")
             return
         }
-        guard FileManager.default.createFile(atPath: path, contents: Data(advice.utf8)) else {
-            Terminal.error("cannot write \(path)")
+        do {
+            try OutputFile.replace(path, with: Array(advice.utf8))
+        } catch {
+            console.error("\(error)")
             throw ExitCode(2)
         }
-        Terminal.error("wrote \(path)")
+        console.error("wrote \(path)")
     }
 }

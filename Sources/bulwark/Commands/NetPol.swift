@@ -1,7 +1,8 @@
 import ArgumentParser
 import BulwarkCore
 import BulwarkKubernetes
-import Foundation
+import BulwarkEngine
+import BulwarkReport
 
 struct NetPol: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,19 +54,16 @@ extension NetPol {
         @Option(name: .customLong("external"), help: "An external address (IP or CIDR) to add to the matrix; repeatable.")
         var externals: [String] = []
 
-        @Option(help: "Largest input file to read, in MiB; larger files are reported as errors.")
-        var maxFileSize: Int = 32
-
+        @OptionGroup var limits: LimitOptions
         @OptionGroup var reporting: ReportingOptions
 
         func validate() throws {
             if paths.isEmpty { throw ValidationError("give at least one file or directory (or - for standard input)") }
-            if maxFileSize <= 0 { throw ValidationError("--max-file-size must be positive") }
             if port != nil, from == nil || to == nil { throw ValidationError("--port needs both --from and --to") }
             if from != nil, to != nil, ![.table, .json].contains(reporting.format) {
                 throw ValidationError("a --from/--to question is answered as table or json")
             }
-            if let port, Self.parsePort(port) == nil {
+            if let port, PortQuery(port) == nil {
                 throw ValidationError("--port must be NUMBER or NAME with an optional /TCP, /UDP or /SCTP (got \"\(port)\")")
             }
             for external in externals where CIDR(external) == nil {
@@ -73,185 +71,60 @@ extension NetPol {
             }
         }
 
-        /// `8080`, `8080/TCP`, `http/udp` → (number or name, protocol).
-        static func parsePort(_ text: String) -> (value: NetworkPolicyPort.Value, proto: NetworkProtocol?)? {
-            let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            guard let first = parts.first, !first.isEmpty else { return nil }
-            var proto: NetworkProtocol?
-            if parts.count == 2 {
-                guard let parsed = NetworkProtocol(parsing: parts[1]) else { return nil }
-                proto = parsed
-            }
-            if let number = Int(first) {
-                return PortSet.portRange.contains(number) ? (.number(number), proto) : nil
-            }
-            guard first.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else { return nil }
-            return (.name(first), proto)
-        }
-
         func run() async throws {
+            let console = Console.current
             let configuration = try reporting.loadConfiguration()
-            let discovery = InputDiscovery.files(under: paths)
-            let files = discovery.files.filter { KubernetesLoader.accepts($0) && !configuration.isExcluded(path: $0.path) }
-            var inventory = KubernetesLoader.load(files: files, options: LoadOptions(maxFileSize: maxFileSize << 20))
-            inventory.errors += discovery.errors
-            if let contradiction = InventoryPartition.contradiction(in: inventory.objects) {
-                Terminal.error("\(contradiction); reachability is a question about one cluster, so give the paths of one of them")
+            let request = ScanRequest(paths: paths, configuration: configuration, configurationFile: reporting.configurationFile,
+                                      maxFileSize: limits.limit, compliance: reporting.compliance)
+            let addresses = externals.compactMap { CIDR($0)?.representative() }
+            let analysis: NetworkAnalysis
+            switch Engine.standard.networkAnalysis(request, externalAddresses: addresses) {
+            case .failure(let error):
+                for inputError in error.errors { console.error("\(inputError)") }
+                console.error(error.message)
                 throw ExitCode(2)
+            case .success(let result):
+                analysis = result
             }
-            var addresses = [NetworkEndpoint.internet.address].compactMap { $0 }
-            for external in externals {
-                if let cidr = CIDR(external), let address = cidr.representative() { addresses.append(address) }
-            }
-            let network = NetworkReachability(InventoryIndex(inventory.objects), options: .init(externalAddresses: addresses))
-
             var source: NetworkEndpoint?
             var destination: NetworkEndpoint?
             do {
-                source = try from.map(network.endpoint(named:))
-                destination = try to.map(network.endpoint(named:))
+                source = try from.map(analysis.endpoint)
+                destination = try to.map(analysis.endpoint)
             } catch {
-                Terminal.error("\(error)")
+                console.error("\(error)")
                 throw ExitCode(2)
             }
             if let source, let destination {
-                try answer(network: network, from: source, to: destination, errors: inventory.errors)
+                try answer(analysis, from: source, to: destination)
                 return
             }
-            try report(network: network, inventory: inventory, configuration: configuration, source: source, destination: destination)
-        }
-
-        // MARK: - One question
-
-        func answer(network: NetworkReachability, from source: NetworkEndpoint, to destination: NetworkEndpoint, errors: [InputError]) throws {
-            var number: Int?
-            var proto: NetworkProtocol?
-            if let port, let (value, parsedProto) = Self.parsePort(port) {
-                proto = parsedProto ?? .tcp
-                switch value {
-                case .number(let value):
-                    number = value
-                case .name(let name):
-                    guard let resolved = destination.resolve(portName: name, proto: proto ?? .tcp) else {
-                        let known = destination.ports.map(\.description).joined(separator: ", ")
-                        Terminal.error("\(destination) has no \(proto ?? .tcp) port named \(name)" + (known.isEmpty ? "" : " (ports: \(known))"))
-                        throw ExitCode(2)
-                    }
-                    number = resolved
-                }
-            }
-            let verdict = network.check(from: source, to: destination, port: number, protocol: proto)
-            for error in errors { Terminal.error("\(error)") }
-            switch reporting.format {
-            case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                try reporting.emit(Array(try encoder.encode(VerdictJSON(verdict))) + [10])
-            default:
-                try reporting.emit(Array(Self.table(verdict).utf8))
-            }
-            if !errors.isEmpty { throw ExitCode(2) }
-            if !verdict.allowed { throw ExitCode(1) }
-        }
-
-        static func table(_ verdict: ReachabilityVerdict) -> String {
-            var text = "\(verdict.allowed ? "ALLOWED" : "DENIED")  \(verdict.from.id) → \(verdict.to.id)  \(verdict.query)\n"
-            text += "  \(verdict.reason)\n"
-            func line(_ direction: DirectionVerdict, _ subject: NetworkEndpoint) -> String {
-                guard direction.applies else { return "  \(direction.direction): not applicable (\(subject) is outside the cluster)\n" }
-                guard direction.isolated else { return "  \(direction.direction): \(subject) not isolated\n" }
-                var line = "  \(direction.direction): isolated by \(direction.isolatingPolicies.joined(separator: ", "))"
-                if !direction.allowingPolicies.isEmpty { line += "; allowed by \(direction.allowingPolicies.joined(separator: ", "))" }
-                if !direction.denyingPolicies.isEmpty { line += "; denied by \(direction.denyingPolicies.joined(separator: ", "))" }
-                return line + "; open ports: \(direction.ports)\n"
-            }
-            text += line(verdict.egress, verdict.from)
-            text += line(verdict.ingress, verdict.to)
-            return text
-        }
-
-        /// The JSON answer (CONTRACT.md: at least allowed, reason, egress, ingress).
-        struct VerdictJSON: Encodable {
-            struct Endpoint: Encodable {
-                let id: String
-                let kind: String
-                let name: String
-                let namespace: String?
-                let labels: [String: String]?
-            }
-
-            struct Direction: Encodable {
-                let applies: Bool
-                let isolated: Bool
-                let allowed: Bool
-                let isolatingPolicies: [String]
-                let allowingPolicies: [String]
-                let denyingPolicies: [String]
-                let ports: [String]
-            }
-
-            let allowed: Bool
-            let reason: String
-            let egress: [String]
-            let ingress: [String]
-            let from: Endpoint
-            let to: Endpoint
-            let port: Int?
-            let `protocol`: String?
-            let ports: [String]
-            let details: [String: Direction]
-
-            init(_ verdict: ReachabilityVerdict) {
-                func endpoint(_ endpoint: NetworkEndpoint) -> Endpoint {
-                    Endpoint(id: endpoint.id, kind: endpoint.kind.rawValue, name: endpoint.displayName, namespace: endpoint.namespace,
-                             labels: endpoint.labels.isEmpty ? nil : endpoint.labels)
-                }
-                func direction(_ direction: DirectionVerdict) -> Direction {
-                    Direction(applies: direction.applies, isolated: direction.isolated, allowed: direction.allowed,
-                              isolatingPolicies: direction.isolatingPolicies, allowingPolicies: direction.allowingPolicies,
-                              denyingPolicies: direction.denyingPolicies, ports: direction.ports.entries)
-                }
-                allowed = verdict.allowed
-                reason = verdict.reason
-                egress = verdict.egressPolicies
-                ingress = verdict.ingressPolicies
-                from = endpoint(verdict.from)
-                to = endpoint(verdict.to)
-                port = verdict.query.port
-                `protocol` = verdict.query.proto?.rawValue
-                ports = verdict.ports.entries
-                details = ["egress": direction(verdict.egress), "ingress": direction(verdict.ingress)]
-            }
-        }
-
-        // MARK: - Matrix and findings
-
-        /// The netpol/ rules: those of the registry plus `NetworkPolicyRules` (until the registry holds them).
-        static var rules: [KubernetesRule] {
-            let registered = KubernetesRules.all.filter { $0.descriptor.domain == "netpol" }
-            let ids = Set(registered.map(\.id))
-            return registered + NetworkPolicyRules.all.filter { !ids.contains($0.id) }
-        }
-
-        func report(network: NetworkReachability, inventory: Inventory, configuration: Configuration,
-                    source: NetworkEndpoint?, destination: NetworkEndpoint?) throws {
-            let policy = Policy(configuration: configuration)
-            let rules = Self.rules.filter { policy.isEnabled($0.descriptor) }
-            let findings = policy.apply(KubernetesScanner(rules: rules).scan(inventory), catalog: Catalog.all)
-            let matrix = network.matrix(sources: source.map { [$0] }, destinations: destination.map { [$0] })
-            let report = Report(
-                findings: findings, errors: inventory.errors, files: inventory.files, objects: inventory.objects.count,
-                skippedDocuments: inventory.skippedDocuments,
-                compliance: reporting.compliance.map { Renderer.compliance(findings: findings, framework: $0) })
+            let (report, matrix) = analysis.matrixReport(request, source: source, destination: destination)
             let threshold = reporting.threshold(configuration)
-            var output: [UInt8] = []
-            if reporting.format == .table {
-                output += Array((matrix.table + "\n").utf8)
-            }
-            output += Renderer.render(report, options: reporting, failOn: threshold, extra: [("matrix", matrix.jsonValue)])
-            try reporting.emit(output)
+            try reporting.emit(report, failOn: threshold, extra: [("matrix", matrix.jsonValue)],
+                               prefix: reporting.format == .table ? TerminalText.sanitizedLines(matrix.table) + "\n" : "")
             let code = report.exitCode(failOn: threshold)
             if code != 0 { throw ExitCode(code) }
+        }
+
+        /// One question: exit 0 when the connection is allowed, 1 when it is denied.
+        func answer(_ analysis: NetworkAnalysis, from source: NetworkEndpoint, to destination: NetworkEndpoint) throws {
+            let console = Console.current
+            let verdict: ReachabilityVerdict
+            switch analysis.answer(from: source, to: destination, port: port.flatMap(PortQuery.init)) {
+            case .failure(let error):
+                console.error(error.message)
+                throw ExitCode(2)
+            case .success(let result):
+                verdict = result
+            }
+            for error in analysis.loaded.errors { console.error("\(error)") }
+            switch reporting.format {
+            case .json: try console.emit(try ReachabilityReporter.json(verdict), to: reporting.output)
+            default: try console.emit(ReachabilityReporter.table(verdict), to: reporting.output)
+            }
+            if !analysis.loaded.errors.isEmpty { throw ExitCode(2) }
+            if !verdict.allowed { throw ExitCode(1) }
         }
     }
 }
@@ -280,30 +153,26 @@ extension NetPol {
         @Option(help: "The intent file (YAML).")
         var intent: String
 
-        @Option(name: .shortAndLong, help: "Write the policies to this file instead of standard output.")
+        @Option(name: .shortAndLong, help: "Write the policies to this file instead of standard output (replaced atomically).")
         var output: String?
 
         func run() async throws {
-            guard let data = FileManager.default.contents(atPath: intent) else {
-                Terminal.error("cannot read \(intent)")
-                throw ExitCode(2)
-            }
+            let console = Console.current
             let parsed: NetworkIntent
             do {
-                parsed = try NetworkIntent.parse(String(decoding: data, as: UTF8.self), file: intent)
+                let bytes = try InputFile.read(intent, limit: ByteLimit(bytes: 1 << 20)).get()
+                parsed = try NetworkIntent.parse(String(decoding: bytes, as: UTF8.self), file: intent)
             } catch {
-                Terminal.error("\(error)")
+                console.error("\(error)")
                 throw ExitCode(2)
             }
-            let result = NetworkPolicyGenerator.generate(parsed, source: (intent as NSString).lastPathComponent)
+            let result = NetworkPolicyGenerator.generate(parsed, source: DiscoveredFile(path: intent, explicit: true).fileName)
             guard result.verified else {
-                Terminal.error("the generated policies do not do what the intent says; nothing was written:")
-                for failure in result.failures { Terminal.error("  \(failure.summary)") }
+                console.error("the generated policies do not do what the intent says; nothing was written:")
+                for failure in result.failures { console.error("  \(failure.summary)") }
                 throw ExitCode(2)
             }
-            var reporting = try ReportingOptions.parse([])
-            reporting.output = output
-            try reporting.emit(Array(result.yaml.utf8))
+            try console.emit(result.yaml, to: output)
         }
     }
 }

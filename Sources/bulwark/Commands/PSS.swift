@@ -1,7 +1,8 @@
 import ArgumentParser
 import BulwarkCore
+import BulwarkEngine
 import BulwarkKubernetes
-import Foundation
+import BulwarkReport
 
 struct PSS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +29,7 @@ struct PSS: AsyncParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: Format = .table
 
-    @Option(name: .shortAndLong, help: "Write the result to this file instead of standard output.")
+    @Option(name: .shortAndLong, help: "Write the result to this file instead of standard output (replaced atomically).")
     var output: String?
 
     @Option(help: "Configuration file (default: .bulwark.yaml in the current directory, if present).")
@@ -46,42 +47,18 @@ struct PSS: AsyncParsableCommand {
     func run() async throws {
         var reporting = try ReportingOptions.parse([])
         reporting.config = config
-        reporting.output = output
         let configuration = try reporting.loadConfiguration()
-        var inventory = KubernetesLoader.load(paths: input.paths, options: LoadOptions(maxFileSize: input.maxFileSize << 20))
-        inventory.objects.removeAll { configuration.isExcluded(path: $0.file) }
-        let results = PodSecurityReport.evaluate(
-            inventory: inventory, level: level.flatMap(PSSLevel.init(parsing:)), version: version.flatMap(PSSVersion.init(parsing:)),
-            configuration: configuration
-        )
-        for error in inventory.errors { Terminal.error("\(error)") }
+        let request = ScanRequest(paths: input.paths, configuration: configuration, configurationFile: reporting.configurationFile,
+                                  maxFileSize: input.limits.limit)
+        let outcome = Engine.standard.podSecurity(request, level: level.flatMap(PSSLevel.init(parsing:)),
+                                                  version: version.flatMap(PSSVersion.init(parsing:)))
+        let console = Console.current
+        for error in outcome.errors { console.error("\(error)") }
+        for warning in outcome.warnings { console.warning("\(warning)") }
         switch format {
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try reporting.emit(Array(try encoder.encode(results)) + [10])
-        case .table:
-            try reporting.emit(Array(Self.table(results).utf8))
+        case .json: try console.emit(try PodSecurityReporter.json(outcome.results), to: output)
+        case .table: try console.emit(PodSecurityReporter.table(outcome.results), to: output)
         }
-        if !inventory.errors.isEmpty { throw ExitCode(2) }
-        if results.contains(where: { !$0.allowed }) { throw ExitCode(1) }
-    }
-
-    static func table(_ results: [PSSObjectResult]) -> String {
-        var text = ""
-        for result in results {
-            let verdict = result.exempt == true ? "EXEMPT" : (result.allowed ? "ALLOWED" : "FORBIDDEN")
-            var object = "\(result.kind) \(result.namespace)/\(result.name)"
-            if let role = result.role { object += " (\(role))" }
-            text += "\(result.file):\(result.line)  \(object)  \(result.level.rawValue):\(result.version)  \(verdict)\n"
-            for violation in result.violations {
-                text += "    \(violation.check): \(violation.reason) (\(violation.detail))\n"
-            }
-            if let reason = result.exemptReason { text += "    \(reason)\n" }
-            for error in result.labelErrors ?? [] { text += "    label: \(error)\n" }
-        }
-        let forbidden = results.count { !$0.allowed }
-        text += "\(results.count) pod specs: \(results.count - forbidden) allowed, \(forbidden) forbidden\n"
-        return text
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

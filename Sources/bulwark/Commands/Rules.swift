@@ -1,21 +1,23 @@
 import ArgumentParser
 import BulwarkCore
+import BulwarkEngine
+import BulwarkReport
 
 struct Rules: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the rule catalogue with severities, control mappings and examples."
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, markdown }
-
     @Option(help: "Output format: table, json or markdown.")
-    var format: Format = .table
+    var format: RuleCatalogReporter.Format = .table
 
     @Option(help: "Only rules whose id starts with this prefix (e.g. serving/ or k8s/).")
     var domain: String?
 
     func run() async throws {
-        let rules = Catalog.all.rules.filter { domain.map($0.id.hasPrefix) ?? true }
-        Terminal.write(Renderer.catalog(rules, format: format, colour: Terminal.isTerminal))
+        let rules = Engine.standard.catalog.rules.filter { domain.map($0.id.hasPrefix) ?? true }
+        try Console.current.emit(RuleCatalogReporter(format: format, colour: Console.current.isTerminal).render(rules))
     }
 }
+
+extension RuleCatalogReporter.Format: ExpressibleByArgument {}

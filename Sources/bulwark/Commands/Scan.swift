@@ -1,61 +1,40 @@
 import ArgumentParser
 import BulwarkCore
-import BulwarkDockerfile
-import BulwarkKubernetes
+import BulwarkEngine
+import BulwarkReport
 
 struct Scan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Scan Kubernetes manifests (YAML, JSON, kind: List, Helm output) and Dockerfiles for security problems.",
         discussion: """
-        Directories are walked recursively (.git, node_modules and .build* folders are skipped). YAML/JSON files are read
-        as Kubernetes manifests (documents that are not Kubernetes objects are skipped and counted); Dockerfile,
-        Dockerfile.*, *.Dockerfile and Containerfile are read as Dockerfiles, each with the .dockerignore BuildKit would use.
-        Suppress a finding on an object with the annotation bulwark.dev/ignore: "rule-id[,rule-id…]: reason", in a
-        Dockerfile with a comment "# bulwark:ignore rule-id reason" above the instruction, or in .bulwark.yaml.
+        Directories are walked recursively; only regular files are read. Version-control, dependency and build folders \
+        (.git, node_modules, .venv, .build …), symbolic links to directories, FIFOs and devices are not read, and each \
+        is named in the report. Each file goes to the domain that claims it by content and name: manifests (YAML/JSON \
+        files; documents that are not Kubernetes objects are skipped and counted) and Dockerfiles (Dockerfile, \
+        Dockerfile.*, *.Dockerfile, Containerfile, or any file named on the command line whose first instruction is \
+        FROM), each with the .dockerignore BuildKit would use. Suppress a finding on an object with the annotation \
+        bulwark.dev/ignore: "rule-id[,rule-id…]: reason", in a Dockerfile with a comment "# bulwark:ignore rule-id \
+        reason" above the instruction, or in .bulwark.yaml.
         """
     )
 
     @OptionGroup var input: InputOptions
+    @OptionGroup var dates: DateOptions
     @OptionGroup var reporting: ReportingOptions
 
     func run() async throws {
         let clock = PhaseClock()
         let configuration = try reporting.loadConfiguration()
-        let policy = Policy(configuration: configuration)
-        let discovery = InputDiscovery.files(under: input.paths)
-        let included = discovery.files.filter { !configuration.isExcluded(path: $0.path) }
-        let dockerfiles = included.filter(DockerfileInputs.accepts)
-        let manifests = included.filter { KubernetesLoader.accepts($0) && !DockerfileInputs.accepts($0) }
-        var inventory = KubernetesLoader.load(files: manifests, options: LoadOptions(maxFileSize: input.maxFileSize << 20))
-        inventory.errors += discovery.errors
-        let dockerfileRules = DockerfileRules.all.filter { policy.isEnabled($0.descriptor) }
-        let dockerfileScan = DockerfileInputs.scan(files: dockerfiles, rules: dockerfileRules, maxFileSize: input.maxFileSize << 20)
-        inventory.errors += dockerfileScan.errors
-        inventory.files += dockerfiles.count
-        clock.mark("load \(inventory.files) files, \(inventory.objects.count) objects")
-        let rules = KubernetesRules.all.filter { policy.isEnabled($0.descriptor) }
-        let timings = clock.ruleTimings ? RuleTimings() : nil
-        var scanned = KubernetesScanner(rules: rules, timings: timings).scan(inventory)
-        scanned += dockerfileScan.findings
-        let findings = policy.apply(consume scanned, catalog: Catalog.all)
-        clock.mark("rules: \(findings.count) findings")
-        if let timings { clock.report(timings) }
-        let compliance = reporting.compliance.map { Renderer.compliance(findings: findings, framework: $0) }
-        let report = Report(
-            findings: consume findings, errors: inventory.errors, files: inventory.files, objects: inventory.objects.count,
-            skippedDocuments: inventory.skippedDocuments, compliance: compliance
-        )
-        // The manifests' trees are not needed for writing the report.
-        _ = consume inventory
+        var request = ScanRequest(paths: input.paths, configuration: configuration, configurationFile: reporting.configurationFile,
+                                  maxFileSize: input.limits.limit, evaluationDate: dates.date, compliance: reporting.compliance)
+        request.ruleTimings = clock.ruleTimings
+        request.onPhase = clock.mark
+        let report = Engine.standard.scan(request).report
         let threshold = reporting.threshold(configuration)
-        try Renderer.emit(report, options: reporting, failOn: threshold)
+        try reporting.emit(report, failOn: threshold)
         clock.mark("report")
+        clock.reportRules()
         let code = report.exitCode(failOn: threshold)
         if code != 0 { throw ExitCode(code) }
     }
-}
-
-/// Every rule of every domain.
-enum Catalog {
-    static let all = RuleCatalog(KubernetesRules.descriptors + DockerfileRules.descriptors)
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import BulwarkCore
 import BulwarkKubernetes
 import BulwarkSecrets
-import Foundation
+import BulwarkEngine
 
 /// `--scope` values (kubeseal's spelling).
 enum ScopeArgument: String, ExpressibleByArgument, CaseIterable {
@@ -58,14 +58,12 @@ struct Seal: AsyncParsableCommand {
     @Option(name: .customLong("from-file"), help: ArgumentHelp("With --raw: read the value from this file instead of standard input.", valueName: "file"))
     var fromFile: String?
 
-    @Option(help: "Largest input file to read, in MiB.")
-    var maxFileSize: Int = 32
+    @OptionGroup var limits: LimitOptions
 
     @Argument(help: "Secret manifests (files, or directories whose YAML/JSON files are searched for Secrets); - or none reads standard input.")
     var files: [String] = []
 
     func validate() throws {
-        if maxFileSize <= 0 { throw ValidationError("--max-file-size must be positive") }
         if raw {
             if !files.isEmpty {
                 throw ValidationError("--raw seals one value from --from-file or standard input; give no manifest files")
@@ -83,77 +81,68 @@ struct Seal: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let limit = maxFileSize << 20
-        let sealer = try Self.loadSealer(certificate: cert, limit: limit)
-
+        let sealer = try Self.loadSealer(certificate: cert, limit: limits.limit)
         if raw {
-            try sealRaw(sealer, limit: limit)
+            try sealRaw(sealer)
         } else {
-            try sealManifests(sealer, limit: limit)
+            try sealManifests(sealer)
         }
     }
 
     /// The sealer for a certificate file; errors (exit 2) and warnings (an expired certificate)
     /// go to standard error.
-    static func loadSealer(certificate path: String, limit: Int) throws -> SealedSecretSealer {
-        switch InputDiscovery.read(DiscoveredFile(path: path, explicit: true), limit: limit) {
+    static func loadSealer(certificate path: String, limit: ByteLimit) throws -> SealedSecretSealer {
+        let console = Console.current
+        switch InputFile.read(path, limit: limit) {
         case .failure(let error):
-            Terminal.error("\(error)")
+            console.error("\(error)")
             throw ExitCode(2)
         case .success(let bytes):
             do {
                 let sealer = try SealedSecretSealer(certificate: bytes)
-                for warning in sealer.warnings { Terminal.error("warning: \(path): \(warning)") }
+                for warning in sealer.warnings { console.warning("\(path): \(warning)") }
                 return sealer
             } catch {
-                Terminal.error("\(path): \(error)")
+                console.error("\(path): \(error)")
                 throw ExitCode(2)
             }
         }
     }
 
-    private func sealRaw(_ sealer: SealedSecretSealer, limit: Int) throws {
-        let source = DiscoveredFile(path: fromFile ?? "-", explicit: true)
-        switch InputDiscovery.read(source, limit: limit) {
+    private func sealRaw(_ sealer: SealedSecretSealer) throws {
+        let console = Console.current
+        switch InputFile.read(fromFile ?? "-", limit: limits.limit) {
         case .failure(let error):
-            Terminal.error("\(error)")
+            console.error("\(error)")
             throw ExitCode(2)
         case .success(let value):
             do {
                 let blob = try sealer.seal(value: value, scope: (scope ?? .strict).scope, namespace: namespace, name: name)
-                Terminal.write(blob + "\n")
+                try console.emit(blob + "\n")
+            } catch let error as ExitCode {
+                throw error
             } catch {
-                Terminal.error("\(error)")
+                console.error("\(error)")
                 throw ExitCode(2)
             }
         }
     }
 
-    private func sealManifests(_ sealer: SealedSecretSealer, limit: Int) throws {
-        let options = SealingOptions(scope: scope?.scope, defaultNamespace: namespace)
-        let discovery = InputDiscovery.files(under: files.isEmpty ? ["-"] : files)
-        var failed = !discovery.errors.isEmpty
-        for error in discovery.errors { Terminal.error("\(error)") }
-        var sealed = 0
-        for file in discovery.files where KubernetesLoader.accepts(file) {
-            switch InputDiscovery.read(file, limit: limit) {
-            case .failure(let error):
-                Terminal.error("\(error)")
-                failed = true
-            case .success(let bytes):
-                // Files found inside a directory may hold other manifests; named files must hold Secrets.
-                var fileOptions = options
-                fileOptions.skipOtherKinds = !file.explicit
-                let result = sealer.seal(manifest: bytes, file: file.path, options: fileOptions)
-                // Written file by file, so a long input streams; errors go to standard error.
-                Terminal.write(result.yaml)
-                sealed += result.sealedSecrets.count
-                for error in result.errors { Terminal.error("\(error)") }
-                failed = failed || !result.errors.isEmpty
-            }
+    private func sealManifests(_ sealer: SealedSecretSealer) throws {
+        let console = Console.current
+        let request = ScanRequest(paths: files.isEmpty ? ["-"] : files, maxFileSize: limits.limit)
+        let outcome = Engine.standard.sealManifests(request, sealer: sealer, options: SealingOptions(scope: scope?.scope, defaultNamespace: namespace))
+        for error in outcome.errors { console.error("\(error)") }
+        // Written file by file; a failed write (a full disk, a closed pipe) is an error.
+        let output = console.output
+        for file in outcome.files {
+            output.write(Array(file.yaml.utf8))
+            for error in file.errors { console.error("\(error)") }
         }
-        if sealed == 0 && !failed {
-            Terminal.error("no Secret found in the input")
+        try console.commit(output)
+        var failed = !outcome.allErrors.isEmpty
+        if outcome.sealedCount == 0 && !failed {
+            console.error("no Secret found in the input")
             failed = true
         }
         if failed { throw ExitCode(2) }

@@ -9,7 +9,7 @@ public final class RuleTimings: Sendable {
 
     /// Runs `body` and adds its duration to the rule's total.
     @inline(__always)
-    func measure<T>(_ id: String, _ body: () -> T) -> T {
+    public func measure<T>(_ id: String, _ body: () -> T) -> T {
         let start = ContinuousClock.now
         let result = body()
         let elapsed = ContinuousClock.now - start

@@ -1,8 +1,24 @@
-import BulwarkCore
+/// The controls of the compliance frameworks rules map to: each framework's title, the title of each
+/// control, and for the frameworks listed in full, every control in document order (so a control
+/// no rule checks shows up as `manual` in `--compliance`). Every control a rule names must be here
+/// (the catalogue test checks it), so a typo in a control id cannot pass unnoticed.
+public enum ControlCatalog {
+    /// The frameworks, with their display titles.
+    public static let frameworks: [String: String] = [
+        "pss-baseline": "Pod Security Standards (baseline)",
+        "pss-restricted": "Pod Security Standards (restricted)",
+        "cis-k8s": "CIS Kubernetes Benchmark",
+        "cis-docker": "CIS Docker Benchmark",
+        "nist-800-190": "NIST SP 800-190",
+        "nsa-k8s": "NSA/CISA Kubernetes Hardening Guide",
+        "owasp-k8s": "OWASP Kubernetes Top 10",
+    ]
 
-/// Titles of the controls of the compliance frameworks CONTRACT.md names, and the full control list
-/// of those whose controls are all known (so a control no rule checks shows up as `manual`).
-public enum ControlTitles {
+    /// Whether the catalogue lists the control.
+    public static func contains(_ control: ControlID) -> Bool {
+        title(framework: control.framework, control: control.control) != nil
+    }
+
     /// The title of a control, or nil when it is not in the tables.
     public static func title(framework: String, control: String) -> String? {
         tables[framework]?.titles[control]
@@ -11,7 +27,7 @@ public enum ControlTitles {
     /// `CIS Kubernetes Benchmark 5.2.2: Minimize the admission of privileged containers`; unknown
     /// controls give the framework's display name and the id.
     public static func describe(_ control: ControlID) -> String {
-        let framework = ControlID.frameworks[control.framework] ?? control.framework
+        let framework = frameworks[control.framework] ?? control.framework
         if let title = title(framework: control.framework, control: control.control) {
             return "\(framework) \(control.control): \(title)"
         }
@@ -31,22 +47,26 @@ public enum ControlTitles {
         /// Whether `order` is the framework's whole control list (not only the ones rules cite).
         let complete: Bool
 
-        init(_ entries: [(String, String)], complete: Bool) {
+        /// `also`: controls outside the listed sections that rules cite (titled, not listed in full).
+        init(_ entries: [(String, String)], complete: Bool, also: [(String, String)] = []) {
             order = entries.map(\.0)
-            titles = Dictionary(entries, uniquingKeysWith: { first, _ in first })
+            titles = Dictionary(entries + also, uniquingKeysWith: { first, _ in first })
             self.complete = complete
         }
     }
 
     static let tables: [String: Table] = [
-        "cis-k8s": Table(cisKubernetes, complete: true),
+        "cis-k8s": Table(cisKubernetes, complete: true, also: [("1.2.1", "Ensure that the --anonymous-auth argument is set to false")]),
         "nist-800-190": Table(nist800190, complete: true),
         "owasp-k8s": Table(owaspKubernetes, complete: true),
+        "cis-docker": Table(cisDocker, complete: false),
+        "nsa-k8s": Table(nsaKubernetes, complete: false),
         "pss-baseline": Table(pssBaseline, complete: false),
         "pss-restricted": Table(pssRestricted, complete: false),
     ]
 
-    /// CIS Kubernetes Benchmark v1.9.0, section 5 (Policies).
+    /// CIS Kubernetes Benchmark v1.9.0, section 5 (Policies); one control of section 1 (API server)
+    /// is cited too.
     static let cisKubernetes: [(String, String)] = [
         ("5.1.1", "Ensure that the cluster-admin role is only used where required"),
         ("5.1.2", "Minimize access to secrets"),
@@ -83,6 +103,39 @@ public enum ControlTitles {
         ("5.7.2", "Ensure that the seccomp profile is set to docker/default in your Pod definitions"),
         ("5.7.3", "Apply SecurityContext to your Pods and Containers"),
         ("5.7.4", "The default namespace should not be used"),
+    ]
+
+    /// CIS Docker Benchmark v1.6.0, section 4 (Container Images and Build File) and the controls of
+    /// section 5 (Container Runtime) a Dockerfile can show.
+    static let cisDocker: [(String, String)] = [
+        ("4.1", "Ensure that a user for the container has been created"),
+        ("4.2", "Ensure that containers use only trusted base images"),
+        ("4.3", "Ensure that unnecessary packages are not installed in the container"),
+        ("4.4", "Ensure images are scanned and rebuilt to include security patches"),
+        ("4.5", "Ensure Content trust for Docker is Enabled"),
+        ("4.6", "Ensure that HEALTHCHECK instructions have been added to container images"),
+        ("4.7", "Ensure update instructions are not used alone in the Dockerfile"),
+        ("4.8", "Ensure setuid and setgid permissions are removed"),
+        ("4.9", "Ensure that COPY is used instead of ADD in Dockerfiles"),
+        ("4.10", "Ensure secrets are not stored in Dockerfiles"),
+        ("4.11", "Ensure only verified packages are installed"),
+        ("4.12", "Ensure all signed artifacts are validated"),
+        ("5.6", "Ensure sshd is not run within containers"),
+    ]
+
+    /// NSA/CISA Kubernetes Hardening Guide v1.2: the sections rules cite, by a short name.
+    static let nsaKubernetes: [(String, String)] = [
+        ("non-root-containers", "Kubernetes Pod security: non-root containers and rootless container engines"),
+        ("immutable-containers", "Kubernetes Pod security: immutable container file systems"),
+        ("pod-security", "Kubernetes Pod security: Pod security enforcement"),
+        ("service-account-tokens", "Kubernetes Pod security: protecting Pod service account tokens"),
+        ("namespaces", "Network separation and hardening: namespaces"),
+        ("network-separation", "Network separation and hardening: network policies"),
+        ("resource-policies", "Network separation and hardening: resource policies"),
+        ("secrets", "Network separation and hardening: secrets"),
+        ("authentication-authorization", "Authentication and authorization"),
+        ("rbac", "Authentication and authorization: role-based access control"),
+        ("rbac-least-privilege", "Authentication and authorization: least privilege for users and service accounts"),
     ]
 
     /// NIST SP 800-190 (Application Container Security Guide), section 4 (countermeasures).

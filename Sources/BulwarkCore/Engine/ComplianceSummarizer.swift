@@ -1,9 +1,7 @@
-import BulwarkCore
-
 /// `--compliance FRAMEWORK`: the pass/fail status of each control of one framework.
 ///
 /// The controls listed are the framework's full control list where Bulwark knows it
-/// (`ControlTitles.allControls`), plus every control of that framework some rule maps to. Status:
+/// (`ControlCatalog.allControls`), plus every control of that framework some rule maps to. Status:
 /// - `fail`: an unsuppressed finding cites the control (in its `controls`, or through its rule);
 /// - `pass`: some rule checks the control and no unsuppressed finding cites it;
 /// - `not-applicable`: listed in `notApplicable` by the caller (e.g. no input of that kind was scanned);
@@ -25,7 +23,7 @@ public struct ComplianceSummarizer: Sendable {
 
     /// The frameworks with built-in control titles, and the ones rules of the catalogue cite.
     public var frameworks: [String] {
-        Set(ControlTitles.tables.keys).union(catalog.rules.flatMap { $0.controls.map(\.framework) }).sorted()
+        Set(ControlCatalog.tables.keys).union(catalog.rules.flatMap { $0.controls.map(\.framework) }).sorted()
     }
 
     public func summarize(_ findings: [Finding], framework: String, notApplicable: Set<String> = []) -> ComplianceReport {
@@ -48,7 +46,7 @@ public struct ComplianceSummarizer: Sendable {
             }
         }
 
-        var ids = ControlTitles.allControls(of: framework)
+        var ids = ControlCatalog.allControls(of: framework)
         let known = Set(ids)
         let extra = Set(checkedBy.keys).union(failedBy.keys).subtracting(known)
         ids += extra.sorted(by: Self.controlOrder)
@@ -71,7 +69,7 @@ public struct ComplianceSummarizer: Sendable {
             if status == .pass { passed += 1 }
             if status == .pass || status == .fail { checked += 1 }
             controls.append(ComplianceReport.Control(
-                id: id, title: ControlTitles.title(framework: framework, control: id) ?? id,
+                id: id, title: ControlCatalog.title(framework: framework, control: id) ?? id,
                 status: status, findings: failing.sorted()
             ))
         }

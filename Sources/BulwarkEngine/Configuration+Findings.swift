@@ -1,21 +1,18 @@
-/// Applies `.bulwark.yaml` to findings: rule selection, severity overrides, exclusions, suppressions.
-public struct Policy: Sendable {
-    public let configuration: Configuration
+import BulwarkCore
 
-    public init(configuration: Configuration) {
-        self.configuration = configuration
-    }
-
+/// What `.bulwark.yaml` does to rules and findings: which rules run, their severities, which
+/// findings are dropped (excluded paths and namespaces) and which are suppressed.
+extension Configuration {
     /// Whether a rule runs: on by default unless disabled; opt-in rules only when enabled.
-    public func isEnabled(_ rule: RuleDescriptor) -> Bool {
+    public func enables(_ rule: RuleDescriptor) -> Bool {
         let ids = [rule.id] + rule.aliases
-        if ids.contains(where: configuration.disabledRules.contains) { return false }
+        if ids.contains(where: disabledRules.contains) { return false }
         if rule.enabledByDefault { return true }
-        return ids.contains(where: configuration.enabledRules.contains)
+        return ids.contains(where: enabledRules.contains)
     }
 
     /// Drops excluded findings, applies severity overrides and marks configured suppressions.
-    public func apply(_ findings: consuming [Finding], catalog: RuleCatalog) -> [Finding] {
+    public func apply(to findings: consuming [Finding], catalog: RuleCatalog) -> [Finding] {
         // In place: a large scan holds hundreds of thousands of findings, and one copy is enough.
         var findings = findings
         var kept = 0
@@ -26,17 +23,17 @@ public struct Policy: Sendable {
             var finding = findings[position]
             let file = finding.location.file
             let excluded = excludedFiles[file] ?? {
-                let excluded = configuration.isExcluded(path: file)
+                let excluded = isExcluded(path: file)
                 excludedFiles[file] = excluded
                 return excluded
             }()
             if excluded { continue }
-            if let namespace = finding.object?.namespace, configuration.excludedNamespaces.contains(namespace) { continue }
+            if let namespace = finding.object?.namespace, excludedNamespaces.contains(namespace) { continue }
             let rule = rules[finding.ruleId] ?? {
                 let canonical = catalog.rule(finding.ruleId)?.id ?? finding.ruleId
                 let ids = [canonical] + (catalog.rule(canonical)?.aliases ?? [])
-                let value = (ids: ids, disabled: ids.contains(where: configuration.disabledRules.contains),
-                             override: ids.lazy.compactMap({ configuration.severityOverrides[$0] }).first)
+                let value = (ids: ids, disabled: ids.contains(where: disabledRules.contains),
+                             override: ids.lazy.compactMap({ severityOverrides[$0] }).first)
                 rules[finding.ruleId] = value
                 return value
             }()
@@ -45,7 +42,7 @@ public struct Policy: Sendable {
             if let override = rule.override {
                 finding.severity = override
             }
-            if !finding.suppressed, let suppression = configuration.suppressions.first(where: { matches($0, finding, ids) }) {
+            if !finding.suppressed, let suppression = suppressions.first(where: { matches($0, finding, ids) }) {
                 finding.suppressed = true
                 finding.suppressionReason = suppression.reason
                 finding.suppressionKind = .external
@@ -57,12 +54,12 @@ public struct Policy: Sendable {
         return findings
     }
 
-    private func matches(_ suppression: Configuration.Suppression, _ finding: Finding, _ ids: [String]) -> Bool {
+    private func matches(_ suppression: Suppression, _ finding: Finding, _ ids: [String]) -> Bool {
         if !suppression.rules.isEmpty,
-           !suppression.rules.contains(where: { rule in ids.contains { Glob.matches(rule, $0) || $0 == rule } }) {
+           !suppression.rules.contains(where: { rule in ids.contains { PathGlob.matches(rule, $0) || $0 == rule } }) {
             return false
         }
-        if !suppression.paths.isEmpty, !suppression.paths.contains(where: { Glob.matches($0, finding.location.file) }) {
+        if !suppression.paths.isEmpty, !suppression.paths.contains(where: { PathGlob.matches($0, finding.location.file) }) {
             return false
         }
         if !suppression.namespaces.isEmpty, !suppression.namespaces.contains(finding.object?.namespace ?? "") {
@@ -71,7 +68,7 @@ public struct Policy: Sendable {
         if !suppression.objects.isEmpty {
             guard let object = finding.object else { return false }
             let key = [object.kind, object.namespace, object.name].compactMap { $0 }.joined(separator: "/")
-            if !suppression.objects.contains(where: { Glob.matches($0, key) || $0 == key }) { return false }
+            if !suppression.objects.contains(where: { PathGlob.matches($0, key) || $0 == key }) { return false }
         }
         return true
     }

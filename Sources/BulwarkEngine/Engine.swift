@@ -1,0 +1,233 @@
+import BulwarkCore
+import BulwarkDockerfile
+import BulwarkKubernetes
+import Foundation
+
+/// The one scan pipeline of Bulwark, for every domain and every caller (the CLI, tests, the
+/// admission webhook):
+///
+/// ```
+/// paths, stdin, in-memory inputs
+///   → discovery (walk; non-regular files skipped and named)
+///   → exclude.paths of the configuration
+///   → claim (each domain judges the name and the first bytes; the strongest claim wins)
+///   → each domain scans what it claimed, with the rules the configuration enables
+///   → the configuration applied to the findings (exclusions, severities, suppressions)
+///   → compliance summary → Report
+/// ```
+///
+/// A domain (`ScanDomain`) is the only place that knows a kind of input; the engine knows none.
+/// Nothing here prints or exits: the caller renders the report.
+public struct Engine: Sendable {
+    /// Every domain Bulwark has, in claim-tie order.
+    public static let standard = Engine(domains: [KubernetesDomain(), DockerfileDomain()])
+
+    public let domains: [any ScanDomain]
+    /// Every rule of every domain.
+    public let catalog: RuleCatalog
+
+    public init(domains: [any ScanDomain]) {
+        self.domains = domains
+        catalog = RuleCatalog(domains.flatMap { domain in domain.rules.map { $0.descriptor } })
+    }
+
+    /// The domain named `name`.
+    public func domain(_ name: String) -> (any ScanDomain)? {
+        domains.first { $0.name == name }
+    }
+
+    // MARK: - Scanning
+
+    /// Scans everything the request names and builds the report.
+    public func scan(_ request: ScanRequest) -> ScanOutcome {
+        var collected = collect(request)
+        request.onPhase?("read \(collected.inputs.files) inputs")
+        let enabled = enabledRules(request)
+        let context = ScanContext(enabledRules: enabled, maxFileSize: request.maxFileSize,
+                                  evaluationDate: request.evaluationDate, ruleTimings: request.ruleTimings)
+        var findings: [Finding] = []
+        for (position, domain) in domains.enumerated() {
+            let sources = collected.sources[position]
+            let documents = collected.documents[position]
+            guard !sources.isEmpty || !documents.isEmpty else { continue }
+            let result = domain.scan(sources: sources, documents: documents, context: context)
+            findings += result.findings
+            collected.errors += result.errors
+            collected.warnings += result.warnings
+            collected.inputs.files += result.files
+            collected.inputs.objects += result.objects
+            collected.inputs.skippedDocuments += result.skippedDocuments
+            collected.inputs.filesByDomain[domain.name, default: 0] += result.files
+        }
+        let applied = request.configuration.apply(to: findings, catalog: catalog)
+        request.onPhase?("rules: \(applied.count) findings")
+        let compliance = request.compliance.map { ComplianceSummarizer(catalog: catalog).summarize(applied, framework: $0) }
+        let report = Report(findings: applied, errors: collected.errors, warnings: collected.warnings, inputs: collected.inputs,
+                            compliance: compliance)
+        return ScanOutcome(report: report)
+    }
+
+    /// The ids of the rules that run: those of the requested domains that the configuration
+    /// enables and the request's filter keeps.
+    func enabledRules(_ request: ScanRequest) -> Set<String> {
+        Set(catalog.rules.lazy.filter { rule in
+            request.configuration.enables(rule) && (request.ruleFilter?(rule) ?? true)
+        }.map(\.id))
+    }
+
+    // MARK: - Collecting inputs
+
+    /// The inputs of a request, sorted by the domain that claimed them, not read yet.
+    public struct Collected: Sendable {
+        /// Per domain (in `domains` order).
+        public var sources: [[SourceInput]]
+        public var documents: [[MemoryDocument]]
+        public var errors: [InputError] = []
+        public var warnings: [InputWarning] = []
+        /// Counts so far: skipped, excluded and unrecognised inputs (the domains add what they read).
+        public var inputs = InputSummary()
+    }
+
+    /// What happened to one discovered file.
+    enum Routing: Sendable {
+        case domain(Int, SourceInput)
+        case unrecognized
+        case failed(InputError)
+    }
+
+    public func collect(_ request: ScanRequest) -> Collected {
+        let active = domains.indices.filter { request.domains?.contains(domains[$0].name) ?? true }
+        var collected = Collected(sources: Array(repeating: [], count: domains.count),
+                                  documents: Array(repeating: [], count: domains.count))
+        collected.warnings = request.configurationWarnings(catalog: catalog)
+        let discovery = InputDiscovery.files(under: request.paths)
+        collected.errors += discovery.errors
+        collected.inputs.skipped = discovery.skipped
+        var files: [DiscoveredFile] = []
+        for file in discovery.files {
+            // A file named on the command line is read even when a glob of the configuration matches it.
+            if !file.explicit && request.configuration.isExcluded(path: file.path) {
+                collected.inputs.excludedFiles += 1
+            } else {
+                files.append(file)
+            }
+        }
+        let routes = files.parallelMap { route($0, active: active, limit: request.maxFileSize) }
+        for route in routes {
+            switch route {
+            case .domain(let position, let source): collected.sources[position].append(source)
+            case .unrecognized: collected.inputs.unrecognizedFiles += 1
+            case .failed(let error): collected.errors.append(error)
+            }
+        }
+        for source in request.sources {
+            let probe = InputProbe(file: DiscoveredFile(path: source.name, explicit: true),
+                                   head: (try? source.read(limit: request.maxFileSize).get())?.prefix(InputProbe.headSize) ?? [])
+            if let position = bestClaim(probe, active: active) {
+                collected.sources[position].append(source)
+            } else {
+                collected.errors.append(InputError(file: source.name, message: "not an input any domain of Bulwark reads"))
+            }
+        }
+        for document in request.documents {
+            if let position = active.first(where: { domains[$0].claims(document) }) {
+                collected.documents[position].append(document)
+            } else {
+                collected.errors.append(InputError(file: document.name, message: "not an object any domain of Bulwark reads"))
+            }
+        }
+        return collected
+    }
+
+    /// Decides which domain reads a file. Only the domains that may want it by name are asked; when
+    /// one alone may, it gets the file without a probe (it checks the content when it reads it).
+    /// Otherwise the first bytes are read and the strongest claim wins. Standard input and pipes are
+    /// read here, as they cannot be read twice.
+    func route(_ file: DiscoveredFile, active: [Int], limit: ByteLimit) -> Routing {
+        let candidates = active.filter { domains[$0].mayClaim(file) }
+        if candidates.isEmpty { return .unrecognized }
+        if candidates.count == 1 && !file.explicit {
+            return .domain(candidates[0], SourceInput(file: file))
+        }
+        let opened: InputFile
+        switch InputFile.open(file.path, named: file.explicit) {
+        case .failure(let error): return .failed(error)
+        case .success(let input): opened = input
+        }
+        let head: ArraySlice<UInt8>
+        switch opened.head(InputProbe.headSize) {
+        case .failure(let error): return .failed(error)
+        case .success(let bytes): head = bytes
+        }
+        guard let position = bestClaim(InputProbe(file: file, head: head), active: candidates) else {
+            if file.explicit {
+                return .failed(InputError(file: file.path, message: "not an input any domain of Bulwark reads"))
+            }
+            return .unrecognized
+        }
+        if opened.kind == .regular { return .domain(position, SourceInput(file: file)) }
+        switch opened.readAll(limit: limit) {
+        case .failure(let error): return .failed(error)
+        case .success(let bytes): return .domain(position, SourceInput(name: file.path, bytes: bytes, explicit: true))
+        }
+    }
+
+    /// The domain with the strongest claim (the first on a tie).
+    func bestClaim(_ probe: InputProbe, active: [Int]) -> Int? {
+        var best: (position: Int, claim: InputClaim)?
+        for position in active {
+            guard let claim = domains[position].claim(probe) else { continue }
+            if best == nil || claim > best!.claim { best = (position, claim) }
+        }
+        return best?.position
+    }
+}
+
+/// What to scan and how.
+public struct ScanRequest: Sendable {
+    /// Files and directories; `-` is standard input.
+    public var paths: [String]
+    /// Inputs handed over in memory (they are claimed like files named on the command line).
+    public var sources: [SourceInput] = []
+    /// Decoded documents handed over in memory (the admission webhook's objects).
+    public var documents: [MemoryDocument] = []
+    public var configuration: Configuration
+    /// Where the configuration came from, for its warnings (`.bulwark.yaml`).
+    public var configurationFile: String?
+    public var maxFileSize: ByteLimit
+    /// The day end-of-life decisions are made for (`--as-of`; today by default).
+    public var evaluationDate: Date
+    /// `--compliance FRAMEWORK`.
+    public var compliance: String?
+    /// Collects per-rule time when set.
+    public var ruleTimings: RuleTimings?
+    /// Told when each phase ends (`BULWARK_TIMINGS`).
+    public var onPhase: (@Sendable (String) -> Void)?
+    /// Only these domains (by name); nil = all.
+    public var domains: Set<String>?
+    /// Only the rules this keeps; nil = all (the configuration still applies).
+    public var ruleFilter: (@Sendable (RuleDescriptor) -> Bool)?
+
+    public init(paths: [String] = [], sources: [SourceInput] = [], documents: [MemoryDocument] = [],
+                configuration: Configuration = Configuration(), configurationFile: String? = nil,
+                maxFileSize: ByteLimit = .standard, evaluationDate: Date = Date(), compliance: String? = nil) {
+        self.paths = paths
+        self.sources = sources
+        self.documents = documents
+        self.configuration = configuration
+        self.configurationFile = configurationFile
+        self.maxFileSize = maxFileSize
+        self.evaluationDate = evaluationDate
+        self.compliance = compliance
+    }
+
+    /// Warnings about the configuration: rule ids no rule answers to.
+    func configurationWarnings(catalog: RuleCatalog) -> [InputWarning] {
+        []
+    }
+}
+
+/// The result of a scan: the report (what every reporter renders).
+public struct ScanOutcome: Sendable {
+    public var report: Report
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import BulwarkCore
+import BulwarkEngine
+import BulwarkReport
+import Foundation
+
+extension ReportFormat: ExpressibleByArgument {}
+
+/// Flags every reporting command shares: format, output, threshold, configuration, compliance.
+struct ReportingOptions: ParsableArguments {
+    @Option(help: "Output format: table, json, sarif, junit or html.")
+    var format: ReportFormat = .table
+
+    @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output (replaced atomically).")
+    var output: String?
+
+    @Option(name: .customLong("fail-on"),
+            help: "Exit 1 when an unsuppressed finding has at least this severity: critical, high, medium, low, info or none (default: high, or failOn in the configuration).")
+    var failOn: String?
+
+    @Option(help: "Configuration file (default: .bulwark.yaml in the current directory, if present).")
+    var config: String?
+
+    @Flag(help: "Also list suppressed findings in the table output.")
+    var showSuppressed = false
+
+    @Option(help: "Add a compliance summary for one framework: \(ControlCatalog.frameworks.keys.sorted().joined(separator: ", ")).")
+    var compliance: String?
+
+    func validate() throws {
+        if let failOn, FailThreshold(argument: failOn) == nil {
+            throw ValidationError("--fail-on must be one of critical, high, medium, low, info, none (got \"\(failOn)\")")
+        }
+        if let compliance, ControlCatalog.frameworks[compliance] == nil {
+            throw ValidationError("--compliance must be one of \(ControlCatalog.frameworks.keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    /// The configuration file to read: `--config`, else `.bulwark.yaml` when present.
+    var configurationFile: String? {
+        config ?? (FileManager.default.fileExists(atPath: ".bulwark.yaml") ? ".bulwark.yaml" : nil)
+    }
+
+    /// The configuration to use; a broken configuration file is a usage error (exit 2).
+    func loadConfiguration() throws -> Configuration {
+        guard let path = configurationFile else { return Configuration() }
+        do {
+            return try Configuration.load(file: path)
+        } catch {
+            Console.current.error("\(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    func threshold(_ configuration: Configuration) -> FailThreshold {
+        failOn.flatMap(FailThreshold.init(argument:)) ?? configuration.failOn ?? .severity(.high)
+    }
+
+    /// Colour only for the table on a terminal (and never with NO_COLOR).
+    var useColour: Bool {
+        output == nil && Console.current.isTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+
+    func formatOptions(failOn: FailThreshold, extra: [(String, JSONValue)] = []) -> ReportFormat.Options {
+        ReportFormat.Options(colour: useColour, showSuppressed: showSuppressed, failOn: failOn,
+                             rules: Engine.standard.catalog.rules, extra: extra)
+    }
+
+    /// Streams the report to `--output` or standard output; a failed write exits 2.
+    func emit(_ report: Report, failOn: FailThreshold, extra: [(String, JSONValue)] = [], prefix: String = "") throws {
+        let console = Console.current
+        let sink = try console.destination(output)
+        if !prefix.isEmpty { sink.write(Array(prefix.utf8)) }
+        format.write(report, options: formatOptions(failOn: failOn, extra: extra), to: sink.write)
+        try console.commit(sink)
+    }
+}
+
+/// The paths and input limits of commands that read manifests or Dockerfiles.
+struct InputOptions: ParsableArguments {
+    @Argument(help: "Files or directories to scan; - reads standard input.")
+    var paths: [String] = []
+
+    @OptionGroup var limits: LimitOptions
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one file or directory (or - for standard input)") }
+    }
+}
+
+/// `--max-file-size`.
+struct LimitOptions: ParsableArguments {
+    @Option(help: "Largest input file to read, in MiB (1–\(ByteLimit.maximumMebibytes)); larger files are reported as errors.")
+    var maxFileSize: Int = 32
+
+    func validate() throws {
+        if ByteLimit(mebibytes: maxFileSize) == nil {
+            throw ValidationError("--max-file-size must be between 1 and \(ByteLimit.maximumMebibytes) MiB (got \(maxFileSize))")
+        }
+    }
+
+    var limit: ByteLimit { ByteLimit(mebibytes: maxFileSize) ?? .standard }
+}
+
+/// `--as-of DATE`: the day end-of-life decisions are made for.
+struct DateOptions: ParsableArguments {
+    @Option(name: .customLong("as-of"),
+            help: ArgumentHelp("Judge end-of-life and expiry as on this day (YYYY-MM-DD), for reproducible CI runs (default: today).",
+                               valueName: "date"))
+    var asOf: String?
+
+    func validate() throws {
+        if let asOf, Self.parse(asOf) == nil { throw ValidationError("--as-of must be a date written YYYY-MM-DD (got \"\(asOf)\")") }
+    }
+
+    var date: Date { asOf.flatMap(Self.parse) ?? Date() }
+
+    /// Noon UTC of the day, so no time zone moves it to another day.
+    static func parse(_ text: String) -> Date? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let components = DateComponents(year: year, month: month, day: day, hour: 12)
+        guard let date = calendar.date(from: components),
+              calendar.component(.month, from: date) == month, calendar.component(.day, from: date) == day else { return nil }
+        return date
+    }
+}
