@@ -101,3 +101,35 @@ public struct InputError: Codable, Sendable, Hashable, Error, CustomStringConver
         return "\(text): \(message)"
     }
 }
+
+/// A mistake in an input that does not stop the run: a rule id that names no rule, a setting that
+/// has no effect. Shaped like `InputError`; the description reads like a compiler's warning,
+/// `.bulwark.yaml:4:13: warning: unknown rule id "k8s/latest-tags" (did you mean k8s/latest-tag?)`.
+public struct InputWarning: Codable, Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        if let column { text += ":\(column)" }
+        return "\(text): warning: \(message)"
+    }
+
+    /// File, line, column, then message.
+    public static func inputOrder(_ lhs: InputWarning, _ rhs: InputWarning) -> Bool {
+        if lhs.file != rhs.file { return lhs.file < rhs.file }
+        if (lhs.line ?? 0) != (rhs.line ?? 0) { return (lhs.line ?? 0) < (rhs.line ?? 0) }
+        if (lhs.column ?? 0) != (rhs.column ?? 0) { return (lhs.column ?? 0) < (rhs.column ?? 0) }
+        return lhs.message < rhs.message
+    }
+}
