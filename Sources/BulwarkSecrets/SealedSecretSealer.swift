@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// Seals values for one Sealed Secrets controller key, byte-compatible with kubeseal
-/// (`pkg/crypto/crypto.go` `HybridEncrypt`, REFERENCES.md §6.1):
+/// (`pkg/crypto/crypto.go` `HybridEncrypt`, docs/facts.md §4.1):
 ///
 ///     uint16_be(len(rsaCT)) || rsaCT || AES-256-GCM(sessionKey, nonce = 12 zero bytes, plaintext) || tag
 ///
@@ -49,7 +49,7 @@ public struct SealedSecretSealer: Sendable {
 
     // MARK: - Sealing
 
-    /// The hybrid ciphertext of `plaintext` under the OAEP label (REFERENCES.md §6.1).
+    /// The hybrid ciphertext of `plaintext` under the OAEP label (docs/facts.md §4.1).
     public func encrypt(_ plaintext: [UInt8], label: [UInt8]) throws -> [UInt8] {
         let sessionKey = randomness.bytes(Self.sessionKeyLength)
         let seed = randomness.bytes(OAEP.hashLength)
