@@ -48,6 +48,29 @@ public struct Configuration: Sendable, Equatable {
         public init() {}
     }
 
+    /// Where the configuration names a rule id (or, under `ignore[].rules`, a glob of ids).
+    /// Core does not know the rule catalogue; `warnings(knownRuleIds:allIds:)` checks these
+    /// against it.
+    public struct RuleReference: Sendable, Hashable {
+        public var id: String
+        /// Where the id is named: `rules.disable`, `rules.enable`, `rules.severity` or `ignore[2].rules`.
+        public var setting: String
+        public var file: String
+        public var line: Int
+        public var column: Int
+
+        public init(id: String, setting: String, file: String, line: Int, column: Int) {
+            self.id = id
+            self.setting = setting
+            self.file = file
+            self.line = line
+            self.column = column
+        }
+
+        /// Under `ignore[].rules` an id is matched as a glob (`k8s/*`), as `Policy` does.
+        public var isPattern: Bool { setting.hasPrefix("ignore[") }
+    }
+
     public var failOn: FailThreshold?
     public var disabledRules: Set<String> = []
     public var enabledRules: Set<String> = []
@@ -56,6 +79,10 @@ public struct Configuration: Sendable, Equatable {
     public var excludedNamespaces: [String] = []
     public var suppressions: [Suppression] = []
     public var pss = PSSSettings()
+    /// Every rule id the file names, with its position, in file order.
+    public var ruleReferences: [RuleReference] = []
+    /// Harmless mistakes found while parsing (a setting with no effect); see `warnings(knownRuleIds:allIds:)`.
+    public var parseWarnings: [InputWarning] = []
 
     public init() {}
 
@@ -67,6 +94,14 @@ public struct Configuration: Sendable, Equatable {
         return try parse(String(decoding: data, as: UTF8.self), file: file)
     }
 
+    /// Parses `.bulwark.yaml`.
+    ///
+    /// A value of the wrong type is an error with its line: the setting it was meant to make would
+    /// otherwise be lost or changed (a list where a mapping is due, a mapping where a list is due,
+    /// a number where rule ids are due, an invalid severity or Pod Security level). Mistakes that
+    /// change nothing are warnings (`parseWarnings`): a `reason` that is not text, an `ignore` entry
+    /// that names nothing to match. Rule ids are recorded in `ruleReferences` and checked against the
+    /// catalogue by `warnings(knownRuleIds:allIds:)`.
     public static func parse(_ text: String, file: String = ".bulwark.yaml") throws(InputError) -> Configuration {
         let result = YAMLReader.read(text)
         if let error = result.errors.first {
@@ -74,89 +109,10 @@ public struct Configuration: Sendable, Equatable {
         }
         var config = Configuration()
         guard let root = result.documents.first?.root, !root.isNull else { return config }
-        guard let pairs = root.pairs else {
-            throw InputError(file: file, line: root.position.line, column: root.position.column, message: "configuration must be a mapping")
-        }
-        func fail(_ node: YAMLNode, _ message: String) -> InputError {
-            InputError(file: file, line: node.position.line, column: node.position.column, message: message)
-        }
-        func strings(_ node: YAMLNode) throws(InputError) -> [String] {
-            if node.isNull { return [] }
-            if let single = node.scalar { return [single] }
-            guard let items = node.sequence else { throw fail(node, "expected a list of strings") }
-            var values: [String] = []
-            for item in items {
-                guard let value = item.scalar else { throw fail(item, "expected a string") }
-                values.append(value)
-            }
-            return values
-        }
-        for pair in pairs {
-            let key = pair.key.scalar ?? ""
-            let value = pair.value
-            switch key {
-            case "failOn", "fail-on":
-                guard let text = value.scalar, let threshold = FailThreshold(argument: text) else {
-                    throw fail(value, "failOn must be one of critical, high, medium, low, info, none")
-                }
-                config.failOn = threshold
-            case "rules":
-                for rulePair in value.pairs ?? [] {
-                    switch rulePair.key.scalar ?? "" {
-                    case "disable": config.disabledRules.formUnion(try strings(rulePair.value))
-                    case "enable": config.enabledRules.formUnion(try strings(rulePair.value))
-                    case "severity":
-                        for entry in rulePair.value.pairs ?? [] {
-                            guard let id = entry.key.scalar, let text = entry.value.scalar, let severity = Severity(rawValue: text) else {
-                                throw fail(entry.value, "severity must be one of critical, high, medium, low, info")
-                            }
-                            config.severityOverrides[id] = severity
-                        }
-                    default: throw fail(rulePair.key, "unknown key \"\(rulePair.key.scalar ?? "")\" under rules (expected disable, enable, severity)")
-                    }
-                }
-            case "exclude":
-                for entry in value.pairs ?? [] {
-                    switch entry.key.scalar ?? "" {
-                    case "paths": config.excludedPaths += try strings(entry.value)
-                    case "namespaces": config.excludedNamespaces += try strings(entry.value)
-                    default: throw fail(entry.key, "unknown key under exclude (expected paths, namespaces)")
-                    }
-                }
-            case "ignore":
-                for item in value.items {
-                    var suppression = Suppression()
-                    for entry in item.pairs ?? [] {
-                        switch entry.key.scalar ?? "" {
-                        case "rule", "rules": suppression.rules = try strings(entry.value)
-                        case "path", "paths": suppression.paths = try strings(entry.value)
-                        case "namespace", "namespaces": suppression.namespaces = try strings(entry.value)
-                        case "object", "objects": suppression.objects = try strings(entry.value)
-                        case "reason": suppression.reason = entry.value.scalar ?? suppression.reason
-                        default: throw fail(entry.key, "unknown key under ignore (expected rules, paths, namespaces, objects, reason)")
-                        }
-                    }
-                    config.suppressions.append(suppression)
-                }
-            case "pss":
-                for entry in value.pairs ?? [] {
-                    switch entry.key.scalar ?? "" {
-                    case "exemptions":
-                        config.pss.exemptNamespaces = try strings(entry.value["namespaces"] ?? YAMLNode(.sequence([]), position: entry.value.position))
-                        config.pss.exemptRuntimeClasses = try strings(entry.value["runtimeClasses"] ?? YAMLNode(.sequence([]), position: entry.value.position))
-                        config.pss.exemptUsernames = try strings(entry.value["usernames"] ?? YAMLNode(.sequence([]), position: entry.value.position))
-                    case "defaults":
-                        if let level = entry.value["enforce"]?.scalar { config.pss.defaultEnforce = level }
-                        if let version = entry.value["enforceVersion"]?.scalar ?? entry.value["enforce-version"]?.scalar {
-                            config.pss.defaultEnforceVersion = version
-                        }
-                    default: throw fail(entry.key, "unknown key under pss (expected exemptions, defaults)")
-                    }
-                }
-            default:
-                throw fail(pair.key, "unknown configuration key \"\(key)\" (expected failOn, rules, exclude, ignore, pss)")
-            }
-        }
+        var reader = ConfigurationReader(file: file)
+        try reader.read(root, into: &config)
+        config.ruleReferences = reader.references
+        config.parseWarnings = reader.warnings
         return config
     }
 

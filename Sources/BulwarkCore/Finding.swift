@@ -102,9 +102,9 @@ public struct InputError: Codable, Sendable, Hashable, Error, CustomStringConver
     }
 }
 
-/// Something in an input or the configuration that is probably a mistake but changes no result
-/// (an unknown rule id in `.bulwark.yaml`, an end-of-life table older than the evaluation date).
-/// Reported next to errors; does not change the exit code.
+/// A mistake in an input that does not stop the run: a rule id that names no rule, a setting that
+/// has no effect. Shaped like `InputError`; the description reads like a compiler's warning,
+/// `.bulwark.yaml:4:13: warning: unknown rule id "k8s/latest-tags" (did you mean k8s/latest-tag?)`.
 public struct InputWarning: Codable, Sendable, Hashable, CustomStringConvertible {
     public var file: String
     public var line: Int?
@@ -122,6 +122,14 @@ public struct InputWarning: Codable, Sendable, Hashable, CustomStringConvertible
         var text = file
         if let line { text += ":\(line)" }
         if let column { text += ":\(column)" }
-        return "\(text): \(message)"
+        return "\(text): warning: \(message)"
+    }
+
+    /// File, line, column, then message.
+    public static func inputOrder(_ lhs: InputWarning, _ rhs: InputWarning) -> Bool {
+        if lhs.file != rhs.file { return lhs.file < rhs.file }
+        if (lhs.line ?? 0) != (rhs.line ?? 0) { return (lhs.line ?? 0) < (rhs.line ?? 0) }
+        if (lhs.column ?? 0) != (rhs.column ?? 0) { return (lhs.column ?? 0) < (rhs.column ?? 0) }
+        return lhs.message < rhs.message
     }
 }

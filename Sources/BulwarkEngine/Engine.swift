@@ -221,9 +221,10 @@ public struct ScanRequest: Sendable {
         self.compliance = compliance
     }
 
-    /// Warnings about the configuration: rule ids no rule answers to.
+    /// Warnings about the configuration: harmless mistakes, and rule ids no rule answers to.
     func configurationWarnings(catalog: RuleCatalog) -> [InputWarning] {
-        []
+        configuration.warnings(knownRuleIds: { catalog.rule($0) != nil },
+                               allIds: catalog.rules.flatMap { [$0.id] + $0.aliases })
     }
 }
 

@@ -12,16 +12,38 @@ public struct RSAPublicKey: Sendable, Hashable {
     private let n: BigUInt
     private let e: BigUInt
 
+    /// The shortest modulus accepted, in bits.
+    ///
+    /// Why 2048, when kubeseal would seal for a 1024-bit key: kubeseal is built with Go ≥ 1.24, whose
+    /// `crypto/rsa` refuses keys below 1024 bits (https://github.com/golang/go/issues/68762) and
+    /// nothing more; the controller generates 4096-bit keys unless `--key-size` says otherwise
+    /// (`cmd/controller/main.go` in https://github.com/bitnami-labs/sealed-secrets). Below 2048 bits
+    /// RSA is disallowed for key transport by NIST SP 800-131A Rev. 2
+    /// (https://doi.org/10.6028/NIST.SP.800-131Ar2), swift-crypto's checked RSA initialisers
+    /// refuse such keys, and so does swift-certificates when it reads a certificate. A sealed value
+    /// is only as strong as this key and is often committed to a public repository, so a short key
+    /// is refused rather than warned about. (OAEP with SHA-256 and a 32-byte session key would need
+    /// only 784 bits: 2·32 + 2 + 32 bytes.)
+    public static let minimumBits = 2048
+
+    /// The key size the sealed-secrets controller generates by default (`--key-size`).
+    public static let controllerDefaultBits = 4096
+
     /// Builds a key from its big-endian primitives. The modulus must be odd and hold at least
-    /// 1024 bits (OAEP with SHA-256 needs 66 bytes of overhead plus the 32-byte session key);
-    /// the exponent must be odd, at least 3 and below the modulus.
+    /// `minimumBits` bits; the exponent must be odd, at least 3 and below the modulus.
     public init(modulus: some Collection<UInt8>, exponent: some Collection<UInt8>) throws {
+        try self.init(modulus: modulus, exponent: exponent, source: .primitives)
+    }
+
+    init(modulus: some Collection<UInt8>, exponent: some Collection<UInt8>, source: SealingError.KeySource) throws(SealingError) {
         let modulus = Array(modulus.drop { $0 == 0 })
         let exponent = Array(exponent.drop { $0 == 0 })
         let n = BigUInt(Data(modulus))
         let e = BigUInt(Data(exponent))
+        guard n.bitWidth >= Self.minimumBits else {
+            throw SealingError.keyTooSmall(bits: n.bitWidth, minimum: Self.minimumBits, source: source)
+        }
         guard let last = modulus.last, last & 1 == 1 else { throw SealingError.unusableKey("the modulus is even") }
-        guard n.bitWidth >= 1024 else { throw SealingError.unusableKey("the modulus has \(n.bitWidth) bits; at least 1024 are needed") }
         guard e >= 3, e % 2 == 1, e < n else { throw SealingError.unusableKey("the public exponent \(e) is not an odd number between 3 and the modulus") }
         self.modulus = modulus
         self.exponent = exponent

@@ -1,4 +1,4 @@
-/// A `bitnami.com/v1alpha1` SealedSecret (REFERENCES.md §6.3) as `bulwark seal` writes it.
+/// A `bitnami.com/v1alpha1` SealedSecret (docs/facts.md §4.3) as `bulwark seal` writes it.
 public struct SealedSecret: Sendable, Equatable {
     public static let apiVersion = "bitnami.com/v1alpha1"
     public static let kind = "SealedSecret"

@@ -2,7 +2,7 @@ import BulwarkCore
 import BulwarkKubernetes
 import Testing
 
-/// Version boundaries of REFERENCES.md §1.4: the same pod on both sides of each policy change.
+/// Version boundaries of docs/facts.md §1.3: the same pod on both sides of each policy change.
 @Suite struct PodSecurityEvaluatorTests {
     struct BoundaryCase: Sendable, CustomTestStringConvertible {
         let name: String

@@ -81,6 +81,15 @@ import Testing
         #expect(throws: SealingError.self) { try RSAPublicKey(modulus: [UInt8](hex: FixedKey.modulusHex), exponent: [1]) }
     }
 
+    @Test func keysBelow2048BitsAreRefusedBySize() {
+        var modulus = [UInt8](repeating: 0xC5, count: 128)
+        modulus[127] = 0xC7
+        #expect(throws: SealingError.keyTooSmall(bits: 1024, minimum: 2048, source: .primitives)) {
+            try RSAPublicKey(modulus: modulus, exponent: [1, 0, 1])
+        }
+        #expect(SealingError.keyTooSmall(bits: 1024, minimum: 2048, source: .primitives).description.hasPrefix("the RSA key has 1024 bits;"))
+    }
+
     @Test func rawSealingNeedsTheNamespaceAndName() throws {
         let sealer = SealedSecretSealer(publicKey: try FixedKey.publicKey())
         #expect(throws: SealingError.self) { try sealer.seal(value: [1], scope: .strict, namespace: "ns", name: nil) }

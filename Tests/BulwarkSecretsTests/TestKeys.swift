@@ -6,7 +6,7 @@ import X509
 import _CryptoExtras
 
 /// A throwaway RSA key with a self-signed certificate, as the sealed-secrets controller makes them
-/// (REFERENCES.md §6.4), and a test-only unsealer.
+/// (docs/facts.md §4.4), and a test-only unsealer.
 struct TestKey: Sendable {
     let bits: Int
     let privateKeyPEM: String

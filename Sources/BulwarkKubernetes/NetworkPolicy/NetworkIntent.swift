@@ -51,9 +51,15 @@ public struct NetworkIntent: Sendable, Equatable {
         }
     }
 
-    public struct IntentError: Error, Sendable, CustomStringConvertible {
-        public let description: String
-        public init(_ description: String) { self.description = description }
+    /// An intent read from a file, with the warnings it raised (unknown keys, a wrong `kind`).
+    public struct ParseResult: Sendable, Equatable {
+        public var intent: NetworkIntent
+        public var warnings: [InputWarning]
+
+        public init(intent: NetworkIntent, warnings: [InputWarning]) {
+            self.intent = intent
+            self.warnings = warnings
+        }
     }
 
     /// Prefix of the generated policies (`<name>-ingress`, `<name>-egress`).
@@ -83,86 +89,25 @@ public struct NetworkIntent: Sendable, Equatable {
         self.nodeLocalDNS = nodeLocalDNS
     }
 
-    /// Parses an intent file; the error names the first problem.
-    public static func parse(_ text: String, file: String = "intent.yaml") throws -> NetworkIntent {
+    /// Parses an intent file. Throws an `InputError` with the line of the first problem: a missing
+    /// field, a value of the wrong type (a list where a mapping is due, a mapping where a port is
+    /// due), an invalid port, CIDR or address. Unknown keys are warnings (`ParseResult.warnings`),
+    /// with their line and a did-you-mean; they are ignored.
+    public static func read(_ text: String, file: String = "intent.yaml") throws(InputError) -> ParseResult {
         let result = YAMLReader.read(text)
-        if let error = result.errors.first { throw IntentError("\(file):\(error)") }
-        guard let root = result.documents.lazy.compactMap(\.root).first else { throw IntentError("\(file): the file is empty") }
-        guard root.isMapping else { throw IntentError("\(file): the intent must be a mapping") }
-        let spec = root["spec"].flatMap { $0.isMapping ? $0 : nil } ?? root
-        func fail(_ message: String) -> IntentError { IntentError("\(file): \(message)") }
-        func string(_ node: YAMLNode?, _ field: String) throws -> String {
-            guard let value = node?.string, !value.isEmpty else { throw fail("\(field) is required") }
-            return value
+        if let error = result.errors.first {
+            throw InputError(file: file, line: error.line, column: error.column, message: error.message)
         }
-        func labels(_ node: YAMLNode?, _ field: String) throws -> [String: String] {
-            guard let node, node.isMapping else { throw fail("\(field) must be a mapping of labels") }
-            if node["matchExpressions"] != nil { throw fail("\(field): only matchLabels is supported") }
-            let map = (node["matchLabels"] ?? node).stringMap
-            guard !map.isEmpty else { throw fail("\(field) must name at least one label (an empty selector would select every pod)") }
-            return map
+        guard let root = result.documents.lazy.compactMap(\.root).first(where: { !$0.isNull }) else {
+            throw InputError(file: file, message: "the file is empty; an intent names the namespace, modelServer, gateway and registry")
         }
-        func ports(_ node: YAMLNode?, _ field: String) throws -> [ServerPort] {
-            let items = node?.items ?? []
-            guard !items.isEmpty else { throw fail("\(field) must list at least one port") }
-            return try items.map { item in
-                var text = item.scalar ?? ""
-                var name: String?
-                var proto: NetworkProtocol = .tcp
-                if item.isMapping {
-                    text = item["port"]?.scalar ?? ""
-                    name = item["name"]?.string
-                    if let protoText = item["protocol"]?.string {
-                        guard let parsed = NetworkProtocol(parsing: protoText) else { throw fail("\(field): unknown protocol \(protoText)") }
-                        proto = parsed
-                    }
-                }
-                let parts = text.split(separator: "/", maxSplits: 1)
-                if parts.count == 2 {
-                    guard let parsed = NetworkProtocol(parsing: String(parts[1])) else { throw fail("\(field): unknown protocol in \(text)") }
-                    proto = parsed
-                }
-                guard let first = parts.first, let number = Int(first), PortSet.portRange.contains(number) else {
-                    throw fail("\(field): \"\(text)\" is not a port number (1-65535)")
-                }
-                return ServerPort(port: number, proto: proto, name: name)
-            }
-        }
-        func cidr(_ node: YAMLNode?, _ field: String) throws -> CIDR {
-            let text = try string(node, field)
-            guard let value = CIDR(text) else { throw fail("\(field): \"\(text)\" is not a CIDR") }
-            return value
-        }
+        var reader = NetworkIntentReader(file: file)
+        let intent = try reader.read(root)
+        return ParseResult(intent: intent, warnings: reader.warnings)
+    }
 
-        let namespace = try string(spec["namespace"], "namespace")
-        guard let server = spec["modelServer"] else { throw fail("modelServer is required") }
-        guard let gateway = spec["gateway"] else { throw fail("gateway is required") }
-        var registryNodes = spec["registries"]?.items ?? []
-        if let single = spec["registry"] { registryNodes.insert(single, at: 0) }
-        guard !registryNodes.isEmpty else { throw fail("registry (cidr and ports) is required") }
-        let registries = try registryNodes.enumerated().map { position, node in
-            let field = "registr\(registryNodes.count == 1 ? "y" : "ies[\(position)]")"
-            return Destination(
-                cidr: try cidr(node["cidr"], "\(field).cidr"),
-                except: try (node["except"]?.items ?? []).map { try cidr($0, "\(field).except") },
-                ports: try ports(node["ports"], "\(field).ports"))
-        }
-        let dns = spec["dns"]
-        var nodeLocal: IPAddress?
-        if let text = dns?["nodeLocal"]?.string {
-            guard let address = IPAddress(text) else { throw fail("dns.nodeLocal: \"\(text)\" is not an IP address") }
-            nodeLocal = address
-        }
-        let name = server["name"]?.string ?? root.at("metadata", "name")?.string ?? "model-server"
-        return NetworkIntent(
-            name: name, namespace: namespace,
-            serverLabels: try labels(server["selector"], "modelServer.selector"),
-            serverPorts: try ports(server["ports"], "modelServer.ports"),
-            gatewayNamespace: try string(gateway["namespace"], "gateway.namespace"),
-            gatewayLabels: try labels(gateway["selector"], "gateway.selector"),
-            registries: registries,
-            dnsNamespace: dns?["namespace"]?.string ?? "kube-system",
-            dnsLabels: dns?["selector"] == nil ? NetworkEndpoint.dnsLabels : try labels(dns?["selector"], "dns.selector"),
-            nodeLocalDNS: nodeLocal)
+    /// `read(_:file:)` without the warnings.
+    public static func parse(_ text: String, file: String = "intent.yaml") throws(InputError) -> NetworkIntent {
+        try read(text, file: file).intent
     }
 }

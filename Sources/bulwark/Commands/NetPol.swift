@@ -161,7 +161,9 @@ extension NetPol {
             let parsed: NetworkIntent
             do {
                 let bytes = try InputFile.read(intent, limit: ByteLimit(bytes: 1 << 20)).get()
-                parsed = try NetworkIntent.parse(String(decoding: bytes, as: UTF8.self), file: intent)
+                let read = try NetworkIntent.read(String(decoding: bytes, as: UTF8.self), file: intent)
+                for warning in read.warnings { console.error("\(warning)") }
+                parsed = read.intent
             } catch {
                 console.error("\(error)")
                 throw ExitCode(2)

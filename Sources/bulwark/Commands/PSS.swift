@@ -54,7 +54,7 @@ struct PSS: AsyncParsableCommand {
                                                   version: version.flatMap(PSSVersion.init(parsing:)))
         let console = Console.current
         for error in outcome.errors { console.error("\(error)") }
-        for warning in outcome.warnings { console.warning("\(warning)") }
+        for warning in outcome.warnings { console.error("\(warning)") }
         switch format {
         case .json: try console.emit(try PodSecurityReporter.json(outcome.results), to: output)
         case .table: try console.emit(PodSecurityReporter.table(outcome.results), to: output)
