@@ -16,7 +16,10 @@ public enum DockerfileInputs {
     }
 
     /// Scans each Dockerfile with the `.dockerignore` that BuildKit would use for it, on all cores.
-    public static func scan(files: [DiscoveredFile], rules: [DockerfileRule] = DockerfileRules.all, maxFileSize: Int)
+    /// End-of-life findings are judged as of `evaluationDate` (default today; `--as-of` pins it);
+    /// `BaseImageCatalog.staleness(on:)` says whether to warn that the table is old.
+    public static func scan(files: [DiscoveredFile], rules: [DockerfileRule] = DockerfileRules.all, maxFileSize: Int,
+                            evaluationDate: CalendarDate = .today())
         -> (findings: [Finding], errors: [InputError]) {
         let scanner = DockerfileScanner(rules: rules)
         let results = files.parallelMap { file -> ([Finding], [InputError]) in
@@ -32,7 +35,7 @@ public enum DockerfileInputs {
                     .first { FileManager.default.fileExists(atPath: $0) }
                 let context = DockerfileScanContext(
                     dockerignore: ignorePath.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }, dockerignorePath: ignorePath)
-                return (scanner.scan(dockerfile, context: context), dockerfile.inputErrors)
+                return (scanner.scan(DockerfileAnalysis(dockerfile, context: context, evaluationDate: evaluationDate)), dockerfile.inputErrors)
             }
         }
         return (results.flatMap(\.0), results.flatMap(\.1))
