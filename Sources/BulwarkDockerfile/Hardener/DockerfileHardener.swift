@@ -49,6 +49,11 @@ public enum DockerfileHardener {
         var currentSource = source
         var priorChanges: [String] = []
         var priorWarnings: [String] = []
+        if dockerfile.stages.contains(where: { PythonBase(stage: $0, in: dockerfile) != nil }),
+           let staleness = BaseImageCatalog.staleness(on: options.evaluationDate) {
+            // The Python line and Debian release it picks come from that table.
+            priorWarnings.append(sentence(staleness.description))
+        }
         var split = BuilderSplit(dockerfile: dockerfile, source: source, options: options)
         if let output = split.run() {
             let reparsed = DockerfileParser.parse(text: output.text, file: dockerfile.file)
@@ -98,6 +103,11 @@ public enum DockerfileHardener {
         guard let final = dockerfile.finalStage else { return false }
         let image = dockerfile.rootStage(of: final).baseImage.lowercased()
         return ["windows", "servercore", "nanoserver"].contains { image.contains($0) }
+    }
+
+    /// `the table …` → `The table ….`
+    static func sentence(_ text: String) -> String {
+        (text.first.map { String($0).uppercased() + text.dropFirst() } ?? "") + "."
     }
 
     static func baseName(_ path: String) -> String {

@@ -1,3 +1,5 @@
+import BulwarkCore
+
 /// What `DockerfileHardener` may assume about the build and how it should write the result.
 public struct HardenOptions: Sendable, Hashable {
     /// The UID and GID of the non-root user the image runs as.
@@ -17,10 +19,14 @@ public struct HardenOptions: Sendable, Hashable {
     /// The name the generated header gives the input (`Dockerfile`). Nil: the base name of
     /// `Dockerfile.file`.
     public var sourceName: String?
+    /// The day the base-image end-of-life table is read at (`--as-of`; default today): an
+    /// end-of-life Python line or OS release moves to one `BaseImageCatalog` supports at that
+    /// date, the same table and date `dockerfile/base-image-eol` judges by.
+    public var evaluationDate: CalendarDate
 
     public init(
         uid: Int = 10001, gid: Int? = nil, healthPath: String? = nil, defaultHealthPath: String = "/healthz",
-        appSource: [String] = [], dockerignore: String? = nil, sourceName: String? = nil
+        appSource: [String] = [], dockerignore: String? = nil, sourceName: String? = nil, evaluationDate: CalendarDate = .today()
     ) {
         self.uid = uid
         self.gid = gid ?? uid
@@ -29,5 +35,6 @@ public struct HardenOptions: Sendable, Hashable {
         self.appSource = appSource
         self.dockerignore = dockerignore
         self.sourceName = sourceName
+        self.evaluationDate = evaluationDate
     }
 }
