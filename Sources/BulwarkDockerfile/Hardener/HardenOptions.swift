@@ -37,4 +37,30 @@ public struct HardenOptions: Sendable, Hashable {
         self.sourceName = sourceName
         self.evaluationDate = evaluationDate
     }
+
+    /// Why options cannot be used, in a sentence a command line can show after the flag name.
+    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// Everything wrong with the options: a health path that is not a URL path
+    /// (`HealthPath.normalize`). Empty when they are usable;
+    /// `DockerfileHardener` refuses to rewrite otherwise.
+    public var problems: [Problem] {
+        var problems: [Problem] = []
+        for path in [healthPath, defaultHealthPath].compactMap({ $0 }) {
+            do throws(HealthPath.Problem) {
+                _ = try HealthPath.normalize(path)
+            } catch {
+                problems.append(Problem(message: error.description))
+            }
+        }
+        return problems
+    }
+
+    /// Throws the first of `problems`.
+    public func validate() throws(Problem) {
+        if let problem = problems.first { throw problem }
+    }
 }
