@@ -120,6 +120,7 @@ import Testing
              pod(annotations: [#""container.apparmor.security.beta.kubernetes.io/c": runtime/default"#]), .baseline, .latest, ""),
         Case("Pod with a localhost annotation",
              pod(annotations: [#""container.apparmor.security.beta.kubernetes.io/c": localhost/model"#]), .baseline, .latest, ""),
+        // Nothing to copy into (API validation rejects such a Pod before admission anyway).
         Case("annotation for a container the Pod does not have",
              pod(annotations: [#""container.apparmor.security.beta.kubernetes.io/other": unconfined"#]), .baseline, .latest,
              #"forbidden AppArmor profile (annotation must not set AppArmor profile type to "container.apparmor.security.beta.kubernetes.io/other="unconfined"")"#),
