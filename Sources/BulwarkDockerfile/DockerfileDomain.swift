@@ -36,11 +36,15 @@ public struct DockerfileDomain: ScanDomain {
                                                                 message: "binary file (NUL byte at offset \(offset)); not a Dockerfile")], files: 1)
                 }
                 let dockerfile = DockerfileParser.parse(bytes: bytes, file: source.name)
-                let context = DockerfileScanContext.forDockerfile(at: source.name, limit: context.maxFileSize)
+                let context = DockerfileScanContext.forDockerfile(at: source.name, limit: context.maxFileSize,
+                                                                  evaluationDate: context.evaluationDate)
                 return DomainScanResult(findings: scanner.scan(dockerfile, context: context), errors: dockerfile.inputErrors, files: 1)
             }
         }
         var merged = DomainScanResult()
+        if !sources.isEmpty, let staleness = BaseImageCatalog.staleness(on: context.evaluationDate) {
+            merged.warnings.append(InputWarning(file: "base-image end-of-life table", message: "\(staleness)"))
+        }
         for result in results {
             merged.findings += result.findings
             merged.errors += result.errors
@@ -53,13 +57,15 @@ public struct DockerfileDomain: ScanDomain {
 extension DockerfileScanContext {
     /// The context of the Dockerfile at `path`: the first `.dockerignore` BuildKit would use that
     /// exists and is a readable regular file (standard input has none).
-    public static func forDockerfile(at path: String, contextDirectory: String? = nil, limit: ByteLimit = .standard) -> DockerfileScanContext {
-        guard path != "-" else { return DockerfileScanContext() }
+    public static func forDockerfile(at path: String, contextDirectory: String? = nil, limit: ByteLimit = .standard,
+                                     evaluationDate: CalendarDate = .today()) -> DockerfileScanContext {
+        guard path != "-" else { return DockerfileScanContext(evaluationDate: evaluationDate) }
         for candidate in dockerignoreCandidates(forDockerfileAt: path, contextDirectory: contextDirectory) {
             guard case .success(.regular) = FileKind.of(candidate),
                   case .success(let bytes) = InputFile.read(candidate, limit: limit) else { continue }
-            return DockerfileScanContext(dockerignore: String(decoding: bytes, as: UTF8.self), dockerignorePath: candidate)
+            return DockerfileScanContext(dockerignore: String(decoding: bytes, as: UTF8.self), dockerignorePath: candidate,
+                                         evaluationDate: evaluationDate)
         }
-        return DockerfileScanContext()
+        return DockerfileScanContext(evaluationDate: evaluationDate)
     }
 }

@@ -1,16 +1,20 @@
 import BulwarkCore
 
 /// What a Dockerfile rule may know about the build besides the Dockerfile: the build context's
-/// `.dockerignore`. The caller reads the file (rules do no I/O); see `dockerignoreCandidates`.
+/// `.dockerignore`, and the day time-dependent rules judge by. The caller reads the file (rules do
+/// no I/O); see `dockerignoreCandidates`.
 public struct DockerfileScanContext: Sendable, Hashable {
     /// The contents of the ignore file that applies to the build; nil when the context has none.
     public var dockerignore: String?
     /// Its path as messages should show it (`.dockerignore`, `app.Dockerfile.dockerignore`).
     public var dockerignorePath: String?
+    /// The day end-of-life is judged for (`--as-of`; today by default).
+    public var evaluationDate: CalendarDate
 
-    public init(dockerignore: String? = nil, dockerignorePath: String? = nil) {
+    public init(dockerignore: String? = nil, dockerignorePath: String? = nil, evaluationDate: CalendarDate = .today()) {
         self.dockerignore = dockerignore
         self.dockerignorePath = dockerignorePath
+        self.evaluationDate = evaluationDate
     }
 
     /// Where BuildKit looks for the ignore file of the Dockerfile at `dockerfilePath`, in order:

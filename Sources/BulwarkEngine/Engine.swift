@@ -196,7 +196,7 @@ public struct ScanRequest: Sendable {
     public var configurationFile: String?
     public var maxFileSize: ByteLimit
     /// The day end-of-life decisions are made for (`--as-of`; today by default).
-    public var evaluationDate: Date
+    public var evaluationDate: CalendarDate
     /// `--compliance FRAMEWORK`.
     public var compliance: String?
     /// Collects per-rule time when set.
@@ -210,7 +210,7 @@ public struct ScanRequest: Sendable {
 
     public init(paths: [String] = [], sources: [SourceInput] = [], documents: [MemoryDocument] = [],
                 configuration: Configuration = Configuration(), configurationFile: String? = nil,
-                maxFileSize: ByteLimit = .standard, evaluationDate: Date = Date(), compliance: String? = nil) {
+                maxFileSize: ByteLimit = .standard, evaluationDate: CalendarDate = .today(), compliance: String? = nil) {
         self.paths = paths
         self.sources = sources
         self.documents = documents

@@ -52,7 +52,7 @@ import Testing
             "# the port", "EXPOSE 8080", "CMD [\"gunicorn\", \"-b\", \":8080\", \"app:app\"]")
         let body = harden(input).bodyLines
         for (comment, next) in [
-            ("# Model server", "FROM python:3.12-slim-bookworm AS builder"), ("# compilers for wheels", "RUN apt-get update \\"),
+            ("# Model server", "FROM python:3.12-slim-trixie AS builder"), ("# compilers for wheels", "RUN apt-get update \\"),
             ("# dependencies first, for the layer cache", "COPY requirements.txt ."), ("# the port", "EXPOSE 8080"),
         ] {
             let index = try #require(body.firstIndex(of: comment), "\(comment)")
@@ -138,8 +138,8 @@ import Testing
     /// A file that is already hardened comes back byte for byte, without a header.
     @Test func hardenedFileIsLeftAlone() {
         let input = lines(
-            "# syntax=docker/dockerfile:1", "FROM python:3.12-slim-bookworm AS build", "RUN  pip install --no-cache-dir --prefix=/install  flask",
-            "", "FROM python:3.12-slim-bookworm", "ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1", "COPY --from=build /install /usr/local",
+            "# syntax=docker/dockerfile:1", "FROM python:3.12-slim-trixie AS build", "RUN  pip install --no-cache-dir --prefix=/install  flask",
+            "", "FROM python:3.12-slim-trixie", "ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1", "COPY --from=build /install /usr/local",
             "\tWORKDIR /app", "COPY --chown=10001:10001 app.py .", "USER 10001:10001",
             "HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/')\"]",
             "CMD [\"flask\", \"run\"]   ") + "\n"

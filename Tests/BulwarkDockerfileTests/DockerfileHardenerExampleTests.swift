@@ -5,17 +5,19 @@ import Foundation
 import Testing
 
 /// `examples/inference-stack/hardened/Dockerfile` is what `bulwark fix dockerfile
-/// examples/inference-stack/Dockerfile` prints. Regenerate it on purpose with
+/// examples/inference-stack/Dockerfile` prints when it judges base images as of `date`
+/// (`--as-of 2026-12-01`). Regenerate it on purpose with
 /// `BULWARK_UPDATE_GOLDEN=1 swift test --filter DockerfileHardenerExampleTests`.
 @Suite struct DockerfileHardenerExampleTests {
     static let example = CommandRunner.packageRoot.appendingPathComponent("examples/inference-stack")
     static let hardenedPath = example.appendingPathComponent("hardened/Dockerfile")
+    static let date = CalendarDate(year: 2026, month: 12, day: 1) ?? CalendarDate(daysSinceEpoch: 0)
 
     /// The rewrite with the options the command derives from the Dockerfile's directory.
     static func rewrite(_ text: String) -> HardenResult {
         let context = DockerBuildContext.load(directory: example.path)
         return DockerfileHardener.harden(text: text, file: "examples/inference-stack/Dockerfile",
-                                         options: context.options(HardenOptions(sourceName: "Dockerfile")))
+                                         options: context.options(HardenOptions(sourceName: "Dockerfile", evaluationDate: date)))
     }
 
     static func read(_ url: URL) throws -> String {
@@ -43,7 +45,12 @@ import Testing
         let committed = try Self.read(Self.hardenedPath)
         let dockerfile = DockerfileParser.parse(text: committed, file: "hardened/Dockerfile")
         #expect(dockerfile.errors.isEmpty && dockerfile.warnings.isEmpty, "\(dockerfile.errorDescriptions)")
-        #expect(dockerfile.stages.map(\.baseImage) == ["python:3.12-slim-bookworm", "python:3.12-slim-bookworm"])
+        #expect(dockerfile.stages.map(\.baseImage) == ["python:3.12-slim-trixie", "python:3.12-slim-trixie"])
+        // The rules find nothing the hardener fixes, as of the day it was written and today.
+        for day in [Self.date, CalendarDate.today()] where day < (CalendarDate(year: 2027, month: 10, day: 1) ?? day) {
+            let findings = DockerfileScanner().scan(DockerfileAnalysis(dockerfile, evaluationDate: day))
+            #expect(!findings.contains { $0.ruleId == "dockerfile/base-image-eol" }, "\(findings.map(\.message))")
+        }
         let final = try #require(dockerfile.finalStage)
         let instructions = dockerfile.instructions(of: final)
         #expect(instructions.last { $0.keyword == .user }?.user?.word.value == "10001:10001")

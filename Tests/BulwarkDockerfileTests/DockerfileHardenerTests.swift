@@ -2,10 +2,15 @@ import BulwarkCore
 import BulwarkDockerfile
 import Testing
 
-/// Hardens `text` as `bulwark fix dockerfile` would, with the given application sources.
+/// The day hardener tests judge base images at (after the end-of-life table was checked), so
+/// their rewrites do not change with the calendar: Python 3.12 on Debian trixie is the target.
+let hardenerTestDate = CalendarDate(year: 2026, month: 12, day: 1) ?? CalendarDate(daysSinceEpoch: 0)
+
+/// Hardens `text` as `bulwark fix dockerfile --as-of 2026-12-01` would, with the given application sources.
 func harden(_ text: String, sources: [String] = [], dockerignore: String? = nil, healthPath: String? = nil) -> HardenResult {
     DockerfileHardener.harden(text: text, file: "Dockerfile",
-                              options: HardenOptions(healthPath: healthPath, appSource: sources, dockerignore: dockerignore))
+                              options: HardenOptions(healthPath: healthPath, appSource: sources, dockerignore: dockerignore,
+                                                     evaluationDate: hardenerTestDate))
 }
 
 extension HardenResult {
@@ -47,11 +52,11 @@ extension HardenResult {
                 "EXPOSE 5000", "CMD gunicorn -b 0.0.0.0:5000 wsgi:app"),
             sources: [flaskSource],
             lines: [
-                "FROM python:3.11-slim-bookworm AS builder",
+                "FROM python:3.11-slim-trixie AS builder",
                 "RUN python -m venv /opt/venv",
                 "ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH",
                 "RUN pip install --no-cache-dir -r requirements.txt",
-                "FROM python:3.11-slim-bookworm",
+                "FROM python:3.11-slim-trixie",
                 "ENV PYTHONDONTWRITEBYTECODE=1 \\",
                 "    PATH=/opt/venv/bin:$PATH",
                 "RUN groupadd -r -g 10001 app && useradd --no-log-init -r -u 10001 -g app app",
@@ -75,13 +80,13 @@ extension HardenResult {
                 "COPY ./app /code/app", "CMD [\"uvicorn\", \"app.main:app\", \"--host\", \"0.0.0.0\", \"--port\", \"80\"]"),
             sources: [fastAPISource],
             lines: [
-                "FROM python:3.12-slim-bookworm AS builder",
+                "FROM python:3.12-slim-trixie AS builder",
                 "# bulwark: removed ENV HF_TOKEN: a secret in the image can be read by anyone who can pull it.",
                 "RUN apt-get update \\",
                 "    && apt-get install -y --no-install-recommends gcc libgomp1 \\",
                 "    && rm -rf /var/lib/apt/lists/*",
                 "RUN pip install --no-cache-dir --upgrade -r /code/requirements.txt",
-                "FROM python:3.12-slim-bookworm",
+                "FROM python:3.12-slim-trixie",
                 "    && apt-get install -y --no-install-recommends libgomp1 \\",
                 "COPY --from=builder --chown=10001:10001 /code /code",
                 "USER 10001:10001",
@@ -94,7 +99,7 @@ extension HardenResult {
             name: "plain Python script: slim base, user, exec form, no health check",
             input: lines("FROM python:3.9", "WORKDIR /job", "COPY batch.py .", "CMD python batch.py --input /data"),
             lines: [
-                "FROM python:3.12-slim-bookworm",
+                "FROM python:3.12-slim-trixie",
                 "ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1",
                 "COPY --chown=10001:10001 batch.py .",
                 "RUN groupadd -r -g 10001 app && useradd --no-log-init -r -u 10001 -g app app",
@@ -143,7 +148,7 @@ extension HardenResult {
             warnings: ["No health route was found in the application source: the HEALTHCHECK requests /healthz"],
             stages: 2),
         Case(
-            name: "heredoc RUN: apt hygiene inside the heredoc, curl dropped",
+            name: "heredoc RUN: apt hygiene inside the heredoc, curl dropped, bookworm (long-term support only) to trixie",
             input: lines(
                 "# syntax=docker/dockerfile:1", "FROM python:3.12-slim-bookworm", "RUN <<EOT", "apt-get update", "apt-get install -y libgomp1 curl",
                 "EOT", "WORKDIR /app", "COPY serve.py .", "EXPOSE 8000", "CMD [\"python\", \"serve.py\"]"),
@@ -151,7 +156,7 @@ extension HardenResult {
                             "    return {}", "uvicorn.run(app, host='0.0.0.0', port=8000)")],
             lines: [
                 "# syntax=docker/dockerfile:1",
-                "FROM python:3.12-slim-bookworm",
+                "FROM python:3.12-slim-trixie",
                 "RUN <<EOT",
                 "apt-get update",
                 "apt-get install --no-install-recommends -y libgomp1 && rm -rf /var/lib/apt/lists/*",
@@ -167,7 +172,7 @@ extension HardenResult {
             name: "pip install without a WORKDIR: one stage, the full image kept for its compilers",
             input: lines("FROM python:3.9", "COPY . /", "RUN pip install -r /requirements.txt", "CMD [\"python\", \"/app.py\"]"),
             lines: [
-                "FROM python:3.12-bookworm",
+                "FROM python:3.12-trixie",
                 "RUN pip install --no-cache-dir -r /requirements.txt",
                 "USER 10001:10001",
                 "CMD [\"python\", \"/app.py\"]",

@@ -4,8 +4,10 @@ import Testing
 
 /// The scanner around the rules: suppression pragmas, ordering, locations, errors and the build context.
 @Suite struct DockerfileRuleScannerTests {
+    /// Scans as of a fixed day, so end-of-life findings do not change with the calendar.
     static func scan(_ text: String, context: DockerfileScanContext = DockerfileScanContext()) -> [Finding] {
-        DockerfileScanner().scan(DockerfileParser.parse(text: text, file: "svc/Dockerfile"), context: context)
+        let day = CalendarDate(year: 2026, month: 12, day: 1) ?? CalendarDate(daysSinceEpoch: 0)
+        return DockerfileScanner().scan(DockerfileAnalysis(DockerfileParser.parse(text: text, file: "svc/Dockerfile"), context: context, evaluationDate: day))
     }
 
     @Test func aPragmaAboveTheInstructionSuppressesWithItsReason() throws {

@@ -96,11 +96,11 @@ public struct ScanContext: Sendable {
     /// The largest input read.
     public var maxFileSize: ByteLimit
     /// The day end-of-life and expiry decisions are made for (`--as-of`; today by default).
-    public var evaluationDate: Date
+    public var evaluationDate: CalendarDate
     /// Collects the time of each rule when set (`BULWARK_TIMINGS=rules`).
     public var ruleTimings: RuleTimings?
 
-    public init(enabledRules: Set<String>, maxFileSize: ByteLimit = .standard, evaluationDate: Date = Date(),
+    public init(enabledRules: Set<String>, maxFileSize: ByteLimit = .standard, evaluationDate: CalendarDate = .today(),
                 ruleTimings: RuleTimings? = nil) {
         self.enabledRules = enabledRules
         self.maxFileSize = maxFileSize

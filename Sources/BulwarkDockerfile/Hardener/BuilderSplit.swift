@@ -122,8 +122,10 @@ struct BuilderSplit {
         var changes: [String] = []
         var warnings: [String] = []
         let from = instructions[final.fromIndex]
-        let version = base.tag.versionProblem == nil ? base.tag.versionText ?? PythonImageTag.targetVersion : PythonImageTag.targetVersion
-        let tag = PythonImageTag.render(version: version, variant: base.tag.hardenedVariant(slim: true))
+        let target = HardeningTarget(on: options.evaluationDate)
+        let variant = base.tag.hardenedVariant(slim: true, target)
+        let version = base.tag.hardenedVersion(variant: variant, moveToTarget: base.tag.versionProblem(target) != nil, target)
+        let tag = PythonImageTag.render(version: version, variant: variant)
         let image = base.reference(withTag: tag)
         let platform = from.flag("platform").map { $0.raw + " " } ?? ""
         let builder = builderName()
@@ -238,8 +240,8 @@ struct BuilderSplit {
         // What changed.
         let oldImage = from.from?.image.raw ?? final.baseImage
         var reasons: [String] = []
-        if let problem = base.tag.versionProblem { reasons.append(problem) }
-        if let problem = base.tag.releaseProblem { reasons.append(problem) }
+        if let problem = base.tag.versionProblem(target) { reasons.append(problem) }
+        if let problem = base.tag.releaseProblem(target) { reasons.append(problem) }
         reasons.append("the slim variant leaves out the compilers and tools of the full image")
         changes.append("FROM \(oldImage) → \(image) for both stages: \(reasons.joined(separator: "; ")).")
         changes.append("""

@@ -31,6 +31,13 @@ public enum DockerfileHardener {
     }
 
     static func harden(_ dockerfile: Dockerfile, source: HardenSource, original: String, options: HardenOptions) -> HardenResult {
+        // Options are the caller's input: refuse them before anything is written (line 0: no
+        // position in the file).
+        let problems = options.problems
+        guard problems.isEmpty else {
+            return HardenResult(original: original, text: original,
+                                errors: problems.map { DockerfileError(line: 0, column: 0, message: "invalid option: \($0)") })
+        }
         guard dockerfile.errors.isEmpty else {
             return HardenResult(original: original, text: original,
                                 warnings: ["The Dockerfile has syntax errors; fix them first, nothing was rewritten."], errors: dockerfile.errors)
@@ -49,6 +56,11 @@ public enum DockerfileHardener {
         var currentSource = source
         var priorChanges: [String] = []
         var priorWarnings: [String] = []
+        if dockerfile.stages.contains(where: { PythonBase(stage: $0, in: dockerfile) != nil }),
+           let staleness = BaseImageCatalog.staleness(on: options.evaluationDate) {
+            // The Python line and Debian release it picks come from that table.
+            priorWarnings.append(sentence(staleness.description))
+        }
         var split = BuilderSplit(dockerfile: dockerfile, source: source, options: options)
         if let output = split.run() {
             let reparsed = DockerfileParser.parse(text: output.text, file: dockerfile.file)
@@ -71,14 +83,19 @@ public enum DockerfileHardener {
         guard let text, !changes.isEmpty else {
             return HardenResult(original: original, text: original, warnings: warnings, recommendedDockerignore: hardener.recommendedDockerignore)
         }
-        let check = DockerfileParser.parse(text: text, file: dockerfile.file)
-        guard check.errors.isEmpty else {
-            return HardenResult(original: original, text: original,
-                                warnings: warnings + ["The rewrite did not parse (\(check.errors[0])), so nothing was changed; please report this."],
-                                recommendedDockerignore: hardener.recommendedDockerignore)
-        }
-        return HardenResult(original: original, text: text, changes: changes, warnings: warnings,
-                            recommendedDockerignore: hardener.recommendedDockerignore)
+        return verified(HardenResult(original: original, text: text, changes: changes, warnings: warnings,
+                                     recommendedDockerignore: hardener.recommendedDockerignore), file: dockerfile.file)
+    }
+
+    /// A rewrite that parses, or, when the rewrite has syntax errors, the input unchanged with
+    /// errors (so the command exits 2 and prints nothing) that say the rewrite, not the input, is
+    /// at fault.
+    static func verified(_ result: HardenResult, file: String) -> HardenResult {
+        let check = DockerfileParser.parse(text: result.text, file: file)
+        guard !check.errors.isEmpty else { return result }
+        return HardenResult(original: result.original, text: result.original, warnings: result.warnings, errors: check.errors.map {
+            DockerfileError(line: 0, column: 0, message: "the hardened rewrite does not parse (its line \($0.line), column \($0.column): \($0.message)); nothing was rewritten, please report this")
+        })
     }
 
     /// The line of an instruction whose last line still ends with the escape character (the file
@@ -98,6 +115,11 @@ public enum DockerfileHardener {
         guard let final = dockerfile.finalStage else { return false }
         let image = dockerfile.rootStage(of: final).baseImage.lowercased()
         return ["windows", "servercore", "nanoserver"].contains { image.contains($0) }
+    }
+
+    /// `the table …` → `The table ….`
+    static func sentence(_ text: String) -> String {
+        (text.first.map { String($0).uppercased() + text.dropFirst() } ?? "") + "."
     }
 
     static func baseName(_ path: String) -> String {

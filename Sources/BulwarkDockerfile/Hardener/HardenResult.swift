@@ -12,7 +12,9 @@ public struct HardenResult: Sendable, Hashable {
     /// What could not be done automatically and needs a person (a health check that could not
     /// be written, build steps whose output may be lost, …).
     public var warnings: [String]
-    /// The syntax errors of the input; when there are any, nothing is rewritten.
+    /// Why nothing could be rewritten: the syntax errors of the input, an invalid option
+    /// (`HardenOptions.problems`, at line 0), or syntax errors of the rewrite itself (line 0; a
+    /// bug to report). When there are any, `text` is `original` and must not be written out.
     public var errors: [DockerfileError]
     /// A `.dockerignore` to add when the Dockerfile copies the whole build context and the
     /// context has none (or one that lets secrets and VCS data in); nil when not needed.

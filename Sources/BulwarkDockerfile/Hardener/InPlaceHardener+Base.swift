@@ -8,41 +8,41 @@ extension InPlaceHardener {
         let bases = dockerfile.stages.compactMap { PythonBase(stage: $0, in: dockerfile) }.filter { !$0.tag.isWindows }
         guard !bases.isEmpty else { return }
         let finalIndex = finalStage.index
-        let unsupported = bases.contains { $0.tag.versionProblem != nil }
-        func version(_ tag: PythonImageTag) -> String {
-            unsupported ? PythonImageTag.targetVersion : tag.versionText ?? PythonImageTag.targetVersion
-        }
+        let target = HardeningTarget(on: options.evaluationDate)
+        let unsupported = bases.contains { $0.tag.versionProblem(target) != nil }
         var finalCodename: String?
         var plans: [(base: PythonBase, tag: String, reasons: [String])] = []
         // A final stage that still compiles or installs packages keeps the tools of its variant.
         let buildsInPlace = finalBuilds
         if let base = bases.first(where: { $0.stageIndex == finalIndex }) {
             var reasons: [String] = []
-            if let problem = base.tag.versionProblem { reasons.append(problem) }
-            if let problem = base.tag.releaseProblem { reasons.append(problem) }
+            if let problem = base.tag.versionProblem(target) { reasons.append(problem) }
+            if let problem = base.tag.releaseProblem(target) { reasons.append(problem) }
             if !base.tag.isSlim && !buildsInPlace { reasons.append("the slim variant leaves out the compilers and tools of the full image") }
-            if reasons.isEmpty && unsupported && base.tag.line != PythonImageTag.targetVersion {
+            if reasons.isEmpty && unsupported && base.tag.line != target.python {
                 reasons.append("the same Python as the other stages")
             }
             if !reasons.isEmpty {
-                let variant = base.tag.hardenedVariant(slim: !buildsInPlace)
-                finalCodename = variant.first { PythonImageTag.debianCodenames.contains($0) }
-                plans.append((base, PythonImageTag.render(version: version(base.tag), variant: variant), reasons))
+                let variant = base.tag.hardenedVariant(slim: !buildsInPlace, target)
+                finalCodename = variant.first(where: BaseImageCatalog.isDebianCodename)
+                let version = base.tag.hardenedVersion(variant: variant, moveToTarget: unsupported, target)
+                plans.append((base, PythonImageTag.render(version: version, variant: variant), reasons))
             }
         }
         for base in bases where base.stageIndex != finalIndex {
             var reasons: [String] = []
-            if let problem = base.tag.versionProblem { reasons.append(problem) }
-            if let problem = base.tag.releaseProblem { reasons.append(problem) }
+            if let problem = base.tag.versionProblem(target) { reasons.append(problem) }
+            if let problem = base.tag.releaseProblem(target) { reasons.append(problem) }
             if let finalCodename, !base.tag.isAlpine, base.tag.codename != finalCodename {
                 reasons.append("the final stage's Debian release, so what this stage builds runs there")
             }
-            if reasons.isEmpty && unsupported && base.tag.line != PythonImageTag.targetVersion {
+            if reasons.isEmpty && unsupported && base.tag.line != target.python {
                 reasons.append("the same Python as the final stage")
             }
             guard !reasons.isEmpty else { continue }
-            let variant = base.tag.hardenedVariant(slim: false, codename: base.tag.isAlpine ? nil : finalCodename)
-            plans.append((base, PythonImageTag.render(version: version(base.tag), variant: variant), reasons))
+            let variant = base.tag.hardenedVariant(slim: false, codename: base.tag.isAlpine ? nil : finalCodename, target)
+            let version = base.tag.hardenedVersion(variant: variant, moveToTarget: unsupported, target)
+            plans.append((base, PythonImageTag.render(version: version, variant: variant), reasons))
         }
         for plan in plans.sorted(by: { $0.base.stageIndex < $1.base.stageIndex }) {
             let stage = dockerfile.stages[plan.base.stageIndex]

@@ -170,12 +170,26 @@ extension InPlaceHardener {
         }
         var host = "127.0.0.1"
         if let bound = invocation?.host, !["", "0.0.0.0", "::", "[::]", "localhost", "127.0.0.1", "*"].contains(bound) {
-            host = bound.contains(":") && !bound.hasPrefix("[") ? "[\(bound)]" : bound
+            let candidate = bound.contains(":") && !bound.hasPrefix("[") ? "[\(bound)]" : bound
+            if HealthPath.isHost(candidate) {
+                host = candidate
+            } else {
+                warnings.append("The server binds to \(HealthPath.Problem.quoted(bound)), which is not a host name or IP address; the HEALTHCHECK requests 127.0.0.1.")
+            }
+        }
+        var route = facts.healthRoute
+        if let found = route {
+            do throws(HealthPath.Problem) {
+                _ = try HealthPath.normalize(found)
+            } catch {
+                warnings.append("The health route found in the application source was not used: \(error).")
+                route = nil
+            }
         }
         let path: String
         if let explicit = options.healthPath {
-            path = explicit.hasPrefix("/") ? explicit : "/" + explicit
-        } else if let route = facts.healthRoute {
+            path = explicit
+        } else if let route {
             path = route
         } else if invocation?.server == "streamlit" {
             path = "/_stcore/health"
@@ -186,6 +200,10 @@ extension InPlaceHardener {
                 --health-path with the route the application has.
                 """)
         }
-        return HealthEndpoint(host: host, port: port, path: path)
+        guard let endpoint = HealthEndpoint(host: host, port: port, path: path) else {
+            warnings.append("No HEALTHCHECK added: port \(port) is not a TCP port, or \(HealthPath.Problem.quoted(path)) is not a URL path.")
+            return nil
+        }
+        return endpoint
     }
 }

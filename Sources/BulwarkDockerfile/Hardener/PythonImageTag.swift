@@ -3,9 +3,9 @@ import BulwarkCore
 /// A tag of the official `python` image (`3.12-slim-bookworm`, `3.9`, `3.11-alpine3.20`,
 /// `slim`, `latest`), and what a hardened build should use instead.
 ///
-/// The end-of-life table is dated (November 2026) and does not read the clock, so the rewrite of a
-/// file is the same every day: Python 2 and 3.0–3.10 are past end of life (3.10 since October
-/// 2026), Debian jessie, stretch, buster and bullseye too, and Alpine before 3.19.
+/// Whether a Python line or an OS release is past its support comes from `BaseImageCatalog`, the
+/// table `dockerfile/base-image-eol` judges by, at the hardener's evaluation date
+/// (`HardenOptions.evaluationDate`): the rewrite never picks a base that the rule reports.
 struct PythonImageTag: Sendable, Hashable {
     /// `3`, `12`, `4` of `3.12.4`; nil parts were not written.
     var major: Int?
@@ -14,21 +14,6 @@ struct PythonImageTag: Sendable, Hashable {
     var versionText: String?
     /// The parts after the version: `["slim", "bookworm"]`, `["alpine3.20"]`.
     var variant: [String]
-
-    /// The Python line the rewrite moves end-of-life versions to: supported until October 2028,
-    /// with wheels for the common ML stack (NumPy, SciPy, scikit-learn, PyTorch).
-    static let targetVersion = "3.12"
-    /// The Debian release slim images are pinned to.
-    static let targetCodename = "bookworm"
-
-    /// When each Python line reached end of life (python.org/downloads, PEP 602 schedule).
-    static let endOfLife: [String: String] = [
-        "2.7": "January 2020", "3.0": "June 2009", "3.1": "April 2012", "3.2": "February 2016", "3.3": "September 2017",
-        "3.4": "March 2019", "3.5": "September 2020", "3.6": "December 2021", "3.7": "June 2023", "3.8": "October 2024",
-        "3.9": "October 2025", "3.10": "October 2026",
-    ]
-    static let endOfLifeCodenames: Set<String> = ["jessie", "stretch", "buster", "bullseye"]
-    static let debianCodenames: Set<String> = ["jessie", "stretch", "buster", "bullseye", "bookworm", "trixie", "forky"]
 
     init(tag: String?) {
         let parts = (tag ?? "latest").split(separator: "-").map(String.init)
@@ -52,10 +37,13 @@ struct PythonImageTag: Sendable, Hashable {
         return "\(major).\(minor)"
     }
 
+    /// True when the version names a patch release (`3.12.4`).
+    var isPatchRelease: Bool { versionText.map { $0.split(separator: ".").count > 2 } ?? false }
+
     var isAlpine: Bool { variant.contains { $0.hasPrefix("alpine") } }
     var isWindows: Bool { variant.contains { $0.hasPrefix("windowsservercore") || $0.hasPrefix("nanoserver") } }
     var isSlim: Bool { variant.contains("slim") || isAlpine }
-    var codename: String? { variant.first { Self.debianCodenames.contains($0) } }
+    var codename: String? { variant.first(where: BaseImageCatalog.isDebianCodename) }
 
     /// The Alpine release of `alpine3.18` (nil for plain `alpine`).
     var alpineRelease: (Int, Int)? {
@@ -64,20 +52,21 @@ struct PythonImageTag: Sendable, Hashable {
         return numbers.count >= 2 ? (numbers[0], numbers[1]) : nil
     }
 
-    /// Why the Python version must change; nil when it is supported.
-    var versionProblem: String? {
-        guard let line else {
+    /// Why the Python version must change at the target's date; nil when it is supported.
+    func versionProblem(_ target: HardeningTarget) -> String? {
+        guard let major, let minor else {
             return versionText == nil ? "no Python version is pinned" : "only the major Python version is pinned"
         }
-        if let date = Self.endOfLife[line] { return "Python \(line) reached end of life in \(date)" }
-        if let major, major < 3 { return "Python \(line) reached end of life" }
-        return nil
+        return BaseImageCatalog.pythonLifecycle(major: major, minor: minor, on: target.date)?.sentence
     }
 
-    /// Why the operating-system release must change; nil when it is supported.
-    var releaseProblem: String? {
-        if let codename, Self.endOfLifeCodenames.contains(codename) { return "Debian \(codename) is past end of life" }
-        if let (major, minor) = alpineRelease, major < 3 || (major == 3 && minor < 19) { return "Alpine \(major).\(minor) is past end of life" }
+    /// Why the operating-system release must change at the target's date (end of life, or for
+    /// Debian also long-term support only); nil when it is supported.
+    func releaseProblem(_ target: HardeningTarget) -> String? {
+        if let codename, let lifecycle = BaseImageCatalog.debianLifecycle(codename: codename, on: target.date) { return lifecycle.sentence }
+        if let (major, minor) = alpineRelease, let lifecycle = BaseImageCatalog.alpineLifecycle(major: major, minor: minor, on: target.date) {
+            return lifecycle.sentence
+        }
         return nil
     }
 
@@ -86,14 +75,42 @@ struct PythonImageTag: Sendable, Hashable {
         ([version] + variant).joined(separator: "-")
     }
 
+    /// The version a hardened stage writes: the target line when a stage of the build is past
+    /// end of life, else the version as written; a patch release (`3.11.4`) becomes its line when
+    /// the variant names a Debian release the tag did not, since images of older patch releases
+    /// were never built on a newer Debian release.
+    func hardenedVersion(variant: [String], moveToTarget: Bool, _ target: HardeningTarget) -> String {
+        if moveToTarget { return target.python }
+        guard let versionText else { return target.python }
+        let newCodename = variant.first(where: BaseImageCatalog.isDebianCodename)
+        if isPatchRelease, let line, let newCodename, newCodename != codename { return line }
+        return versionText
+    }
+
     /// The variant a hardened stage uses: slim (final stage) on a supported Debian release, or
     /// Alpine kept as Alpine.
-    func hardenedVariant(slim: Bool, codename: String? = nil) -> [String] {
+    func hardenedVariant(slim: Bool, codename: String? = nil, _ target: HardeningTarget) -> [String] {
         if isAlpine {
-            if releaseProblem != nil || alpineRelease == nil { return ["alpine"] }
+            if releaseProblem(target) != nil || alpineRelease == nil { return ["alpine"] }
             return variant.filter { $0.hasPrefix("alpine") }
         }
-        let release = codename ?? (self.codename.flatMap { Self.endOfLifeCodenames.contains($0) ? nil : $0 } ?? Self.targetCodename)
-        return (slim || isSlim ? ["slim"] : []) + [release]
+        let kept = self.codename.flatMap { BaseImageCatalog.debianLifecycle(codename: $0, on: target.date) == nil ? $0 : nil }
+        return (slim || isSlim ? ["slim"] : []) + [codename ?? kept ?? target.debian]
+    }
+}
+
+/// The Python line and Debian release `DockerfileHardener` moves unsupported stages to, chosen
+/// from `BaseImageCatalog` at the evaluation date.
+struct HardeningTarget: Sendable, Hashable {
+    var date: CalendarDate
+    /// `3.12`
+    var python: String
+    /// `trixie`
+    var debian: String
+
+    init(on date: CalendarDate) {
+        self.date = date
+        self.python = BaseImageCatalog.pythonHardeningTarget(on: date)
+        self.debian = BaseImageCatalog.debianHardeningTarget(on: date)
     }
 }

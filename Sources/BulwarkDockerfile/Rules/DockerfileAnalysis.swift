@@ -7,6 +7,9 @@ import BulwarkCore
 public final class DockerfileAnalysis: Sendable {
     public let dockerfile: Dockerfile
     public let context: DockerfileScanContext
+    /// The day time-dependent rules judge by (`dockerfile/base-image-eol`: a release is end of
+    /// life when its date is on or before this day). Rules read it here and never the clock.
+    public let evaluationDate: CalendarDate
     /// The parsed `.dockerignore` of the context, nil when the build context has none.
     public let dockerignore: Dockerignore?
     /// Stages whose layers make up the image `docker build` produces (no `--target`): the final
@@ -18,9 +21,12 @@ public final class DockerfileAnalysis: Sendable {
     let commandsByInstruction: [[SimpleCommand]]
     let environments: [[String: String]]
 
-    public init(_ dockerfile: Dockerfile, context: DockerfileScanContext = DockerfileScanContext()) {
+    /// `evaluationDate` defaults to the context's (today unless `--as-of` pinned it); pass a fixed
+    /// day for results that do not change with the calendar.
+    public init(_ dockerfile: Dockerfile, context: DockerfileScanContext = DockerfileScanContext(), evaluationDate: CalendarDate? = nil) {
         self.dockerfile = dockerfile
         self.context = context
+        self.evaluationDate = evaluationDate ?? context.evaluationDate
         self.dockerignore = context.dockerignore.map(Dockerignore.init(contents:))
 
         var roots: [Int] = []

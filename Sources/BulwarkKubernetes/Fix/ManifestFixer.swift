@@ -42,6 +42,16 @@ public struct ManifestFixer: Sendable {
     /// and the pods it selects, a binding and the workloads that run as its subjects). One result
     /// per input, in order.
     public func fix(files: [ManifestFixInput]) -> [ManifestFixResult] {
+        // Invalid options (an ID the API server rejects) fix nothing: every file comes back
+        // unchanged with the problem as its error.
+        let problems = options.problems
+        guard problems.isEmpty else {
+            return files.map { input in
+                let text = String(decoding: input.bytes, as: UTF8.self)
+                return ManifestFixResult(file: input.file, original: text, fixed: text, changes: [], warnings: [],
+                                         errors: problems.map { InputError(file: input.file, message: "invalid option: \($0)") })
+            }
+        }
         let results = files.parallelMap { fixWorkloads(bytes: $0.bytes, file: $0.file) }
         return options.fixObjects ? fixObjects(results) : results
     }

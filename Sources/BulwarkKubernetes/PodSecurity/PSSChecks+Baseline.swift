@@ -101,13 +101,23 @@ extension PSSChecks {
             var evidence: [PSSEvidence] = []
             for container in pod.containers {
                 var valid = true
+                let hostNetworkDefaults = pod.defaultsHostPorts(of: container)
                 for (index, port) in (container.node["ports"]?.items ?? []).enumerated() {
-                    guard let node = port["hostPort"], let value = node.int, value != 0 else { continue }
-                    valid = false
-                    ports.append(String(value))
-                    evidence.append(PSSEvidence(
-                        node: node, field: container.field(["ports[\(index)]", "hostPort"]), container: container.pssName,
-                        message: "\(container.displayName) of \(pod.displayName) uses hostPort \(value)"))
+                    let field = container.field(["ports[\(index)]", "hostPort"])
+                    if let node = port["hostPort"], let value = node.int, value != 0 {
+                        valid = false
+                        ports.append(String(value))
+                        evidence.append(PSSEvidence(
+                            node: node, field: field, container: container.pssName,
+                            message: "\(container.displayName) of \(pod.displayName) uses hostPort \(value)"))
+                    } else if hostNetworkDefaults, let node = port["containerPort"], let value = node.int, value != 0 {
+                        // SetDefaults_Pod: with hostNetwork, an unset hostPort becomes the containerPort.
+                        valid = false
+                        ports.append(String(value))
+                        evidence.append(PSSEvidence(
+                            node: node, field: field, container: container.pssName,
+                            message: "\(container.displayName) of \(pod.displayName) uses hostPort \(value): with hostNetwork: true the API server sets an unset hostPort to the containerPort"))
+                    }
                 }
                 if !valid { bad.append(container.pssName) }
             }
@@ -142,7 +152,15 @@ extension PSSChecks {
             }
             var bad: [String] = []
             for container in pod.containers {
-                guard let profile = container.pssSecurityContext?.object("appArmorProfile") else { continue }
+                guard let profile = container.pssSecurityContext?.object("appArmorProfile") else {
+                    // On a Pod, the API server copies the container's AppArmor annotation into the
+                    // field first; the annotation's own evidence below already points at the line.
+                    if let type = pod.appArmorProfileTypeFromAnnotation(of: container), !allowedType(type) {
+                        bad.append(container.pssName)
+                        values.append(type)
+                    }
+                    continue
+                }
                 let type = profile.text("type")
                 guard !allowedType(type) else { continue }
                 bad.append(container.pssName)

@@ -9,11 +9,12 @@ extension PSSChecks {
     static let allowedVolumeSources = [
         "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected", "secret",
     ]
-    /// Other volume sources in the reference's order of precedence (JSON field names).
+    /// Other volume sources in the reference's order of precedence (JSON field names), as
+    /// `restrictedVolumes_1_0` tests them: photonPersistentDisk before portworxVolume.
     static let restrictedVolumeSources = [
         "hostPath", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "nfs", "iscsi", "glusterfs", "rbd", "flexVolume",
-        "cinder", "cephfs", "flocker", "fc", "azureFile", "vsphereVolume", "quobyte", "azureDisk", "portworxVolume",
-        "photonPersistentDisk", "scaleIO", "storageos",
+        "cinder", "cephfs", "flocker", "fc", "azureFile", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk",
+        "portworxVolume", "scaleIO", "storageos",
     ]
 
     public static let restrictedVolumes = PSSCheck(id: "restrictedVolumes", level: .restricted, versions: [
@@ -22,7 +23,11 @@ extension PSSChecks {
             var types: [String] = []
             var evidence: [PSSEvidence] = []
             for (index, volume) in (pod.spec["volumes"]?.items ?? []).enumerated() {
+                // A volume without a source is an emptyDir by the time admission sees it.
+                if volume.pssDefaultsToEmptyDir { continue }
                 if allowedVolumeSources.contains(where: { volume.present($0) != nil }) { continue }
+                // Left: a forbidden source, or an entry that is not a mapping at all (the API
+                // server cannot decode it and rejects the request; Bulwark fails closed).
                 let name = volume.isMapping ? volume.text("name") : ""
                 names.append(name)
                 let type = restrictedVolumeSources.first { volume.present($0) != nil }

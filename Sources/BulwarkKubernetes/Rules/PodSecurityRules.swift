@@ -198,7 +198,7 @@ public enum PodSecurityRules {
         PSSChecks.hostPorts, id: "pss/host-ports", severity: .medium,
         title: "Container binds a host port",
         summary: "A hostPort binds the port on the node's own address, bypassing Services and NetworkPolicies and limiting scheduling.",
-        remediation: "Remove ports[].hostPort and expose the container through a Service.",
+        remediation: "Remove ports[].hostPort (and hostNetwork, which makes every containerPort of a Pod a hostPort) and expose the container through a Service.",
         controls: ["cis-k8s:5.2.13", "nist-800-190:4.4.2", "nsa-k8s:pod-security"],
         failing: [
             RuleExample("""
@@ -214,6 +214,19 @@ public enum PodSecurityRules {
                       ports:
                         - containerPort: 8080
                           hostPort: ↓8080
+            """),
+            // A Pod on the host network: the API server sets hostPort to the containerPort.
+            RuleExample("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: ml}
+            spec:
+              hostNetwork: true
+              containers:
+                - name: server
+                  image: registry.example.com/server:1.0
+                  ports:
+                    - containerPort: ↓8080
             """),
         ],
         passing: [
@@ -521,7 +534,6 @@ public enum PodSecurityRules {
                       ↓nfs: {server: nfs.example.com, path: /datasets}
                     - name: cache
                       ↓hostPath: {path: /var/cache/models}
-                    - ↓name: nothing
             """),
         ],
         passing: [
@@ -538,6 +550,8 @@ public enum PodSecurityRules {
                 - {name: token, projected: {sources: [{serviceAccountToken: {path: token}}]}}
                 - {name: models, persistentVolumeClaim: {claimName: models}}
                 - {name: scratch, emptyDir: {}}
+                # No source: the API server makes it an emptyDir before admission.
+                - {name: work}
             """),
         ]
     )

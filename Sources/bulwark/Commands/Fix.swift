@@ -69,8 +69,10 @@ struct FixManifests: AsyncParsableCommand {
         if input.paths.isEmpty { throw ValidationError("give at least one file or directory (or - for standard input)") }
         if write && diff { throw ValidationError("--write and --diff exclude each other") }
         if write && input.paths.contains("-") { throw ValidationError("--write cannot rewrite standard input") }
-        if !(1...Int(Int32.max)).contains(uid) {
-            throw ValidationError("--uid must be between 1 and 2147483647, the range Kubernetes accepts for runAsUser (got \(uid))")
+        do {
+            try ManifestFixOptions(runAsUser: uid, runAsGroup: uid, fsGroup: uid).validate()
+        } catch {
+            throw ValidationError("--uid: \(error.message)")
         }
         if sealScope != nil && sealCert == nil { throw ValidationError("--seal-scope needs --seal-cert") }
         if sealCert != nil && workloadsOnly { throw ValidationError("--seal-cert and --workloads-only exclude each other") }

@@ -11,7 +11,8 @@ struct FixDockerfile: AsyncParsableCommand {
         discussion: """
         A Python image that installs packages (Flask, FastAPI, gunicorn, uvicorn, scikit-learn, PyTorch …) is split into \
         a builder stage with the build dependencies and a virtualenv at /opt/venv, and a final stage on the matching \
-        -slim base (a supported Python when the original's is past end of life, Debian bookworm). Every Dockerfile then \
+        -slim base (a Python line and a Debian release with more than a year of support left at --as-of, from the same \
+        end-of-life table dockerfile/base-image-eol judges by). Every Dockerfile then \
         gets, where it is missing: a numeric non-root USER (10001:10001, created with useradd --no-log-init), COPY \
         --chown for the application files, apt --no-install-recommends with the package lists removed, pip \
         --no-cache-dir, apk --no-cache, no secrets in ENV or ARG (a comment says how to pass them instead), exec-form \
@@ -49,22 +50,27 @@ struct FixDockerfile: AsyncParsableCommand {
     @Option(help: "Largest input file to read, in MiB.")
     var maxFileSize = 8
 
+    @OptionGroup var dates: DateOptions
+
+    var options: HardenOptions { HardenOptions(uid: uid, healthPath: healthPath, evaluationDate: dates.date) }
+
     func validate() throws {
         if write && diff { throw ValidationError("--write and --diff exclude each other") }
         if write && file == "-" { throw ValidationError("--write cannot rewrite standard input") }
-        if !(1...Int(Int32.max)).contains(uid) {
-            throw ValidationError("--uid must be between 1 and 2147483647, the range Kubernetes accepts for runAsUser (got \(uid))")
+        do {
+            try options.validate()
+        } catch {
+            throw ValidationError("--uid/--health-path: \(error.message)")
         }
         if ByteLimit(mebibytes: maxFileSize) == nil {
             throw ValidationError("--max-file-size must be between 1 and \(ByteLimit.maximumMebibytes) MiB (got \(maxFileSize))")
         }
-        if let healthPath, !healthPath.hasPrefix("/") { throw ValidationError("--health-path must start with / (got \"\(healthPath)\")") }
     }
 
     func run() async throws {
         let console = Console.current
         let outcome: DockerfileFixOutcome
-        switch Engine.standard.hardenDockerfile(at: file, contextDirectory: context, options: HardenOptions(uid: uid, healthPath: healthPath),
+        switch Engine.standard.hardenDockerfile(at: file, contextDirectory: context, options: options,
                                                  limit: ByteLimit(mebibytes: maxFileSize) ?? .standard) {
         case .failure(let error):
             console.error("\(error)")
@@ -74,7 +80,9 @@ struct FixDockerfile: AsyncParsableCommand {
         }
         let result = outcome.result
         if !result.errors.isEmpty {
-            for error in result.errors { console.error("\(file):\(error.line):\(error.column): \(error.message)") }
+            for error in result.errors {
+                console.error(error.line > 0 ? "\(file):\(error.line):\(error.column): \(error.message)" : "\(file): \(error.message)")
+            }
             throw ExitCode(2)
         }
         for warning in result.warnings { console.warning(warning) }

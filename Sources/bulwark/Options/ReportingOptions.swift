@@ -105,26 +105,13 @@ struct LimitOptions: ParsableArguments {
 /// `--as-of DATE`: the day end-of-life decisions are made for.
 struct DateOptions: ParsableArguments {
     @Option(name: .customLong("as-of"),
-            help: ArgumentHelp("Judge end-of-life and expiry as on this day (YYYY-MM-DD), for reproducible CI runs (default: today).",
+            help: ArgumentHelp("Judge end-of-life as on this day (YYYY-MM-DD), for reproducible CI runs (default: today).",
                                valueName: "date"))
     var asOf: String?
 
     func validate() throws {
-        if let asOf, Self.parse(asOf) == nil { throw ValidationError("--as-of must be a date written YYYY-MM-DD (got \"\(asOf)\")") }
+        if let asOf, CalendarDate(asOf) == nil { throw ValidationError("--as-of must be a date written YYYY-MM-DD (got \"\(asOf)\")") }
     }
 
-    var date: Date { asOf.flatMap(Self.parse) ?? Date() }
-
-    /// Noon UTC of the day, so no time zone moves it to another day.
-    static func parse(_ text: String) -> Date? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let components = DateComponents(year: year, month: month, day: day, hour: 12)
-        guard let date = calendar.date(from: components),
-              calendar.component(.month, from: date) == month, calendar.component(.day, from: date) == day else { return nil }
-        return date
-    }
+    var date: CalendarDate { asOf.flatMap(CalendarDate.init) ?? .today() }
 }
