@@ -162,12 +162,12 @@ public struct RuleCatalog: Sendable {
 
     public func rule(_ id: String) -> RuleDescriptor? { index[id].map { rules[$0] } }
 
-    /// Problems with the catalogue itself: duplicate ids, malformed ids, sentences that are not
-    /// sentences, missing examples. The test suite requires this to be empty.
-    public func problems() -> [String] {
+    /// Problems with the catalogue itself: duplicate ids, malformed ids or ids outside the `domains`
+    /// (rule-id prefixes) the scan domains own, sentences that are not sentences, missing
+    /// examples, controls no control catalogue lists. The test suite requires this to be empty.
+    public func problems(domains allowedDomains: Set<String>) -> [String] {
         var problems: [String] = []
         var seen: Set<String> = []
-        let allowedDomains: Set<String> = ["k8s", "pss", "rbac", "netpol", "secret", "dockerfile", "image", "vuln", "model", "serving", "runtime"]
         for rule in rules {
             for id in [rule.id] + rule.aliases {
                 if !seen.insert(id).inserted { problems.append("\(id): id is used twice") }
@@ -184,6 +184,9 @@ public struct RuleCatalog: Sendable {
             }
             if rule.title.isEmpty { problems.append("\(rule.id): empty title") }
             if rule.controls.isEmpty { problems.append("\(rule.id): maps to no control") }
+            for control in rule.controls where !ControlCatalog.contains(control) {
+                problems.append("\(rule.id): control \(control) is in no control catalogue (ControlCatalog)")
+            }
             if rule.failing.isEmpty { problems.append("\(rule.id): has no failing example") }
             if rule.passing.isEmpty { problems.append("\(rule.id): has no passing example") }
         }

@@ -1,69 +1,165 @@
 import Foundation
 import BulwarkCore
-import BulwarkKubernetes
+import BulwarkEngine
 
-/// Runs a rule's examples and variants of them; returns human-readable problems (empty = pass).
+/// Runs a rule's examples, and variants of them, through the rule's domain exactly as a scan
+/// does; returns human-readable problems (empty = pass). One verifier for every domain, at one
+/// standard:
 ///
-/// Variants (STYLE.md habit 2): the example commented out must not fire; after an unrelated YAML
-/// document it must fire at the shifted lines; CRLF line ends and a UTF-8 BOM change nothing.
+/// - a failing example marks every finding with `↓` (no marker is a problem), the rule fires
+///   exactly there, and never twice at one position;
+/// - a passing example, and every example commented out line by line, gives no finding;
+/// - moved down by unrelated lines, the findings move down by as many lines;
+/// - with CRLF line ends or a UTF-8 byte-order mark, nothing changes;
+/// - with the domain's in-source suppression added for each finding (an annotation, a comment),
+///   every finding is still reported, suppressed, with the reason given.
+///
+/// How each variant is written is the domain's (`ExampleHarness`); examples are judged on a
+/// fixed day (`evaluationDate`) so they do not change with the calendar.
 public enum RuleExampleVerifier {
-    public struct Variant: Sendable, CustomStringConvertible {
-        public let name: String
-        let transform: @Sendable (String) -> String
-        let lineShift: Int
-        let expectsFindings: Bool
+    public enum Variant: String, Sendable, CaseIterable, CustomStringConvertible {
+        case asWritten = "as written"
+        case shifted = "after unrelated lines"
+        case crlf = "with CRLF line ends"
+        case bom = "with a UTF-8 BOM"
+        case commentedOut = "commented out"
+        case suppressed = "suppressed in the source"
 
-        public var description: String { name }
+        public var description: String { rawValue }
     }
 
-    public static let variants: [Variant] = [
-        Variant(name: "as written", transform: { $0 }, lineShift: 0, expectsFindings: true),
-        Variant(name: "after an unrelated document", transform: { unrelatedDocument + $0 }, lineShift: 5, expectsFindings: true),
-        Variant(name: "with CRLF line ends", transform: { $0.replacingOccurrences(of: "\n", with: "\r\n") }, lineShift: 0, expectsFindings: true),
-        Variant(name: "with a UTF-8 BOM", transform: { "\u{FEFF}" + $0 }, lineShift: 0, expectsFindings: true),
-        Variant(name: "commented out", transform: { text in
-            text.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }.joined(separator: "\n")
-        }, lineShift: 0, expectsFindings: false),
-    ]
+    /// The day examples are judged on.
+    public static let evaluationDate = CalendarDate(year: 2026, month: 12, day: 1)!
+    static let suppressionReason = "verified by the example test"
 
-    static let unrelatedDocument = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unrelated, namespace: other}\ndata: {greeting: hello}\n---\n"
-
-    /// Checks one example of one Kubernetes rule in one variant.
-    public static func verify(_ rule: KubernetesRule, example: RuleExample, failing: Bool, variant: Variant) -> [String] {
+    /// Checks one example of one rule in one variant.
+    public static func verify(_ rule: any AnyRule, example: RuleExample, failing: Bool, variant: Variant,
+                              domain: any ScanDomain, harness: any ExampleHarness) -> [String] {
+        let id = rule.descriptor.id
         let (text, markers) = example.stripped
-        let inventory = KubernetesLoader.parse(text: variant.transform(text), file: example.fileName)
         var problems: [String] = []
-        if !inventory.errors.isEmpty {
-            problems.append("example does not load (\(variant)): \(inventory.errors.map(\.description).joined(separator: "; "))")
-            return problems
+        func scan(_ input: String) -> [Finding]? {
+            let context = ScanContext(enabledRules: [id], evaluationDate: evaluationDate)
+            let result = domain.scan(sources: [SourceInput(name: harness.sourceName(example.fileName), bytes: Array(input.utf8))],
+                                     documents: [], context: context)
+            // A Dockerfile of comments only is an error for BuildKit; the commented-out variant
+            // only asks for no finding.
+            if !result.errors.isEmpty && variant != .commentedOut {
+                problems.append("example does not load (\(variant)): " + result.errors.map(\.message).joined(separator: "; "))
+                return nil
+            }
+            return result.findings.filter { $0.ruleId == id }
         }
-        let findings = KubernetesScanner(rules: [rule]).scan(inventory).filter { $0.ruleId == rule.id }
-        let actual = findings.map { TextPosition(line: $0.location.line, column: $0.location.column) }
-        if !failing || !variant.expectsFindings {
+
+        if failing && markers.isEmpty && variant == .asWritten {
+            problems.append("\(id): failing example has no ↓ marker where its finding must land")
+        }
+        var expected = markers
+        let input: String
+        switch variant {
+        case .asWritten, .suppressed: input = text
+        case .shifted: (input, expected) = harness.shifted(text, markers: markers)
+        case .crlf: input = text.replacingOccurrences(of: "\n", with: "\r\n")
+        case .bom: input = "\u{FEFF}" + text
+        case .commentedOut: input = harness.commentedOut(text)
+        }
+        guard let findings = scan(input) else { return problems }
+
+        if !failing || variant == .commentedOut {
             if !findings.isEmpty {
-                problems.append("\(rule.id) fired on a \(failing ? "failing example " : "passing example ")(\(variant)): "
-                    + findings.map { "\($0.location.line):\($0.location.column) \($0.message)" }.joined(separator: "; "))
+                problems.append("\(id) fired on a \(failing ? "failing" : "passing") example (\(variant)): " + describe(findings))
             }
             return problems
         }
         if findings.isEmpty {
-            problems.append("\(rule.id) did not fire on a failing example (\(variant))")
+            problems.append("\(id) did not fire on a failing example (\(variant))")
             return problems
         }
-        if !markers.isEmpty {
-            let expected = markers.map { TextPosition(line: $0.line + variant.lineShift, column: $0.column) }
-            if Set(expected) != Set(actual) {
-                problems.append("\(rule.id) (\(variant)) expected findings at \(describe(expected)) but found them at \(describe(actual)): "
-                    + findings.map(\.message).joined(separator: "; "))
-            }
+        for finding in findings where finding.message.isEmpty {
+            problems.append("\(id) produced a finding without a message at \(finding.location)")
         }
-        for finding in findings where finding.message.isEmpty || finding.object == nil {
-            problems.append("\(rule.id) produced a finding without message or object at \(finding.location)")
+        if variant == .suppressed {
+            return problems + verifySuppression(id, text: text, findings: findings, harness: harness, scan: scan)
+        }
+        for finding in findings where finding.suppressed {
+            problems.append("\(id) (\(variant)) finding at \(finding.location.line):\(finding.location.column) is suppressed without a suppression")
+        }
+        let actual = findings.map { TextPosition(line: $0.location.line, column: $0.location.column) }
+        if actual.count != Set(actual).count {
+            problems.append("\(id) (\(variant)) reported two findings at one position: " + describe(findings))
+        }
+        if !expected.isEmpty && Set(expected) != Set(actual) {
+            problems.append("\(id) (\(variant)) expected findings at \(describe(expected)) but found them at \(describe(actual)): "
+                + describe(findings))
+        }
+        return problems
+    }
+
+    /// Adds the domain's suppression for each finding and expects every finding kept, suppressed.
+    private static func verifySuppression(_ id: String, text: String, findings: [Finding], harness: any ExampleHarness,
+                                          scan: (String) -> [Finding]?) -> [String] {
+        let suppressed: String
+        switch harness.suppressed(text, findings: findings, ruleId: id, reason: suppressionReason) {
+        case .failure(let problem): return ["\(id): \(problem)"]
+        case .success(let text): suppressed = text
+        }
+        guard let again = scan(suppressed) else { return [] }
+        var problems: [String] = []
+        if again.count != findings.count {
+            problems.append("\(id) found \(again.count) instead of \(findings.count) findings once suppressed: " + describe(again))
+        }
+        for finding in again where !finding.suppressed || finding.suppressionReason != suppressionReason {
+            problems.append("\(id) finding at \(finding.location.line):\(finding.location.column) is not suppressed by the suppression added for it")
         }
         return problems
     }
 
     static func describe(_ positions: [TextPosition]) -> String {
         positions.sorted().map { "\($0.line):\($0.column)" }.joined(separator: ", ")
+    }
+
+    static func describe(_ findings: [Finding]) -> String {
+        findings.map { "\($0.location.line):\($0.location.column) \($0.message)" }.joined(separator: "; ")
+    }
+}
+
+/// A reason the suppression variant cannot be written.
+public struct ExampleProblem: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) { self.description = description }
+}
+
+/// How a domain writes the variants of its examples: where unrelated lines go, what a comment is,
+/// how a finding is suppressed in the source.
+public protocol ExampleHarness: Sendable {
+    /// The domain (`ScanDomain.name`) this harness writes variants for.
+    var domain: String { get }
+    /// The name an example is scanned under (a path where no context file can exist).
+    func sourceName(_ fileName: String) -> String
+    /// The text with unrelated lines added before it, and where the markers move.
+    func shifted(_ text: String, markers: [TextPosition]) -> (String, [TextPosition])
+    /// The text with every line made a comment.
+    func commentedOut(_ text: String) -> String
+    /// The text with an in-source suppression of `ruleId` for each finding.
+    func suppressed(_ text: String, findings: [Finding], ruleId: String, reason: String) -> Result<String, ExampleProblem>
+}
+
+extension ExampleHarness {
+    /// A directory that cannot exist (`/dev/null` is a file), so no `.dockerignore` or other
+    /// context file is found next to an example.
+    public func sourceName(_ fileName: String) -> String { "/dev/null/\(fileName)" }
+
+    public func commentedOut(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }.joined(separator: "\n")
+    }
+}
+
+/// The harness of every domain of the engine.
+public enum ExampleHarnesses {
+    public static let all: [any ExampleHarness] = [KubernetesExampleHarness(), DockerfileExampleHarness()]
+
+    public static func harness(for domain: String) -> (any ExampleHarness)? {
+        all.first { $0.domain == domain }
     }
 }

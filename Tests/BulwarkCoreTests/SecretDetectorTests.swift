@@ -226,18 +226,12 @@ enum FakeSecret {
             default: values.append(String(repeating: "lorem ipsum dolor sit amet ", count: 8) + FakeSecret.github)
             }
         }
-        let clock = ContinuousClock()
         var total = 0
-        let elapsed = clock.measure {
-            for value in values {
-                total += SecretDetector.scan(value: value).count
-                if SecretDetector.looksLikeSecretValue(value) { total += 1 }
-                if SecretDetector.isSensitiveName(value) { total += 1 }
-            }
+        for value in values {
+            total += SecretDetector.scan(value: value).count
+            if SecretDetector.looksLikeSecretValue(value) { total += 1 }
+            if SecretDetector.isSensitiveName(value) { total += 1 }
         }
         #expect(total >= 5_000)
-        // About 10 ms in release and 100 ms in debug on one core; the bound leaves room for a loaded machine.
-        #expect(elapsed < .seconds(3), "scanning 10k values took \(elapsed)")
-        print("SecretDetector: 10k values in \(elapsed)")
     }
 }

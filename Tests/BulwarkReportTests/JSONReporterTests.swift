@@ -105,12 +105,8 @@ import Testing
             findings.append(finding)
         }
         let report = Report(findings: findings, errors: [], files: 500, objects: 50_000, tool: ReportFixture.tool)
-        let clock = ContinuousClock()
-        var bytes: [UInt8] = []
-        let elapsed = clock.measure { bytes = JSONReporter().render(report) }
-        // Debug builds are far slower than release; this bound catches quadratic behaviour, not
-        // constant factors (release: well under a second).
-        #expect(elapsed < .seconds(20), "rendering 50,000 findings took \(elapsed)")
+        // The time it takes is measured in bench/ (the report-writing floor), not here.
+        let bytes = JSONReporter().render(report)
         let parsed = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
         #expect((parsed?["findings"] as? [Any])?.count == 50_000)
     }

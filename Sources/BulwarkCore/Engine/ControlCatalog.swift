@@ -192,6 +192,7 @@ public enum ControlCatalog {
         ("seccompProfile_baseline", "Seccomp"),
         ("sysctls", "Sysctls"),
         ("windowsHostProcess", "HostProcess"),
+        ("hostProbesAndHostLifecycle", "Host Probes / Lifecycle Hooks"),
     ]
 
     /// Pod Security Standards, restricted level (on top of baseline).

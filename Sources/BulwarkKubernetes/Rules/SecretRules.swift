@@ -189,12 +189,16 @@ public enum SecretRules {
             for container in pod.containers {
                 for field in ["command", "args"] {
                     let items = container.node[field]?.items ?? []
+                    // One finding per argument: `sh -c SCRIPT` with a token in SCRIPT is reported once, at SCRIPT.
+                    var reported: Set<Int> = []
                     for (index, node) in items.enumerated() {
                         guard let argument = node.string else { continue }
                         let next = index + 1 < items.count ? items[index + 1].string : nil
                         guard let (flag, assessment) = commandLineCredential(argument, next: next) else { continue }
                         // A `--flag value` pair points at the value.
-                        let target = flag.valueIsNext ? items[index + 1] : node
+                        let targetIndex = flag.valueIsNext ? index + 1 : index
+                        guard reported.insert(targetIndex).inserted else { continue }
+                        let target = items[targetIndex]
                         let where_ = flag.name.map { "passes \($0) " } ?? "has "
                         violations.append(Violation(
                             "\(container.displayName) of \(pod.displayName) \(where_)\(assessment.what) (\(assessment.redacted)) on its command line",
@@ -225,6 +229,7 @@ public enum SecretRules {
             let name: Substring
             let value: String?
             var valueIsNext = false
+            let dashes = String(word.prefix { $0 == "-" })
             if let equals = body.firstIndex(of: "=") {
                 name = body[..<equals]
                 value = String(body[body.index(after: equals)...])
@@ -244,7 +249,7 @@ public enum SecretRules {
                 ? String(value.dropFirst().dropLast()) : value
             guard !literal.isEmpty, !literal.hasPrefix("-"),
                   let assessment = CredentialLiteral.assess(name: String(name), value: literal, plainSeverity: .medium) else { continue }
-            return (CommandLineFlag(name: "--" + name, valueIsNext: valueIsNext), assessment)
+            return (CommandLineFlag(name: dashes + name, valueIsNext: valueIsNext), assessment)
         }
         return nil
     }
