@@ -215,7 +215,7 @@ enum FakeSecret {
         #expect(found.map(\.line) == [1, 2, 3, 4, 6, 9])
     }
 
-    @Test func scanningTenThousandValuesIsFast() {
+    @Test func scansTenThousandMixedValues() {
         var values: [String] = []
         values.reserveCapacity(10_000)
         for index in 0..<10_000 {

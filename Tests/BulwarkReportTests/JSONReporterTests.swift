@@ -94,7 +94,7 @@ import Testing
         """)
     }
 
-    @Test func rendersFiftyThousandFindingsQuickly() throws {
+    @Test func rendersFiftyThousandFindings() throws {
         let base = ReportFixture.findings[0]
         var findings: [Finding] = []
         findings.reserveCapacity(50_000)
