@@ -51,20 +51,32 @@ public struct Glob: Sendable, Hashable {
     }
 
     /// The automaton: `active[i]` says the pattern has matched up to token `i`; `tokens.count` is
-    /// the accepting position.
+    /// the accepting position. `inside[i]` says a `**/` at `i` has read characters but not yet the
+    /// `/` that ends it.
     public func matches(_ text: ArraySlice<Unicode.Scalar>, budget: inout Int) -> Bool? {
         let count = tokens.count
         var active = [Bool](repeating: false, count: count + 1)
+        var inside = active
         var next = active
+        var nextInside = active
         active[0] = true
         close(&active)
         for scalar in text {
             budget -= count + 1
             if budget < 0 { return nil }
-            for index in 0...count { next[index] = false }
+            for index in 0...count {
+                next[index] = false
+                nextInside[index] = false
+            }
             var any = false
-            for index in 0..<count where active[index] {
+            for index in 0..<count where active[index] || inside[index] {
                 switch tokens[index] {
+                case .anyDirectories:
+                    nextInside[index] = true
+                    any = true
+                    if scalar == "/" { next[index + 1] = true }
+                case _ where !active[index]:
+                    continue
                 case .literal(let expected):
                     if scalar == expected { next[index + 1] = true; any = true }
                 case .one(let crossesSlash):
@@ -76,15 +88,12 @@ public struct Glob: Sendable, Hashable {
                     }
                 case .star(let crossesSlash):
                     if crossesSlash || scalar != "/" { next[index] = true; any = true }
-                case .anyDirectories:
-                    next[index] = true
-                    any = true
-                    if scalar == "/" { next[index + 1] = true }
                 }
             }
             guard any else { return false }
             close(&next)
             swap(&active, &next)
+            swap(&inside, &nextInside)
         }
         return active[count]
     }

@@ -30,10 +30,17 @@ public enum CommandRunner {
         return packageRoot.appendingPathComponent(".build/debug/bulwark")
     }()
 
-    /// Runs `bulwark ARGS` in `directory` (default: the package root) with optional standard input.
-    public static func run(_ arguments: [String], in directory: URL? = nil, stdin: String? = nil) throws -> CommandResult {
+    /// Runs `bulwark ARGS` in `directory` (default: the package root) with optional standard input;
+    /// `stdoutPath` sends standard output to a file (e.g. `/dev/full`) instead of a pipe.
+    public static func run(_ arguments: [String], in directory: URL? = nil, stdin: String? = nil, stdoutPath: String? = nil) throws -> CommandResult {
+        try runTool(executable.path, arguments, in: directory, stdin: stdin, stdoutPath: stdoutPath)
+    }
+
+    /// Runs any program the same way (a shell for process substitution, `mount` for a tmpfs).
+    public static func runTool(_ path: String, _ arguments: [String], in directory: URL? = nil, stdin: String? = nil,
+                               stdoutPath: String? = nil) throws -> CommandResult {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? packageRoot
         var environment = ProcessInfo.processInfo.environment
@@ -41,7 +48,8 @@ public enum CommandRunner {
         process.environment = environment
         let output = Pipe()
         let error = Pipe()
-        process.standardOutput = output
+        let outputFile = try stdoutPath.map { try FileHandle(forWritingTo: URL(fileURLWithPath: $0)) }
+        process.standardOutput = outputFile ?? output
         process.standardError = error
         let input = Pipe()
         process.standardInput = input
@@ -53,7 +61,8 @@ public enum CommandRunner {
         writer.start()
         // Read both pipes to the end before waiting, so a large report cannot block the child.
         let errorReader = ErrorCollector(error.fileHandleForReading)
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        try output.fileHandleForWriting.close()
+        let outData = outputFile == nil ? output.fileHandleForReading.readDataToEndOfFile() : Data()
         let errData = errorReader.finish()
         process.waitUntilExit()
         return CommandResult(status: process.terminationStatus, stdoutData: outData, stderrData: errData)
