@@ -70,7 +70,7 @@ public struct Finding: Codable, Sendable, Hashable {
         self.suppressionKind = suppressionKind
     }
 
-    /// CONTRACT.md order: file, line, rule id (then column and message for full determinism).
+    /// Report order (docs/cli.md): file, line, rule id (then column and message for full determinism).
     public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
         if lhs.location.file != rhs.location.file { return lhs.location.file < rhs.location.file }
         if lhs.location.line != rhs.location.line { return lhs.location.line < rhs.location.line }

@@ -136,7 +136,7 @@ public struct ComplianceReport: Codable, Sendable, Equatable {
     }
 }
 
-/// The machine-readable report of every reporting command (CONTRACT.md).
+/// The machine-readable report of every reporting command (docs/cli.md).
 public struct Report: Codable, Sendable {
     public var schemaVersion: Int
     public var tool: ToolInfo
@@ -172,7 +172,7 @@ public struct Report: Codable, Sendable {
                   compliance: compliance, tool: tool)
     }
 
-    /// CONTRACT.md exit codes: 2 when any input failed, else 1 when an unsuppressed finding trips
+    /// The exit codes of docs/cli.md: 2 when any input failed, else 1 when an unsuppressed finding trips
     /// the threshold, else 0.
     public func exitCode(failOn: FailThreshold) -> Int32 {
         if !errors.isEmpty { return 2 }

@@ -1,6 +1,6 @@
 import BulwarkCore
 
-/// `--format json`: the report shape of CONTRACT.md, keys in the documented order, pretty-printed
+/// `--format json`: the report shape of docs/cli.md, keys in the documented order, pretty-printed
 /// with a two-space indent and a trailing newline.
 ///
 /// Top level: `schemaVersion`, `tool`, `findings`, `errors`, `warnings`, `skipped`, `summary`, then

@@ -1,6 +1,6 @@
 import BulwarkCore
 
-/// The `--format` values of reporting commands (CONTRACT.md), and the reporter for each.
+/// The `--format` values of reporting commands (docs/cli.md), and the reporter for each.
 public enum ReportFormat: String, Sendable, CaseIterable {
     case table, json, sarif, junit, html
 

@@ -88,7 +88,7 @@ public struct RuleCatalogReporter: Sendable {
 
     // MARK: Markdown
 
-    /// Display names of the rule domains (CONTRACT.md id prefixes).
+    /// Display names of the rule domains (docs/cli.md id prefixes).
     public static let domainTitles: [String: String] = [
         "k8s": "Kubernetes workloads",
         "pss": "Pod Security Standards",

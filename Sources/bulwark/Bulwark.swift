@@ -38,7 +38,7 @@ struct Bulwark: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                console.error(fullMessage(for: error))
+                console.usage(fullMessage(for: error))
                 return 2
             }
             if code == .success || code.rawValue == 0 {
@@ -47,7 +47,7 @@ struct Bulwark: AsyncParsableCommand {
                 return (try? console.commit(console.output)) == nil ? 2 : 0
             }
             if error is ExitCode { return code.rawValue }
-            console.error(fullMessage(for: error))
+            console.usage(fullMessage(for: error))
             return code.rawValue
         }
     }

@@ -35,6 +35,12 @@ final class Console: Sendable {
         errors.write(Array(("bulwark: " + TerminalText.sanitized(text) + "\n").utf8))
     }
 
+    /// A usage message of the argument parser (several lines of our own text around the user's
+    /// arguments): each line sanitised, the line breaks kept.
+    func usage(_ text: String) {
+        errors.write(Array(("bulwark: " + TerminalText.sanitizedLines(text) + "\n").utf8))
+    }
+
     /// `bulwark: warning: text` on standard error, sanitised.
     func warning(_ text: String) {
         error("warning: " + text)

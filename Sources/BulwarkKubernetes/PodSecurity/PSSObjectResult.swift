@@ -15,7 +15,7 @@ public struct PSSModeVerdict: Sendable, Codable, Hashable {
     }
 }
 
-/// One entry of `bulwark pss --format json` (CONTRACT.md): the verdict for one pod spec of one
+/// One entry of `bulwark pss --format json` (docs/cli.md): the verdict for one pod spec of one
 /// pod-bearing object.
 public struct PSSObjectResult: Sendable, Codable, Hashable {
     public let file: String
@@ -71,7 +71,7 @@ public struct PSSObjectResult: Sendable, Codable, Hashable {
         case file, line, kind, namespace, name, level, version, allowed, violations, role, exempt, exemptReason, mode, audit, warn, labelErrors
     }
 
-    /// Encodes the CONTRACT.md keys; optional keys only when set. (Foundation's JSONEncoder on
+    /// Encodes the keys docs/cli.md names; optional keys only when set. (Foundation's JSONEncoder on
     /// Linux does not keep key order: use `.sortedKeys` for deterministic output.)
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

@@ -1,6 +1,6 @@
 import BulwarkCore
 
-/// A permission that opens an escalation path (REFERENCES.md §3), as a declarative record: the
+/// A permission that opens an escalation path (docs/facts.md, RBAC), as a declarative record: the
 /// requests that give it, how severe it is cluster-wide and in one namespace, and what it leads to.
 struct RBACCapability: Sendable {
     /// Verbs on resources of one API group; holding any one of them is enough.

@@ -39,7 +39,7 @@ public struct RBACPermission: Sendable, Hashable, Codable {
         verbs = try container.decode([String].self, forKey: .verbs)
     }
 
-    /// CONTRACT.md's keys always; `resourceNames` and `nonResourceURL` only when they say something.
+    /// The keys docs/cli.md names always; `resourceNames` and `nonResourceURL` only when they say something.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(namespace, forKey: .namespace)

@@ -32,6 +32,8 @@ public struct RBACReporter: Sendable {
         var permissions: [RBACPermission]
         var findings: [Finding]
         var errors: [InputError]
+        var warnings: [InputWarning]
+        var skipped: [SkippedInput]
         var summary: ReportSummary
     }
 
@@ -55,7 +57,8 @@ public struct RBACReporter: Sendable {
     public func subjectJSON(_ subject: RBACSubject) throws -> [UInt8] {
         try AnalysisJSON.encode(SubjectReport(
             subject: subject, workloads: workloadNames(subject), bindings: bindingEntries(subject),
-            permissions: analyzer.permissions(for: subject), findings: report.findings, errors: report.errors, summary: report.summary))
+            permissions: analyzer.permissions(for: subject), findings: report.findings, errors: report.errors,
+            warnings: report.warnings, skipped: report.skipped, summary: report.summary))
     }
 
     public func subjectTable(_ subject: RBACSubject) -> String {
@@ -102,6 +105,8 @@ public struct RBACReporter: Sendable {
         var subjects: [SubjectSummary]
         var findings: [Finding]
         var errors: [InputError]
+        var warnings: [InputWarning]
+        var skipped: [SkippedInput]
         var summary: ReportSummary
     }
 
@@ -130,7 +135,7 @@ public struct RBACReporter: Sendable {
 
     public func summaryJSON() throws -> [UInt8] {
         try AnalysisJSON.encode(SummaryReport(subjects: subjectSummaries(), findings: report.findings, errors: report.errors,
-                                              summary: report.summary))
+                                              warnings: report.warnings, skipped: report.skipped, summary: report.summary))
     }
 
     public func summaryTable() -> String {
