@@ -34,7 +34,7 @@ enum YAMLWriter {
 
     /// The string as a YAML scalar: plain when unambiguous, else double-quoted with escapes.
     static func scalar(_ string: String) -> String {
-        isPlainSafe(string) ? string : doubleQuoted(string)
+        isPlainSafe(string) ? string : QuotedString.quoted(string)
     }
 
     static func isPlainSafe(_ string: String) -> Bool {
@@ -44,41 +44,5 @@ enum YAMLWriter {
         let allowed: Set<UInt8> = Set("._/+=-".utf8)
         guard string.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || allowed.contains($0) }) else { return false }
         return !reservedWords.contains(string.lowercased())
-    }
-
-    static func doubleQuoted(_ string: String) -> String {
-        var text = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\0": text += "\\0"
-            case "\u{07}": text += "\\a"
-            case "\u{08}": text += "\\b"
-            case "\t": text += "\\t"
-            case "\n": text += "\\n"
-            case "\u{0B}": text += "\\v"
-            case "\u{0C}": text += "\\f"
-            case "\r": text += "\\r"
-            case "\u{1B}": text += "\\e"
-            case "\u{85}": text += "\\N"
-            case "\u{2028}": text += "\\L"
-            case "\u{2029}": text += "\\P"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (scalar.value >= 0x80 && scalar.value < 0xA0) {
-                    text += "\\x" + hex(scalar.value, width: 2)
-                } else if scalar.value == 0xFEFF || (scalar.value >= 0xFFFE && scalar.value <= 0xFFFF) {
-                    text += "\\u" + hex(scalar.value, width: 4)
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return text + "\""
-    }
-
-    private static func hex(_ value: UInt32, width: Int) -> String {
-        let digits = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }

@@ -36,9 +36,9 @@ import Testing
         ("'); import os; os.system('id') #", #"the health path "'); import os; os.system('id') #" must start with /"#),
         ("/a\nRUN id", #"the health path "/a\nRUN id" contains a control character (U+000A)"#),
         ("/a\rb", #"the health path "/a\rb" contains a control character (U+000D)"#),
-        ("/a\u{0}b", #"the health path "/a\u{0}b" contains a control character (U+0000)"#),
-        ("/a\u{85}b", #"the health path "/a\u{85}b" contains a control character (U+0085)"#),
-        ("/a\u{2028}b", #"the health path "/a\u{2028}b" contains a control character (U+2028)"#),
+        ("/a\u{0}b", #"the health path "/a\u0000b" contains a control character (U+0000)"#),
+        ("/a\u{85}b", #"the health path "/a\u0085b" contains a control character (U+0085)"#),
+        ("/a\u{2028}b", #"the health path "/a\u2028b" contains a control character (U+2028)"#),
     ])
     func refuses(_ path: String, _ message: String) {
         #expect(throws: HealthPath.Problem.self) { try HealthPath.normalize(path) }

@@ -117,7 +117,7 @@ import Testing
     @Test(arguments: [
         ("true", #""true""#), ("1", #""1""#), ("ml: platform", #""ml: platform""#), ("", #""""#),
         ("a\nb", #""a\nb""#), ("say \"hi\"", #""say \"hi\"""#), ("model-server", "model-server"),
-        ("AgB+/x==", "AgB+/x=="), ("app.kubernetes.io/name", "app.kubernetes.io/name"), ("nul\u{0}", #""nul\0""#),
+        ("AgB+/x==", "AgB+/x=="), ("app.kubernetes.io/name", "app.kubernetes.io/name"), ("nul\u{0}", #""nul\u0000""#),
     ])
     func scalarsAreQuotedOnlyWhenNeeded(_ value: String, _ written: String) {
         let sealed = SealedSecret(name: "n", namespace: nil, encryptedData: ["k": value], template: .init(name: nil, namespace: nil))

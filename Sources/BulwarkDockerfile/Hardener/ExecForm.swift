@@ -68,27 +68,6 @@ enum ExecForm {
 
     /// `["a", "b"]` as the JSON array BuildKit reads.
     static func json(_ words: [String]) -> String {
-        "[" + words.map(jsonString).joined(separator: ", ") + "]"
-    }
-
-    static func jsonString(_ value: String) -> String {
-        var result = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
+        "[" + words.map { QuotedString.quoted($0) }.joined(separator: ", ") + "]"
     }
 }

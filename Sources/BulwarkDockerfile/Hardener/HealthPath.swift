@@ -1,3 +1,5 @@
+import BulwarkCore
+
 /// The route a generated HEALTHCHECK requests, as the path (and optional query) of an HTTP
 /// request target (RFC 3986 `path-absolute [ "?" query ]`).
 ///
@@ -14,29 +16,7 @@ public enum HealthPath {
         public let reason: String
 
         /// `the health path "healthz" must start with /`
-        public var description: String { "the health path \(Self.quoted(path)) \(reason)" }
-
-        /// Double-quoted, with control characters, quotes and backslashes escaped, so the
-        /// message stays on one line.
-        static func quoted(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if HealthPath.isControl(scalar) {
-                        out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out + "\""
-        }
+        public var description: String { "the health path \(QuotedString.quoted(path)) \(reason)" }
     }
 
     /// The longest path accepted (a HEALTHCHECK line is not a place for kilobytes).

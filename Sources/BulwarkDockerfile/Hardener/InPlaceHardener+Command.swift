@@ -174,7 +174,7 @@ extension InPlaceHardener {
             if HealthPath.isHost(candidate) {
                 host = candidate
             } else {
-                warnings.append("The server binds to \(HealthPath.Problem.quoted(bound)), which is not a host name or IP address; the HEALTHCHECK requests 127.0.0.1.")
+                warnings.append("The server binds to \(QuotedString.quoted(bound)), which is not a host name or IP address; the HEALTHCHECK requests 127.0.0.1.")
             }
         }
         var route = facts.healthRoute
@@ -201,7 +201,7 @@ extension InPlaceHardener {
                 """)
         }
         guard let endpoint = HealthEndpoint(host: host, port: port, path: path) else {
-            warnings.append("No HEALTHCHECK added: port \(port) is not a TCP port, or \(HealthPath.Problem.quoted(path)) is not a URL path.")
+            warnings.append("No HEALTHCHECK added: port \(port) is not a TCP port, or \(QuotedString.quoted(path)) is not a URL path.")
             return nil
         }
         return endpoint

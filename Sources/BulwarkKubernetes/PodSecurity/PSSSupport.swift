@@ -21,31 +21,44 @@ enum PSSText {
         lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 
-    /// Go's `%q` for a string: double-quoted with Go escapes.
+    /// Go's `%q` for a string (`strconv.Quote`), byte for byte as the reference writes names in
+    /// its messages. This is not a general quoter (reports use `QuotedString`): it reproduces Go's
+    /// rules, which escape every character `unicode.IsPrint` rejects (controls, format characters,
+    /// separators other than the ASCII space) as `\a`…`\v`, `\xXX`, `\uXXXX` or `\UXXXXXXXX`.
     static func goQuote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
             case "\u{07}": out += "\\a"
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
             case "\u{0B}": out += "\\v"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + hex(scalar.value, width: 2)
-                } else if (0x80..<0xA0).contains(scalar.value) {
-                    out += "\\u" + hex(scalar.value, width: 4)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            case _ where isGoPrintable(scalar): out.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x80: out += "\\x" + hex(scalar.value, width: 2)
+            case _ where scalar.value < 0x10000: out += "\\u" + hex(scalar.value, width: 4)
+            default: out += "\\U" + hex(scalar.value, width: 8)
             }
         }
         return out + "\""
+    }
+
+    /// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space.
+    static func isGoPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == " " { return true }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber,
+             .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+             .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+            return true
+        default:
+            return false
+        }
     }
 
     private static func hex(_ value: UInt32, width: Int) -> String {
