@@ -2,13 +2,13 @@
 """Inputs for bench/analysis-scale: the three analyses whose cost once grew with the square of
 their input.
 
-    gen-analysis-scale.py netpol --workloads N --policies M --out DIR [--seed 42]
+    gen-analysis-scale.py netpol --workloads N --policies M --out DIR [--seed 42] [--per-namespace 40]
     gen-analysis-scale.py intent --ports N --out FILE [--seed 42]
     gen-analysis-scale.py rbac-ring --roles N --out DIR [--seed 42]
 
 Standard library only; the same arguments give byte-identical output.
 
-netpol: N pod-bearing workloads (Deployments) in namespaces of 40, plus an API gateway, and M
+netpol: N pod-bearing workloads (Deployments) in namespaces of 40 (--per-namespace), plus an API gateway, and M
 NetworkPolicies. Every namespace but every 25th has a default-deny (Ingress and Egress) and an
 allow-DNS egress policy; the remaining policies go one per workload of those namespaces (then round
 robin): the workload's own policy, with ingress and egress rules by tier (gateway -> frontend on
@@ -29,7 +29,6 @@ import argparse
 import os
 import random
 
-PER_NAMESPACE = 40
 TIERS = ["frontend", "backend", "db"]
 
 
@@ -38,11 +37,11 @@ def write_docs(path, docs):
         handle.write("\n---\n".join(docs) + "\n")
 
 
-def netpol(workloads, policies, out, seed):
+def netpol(workloads, policies, out, seed, per_namespace=40):
     rng = random.Random(seed)
     os.makedirs(out, exist_ok=True)
     team_workloads = max(0, workloads - 1)  # the gateway is one of the N
-    namespaces = max(1, -(-team_workloads // PER_NAMESPACE))
+    namespaces = max(1, -(-team_workloads // per_namespace))
     docs = []
     docs.append("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: gateway\n  labels: {team: edge}")
     docs.append(
@@ -51,7 +50,7 @@ def netpol(workloads, policies, out, seed):
         "      containers: [{name: envoy, image: envoyproxy/envoy:v1.31.2, ports: [{name: http, containerPort: 8443}]}]")
     members = []  # (namespace number, workload name, tier)
     for number in range(team_workloads):
-        ns = number // PER_NAMESPACE
+        ns = number // per_namespace
         tier = TIERS[rng.randrange(3)]
         members.append((ns, f"{tier}-{number:05d}", tier))
     for ns in range(namespaces):
@@ -164,6 +163,7 @@ def main():
     netpol_parser = commands.add_parser("netpol")
     netpol_parser.add_argument("--workloads", type=int, required=True)
     netpol_parser.add_argument("--policies", type=int, required=True)
+    netpol_parser.add_argument("--per-namespace", type=int, default=40)
     intent_parser = commands.add_parser("intent")
     intent_parser.add_argument("--ports", type=int, required=True)
     ring_parser = commands.add_parser("rbac-ring")
@@ -173,7 +173,7 @@ def main():
         sub.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
     if args.command == "netpol":
-        netpol(args.workloads, args.policies, args.out, args.seed)
+        netpol(args.workloads, args.policies, args.out, args.seed, args.per_namespace)
     elif args.command == "intent":
         intent(args.ports, args.out, args.seed)
     else:
