@@ -26,6 +26,11 @@ import Testing
         let addresses = ["203.0.113.5", "198.51.100.7", "10.1.2.3", "2001:db8::1"].compactMap(IPAddress.init)
         let network = NetworkReachability(InventoryIndex(inventory.objects), options: .init(externalAddresses: addresses))
         MatrixReference.expectSame(network, label: "seed \(seed)")
+        // The engine finds selecting policies through label indexes; every policy, tried on every pod, agrees.
+        for endpoint in network.endpoints + [.pod(namespace: "a", labels: ["app": "web", "tier": "backend"])] {
+            let expected = network.policies.indices.filter { network.selects(network.policies[$0], endpoint) }
+            #expect(network.selectingIndices(of: endpoint) == expected, "seed \(seed): \(endpoint.id)")
+        }
     }
 
     @Test func limitedMatricesGiveThePerPairAnswers() throws {

@@ -63,9 +63,12 @@ public struct NetworkReachability: Sendable {
     /// Endpoints outside the cluster: the configured addresses, ipBlock addresses, the metadata service.
     public let externals: [NetworkEndpoint]
     /// Per namespace, the policies that can only select pods carrying one label (`key=value`, the
-    /// least of their matchLabels), so that a pod is matched only against those of its own labels…
+    /// least of their matchLabels, or one of the values of an `In`), so that a pod is matched only
+    /// against those of its own labels…
     private let anchoredPolicies: [String: [LabelPair: [Int]]]
-    /// …and the other policies of the namespace (empty selectors, expressions only, Cilium).
+    /// …those that need a label key (`Exists`), by key…
+    private let keyedPolicies: [String: [String: [Int]]]
+    /// …and the other policies of the namespace (empty selectors, `NotIn`/`DoesNotExist` only, Cilium).
     private let unanchoredPolicies: [String: [Int]]
     private let clusterwidePolicies: [Int]
     /// Labels of every namespace the engine knows, computed once (matching runs per pair).
@@ -93,21 +96,31 @@ public struct NetworkReachability: Sendable {
         var byNamespace: [String: [Int]] = [:]
         var unanchored: [String: [Int]] = [:]
         var anchored: [String: [LabelPair: [Int]]] = [:]
+        var keyed: [String: [String: [Int]]] = [:]
         var clusterwide: [Int] = []
         for (position, policy) in policies.enumerated() {
-            if let namespace = policy.namespace {
-                byNamespace[namespace, default: []].append(position)
-                if case .pods(let selector) = policy.selector, selector.problems.isEmpty,
-                   let key = selector.matchLabels.keys.min(), let value = selector.matchLabels[key] {
-                    anchored[namespace, default: [:]][LabelPair(key: key, value: value), default: []].append(position)
-                } else {
-                    unanchored[namespace, default: []].append(position)
-                }
-            } else {
+            guard let namespace = policy.namespace else {
                 clusterwide.append(position)
+                continue
+            }
+            byNamespace[namespace, default: []].append(position)
+            guard case .pods(let selector) = policy.selector, selector.problems.isEmpty else {
+                unanchored[namespace, default: []].append(position)
+                continue
+            }
+            if let key = selector.matchLabels.keys.min(), let value = selector.matchLabels[key] {
+                anchored[namespace, default: [:]][LabelPair(key: key, value: value), default: []].append(position)
+            } else if let list = selector.requirements.filter({ $0.op == .in }).min(by: { $0.values.count < $1.values.count }) {
+                // A pod has one value per key, so it finds the policy once.
+                for value in list.values { anchored[namespace, default: [:]][LabelPair(key: list.key, value: value), default: []].append(position) }
+            } else if let key = selector.requirements.first(where: { $0.op == .exists })?.key {
+                keyed[namespace, default: [:]][key, default: []].append(position)
+            } else {
+                unanchored[namespace, default: []].append(position)
             }
         }
         anchoredPolicies = anchored
+        keyedPolicies = keyed
         unanchoredPolicies = unanchored
         clusterwidePolicies = clusterwide
 
@@ -249,9 +262,12 @@ public struct NetworkReachability: Sendable {
     private func computeSelectingIndices(of endpoint: NetworkEndpoint) -> [Int] {
         guard let namespace = endpoint.namespace else { return [] }
         var candidates = (unanchoredPolicies[namespace] ?? []) + clusterwidePolicies
-        if let anchored = anchoredPolicies[namespace] {
+        let anchored = anchoredPolicies[namespace]
+        let keyed = keyedPolicies[namespace]
+        if anchored != nil || keyed != nil {
             for (key, value) in endpoint.labels {
-                if let found = anchored[LabelPair(key: key, value: value)] { candidates += found }
+                if let found = anchored?[LabelPair(key: key, value: value)] { candidates += found }
+                if let found = keyed?[key] { candidates += found }
             }
         }
         return candidates.filter { selects(policies[$0], endpoint) }.sorted()
