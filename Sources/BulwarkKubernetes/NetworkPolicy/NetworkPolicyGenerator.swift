@@ -164,6 +164,12 @@ public enum NetworkPolicyGenerator {
     /// server's and an unrelated namespace) and the internet reach nothing; the server reaches DNS
     /// and the registries on their ports and nothing else (not the internet, not the metadata service).
     public static func verify(_ intent: NetworkIntent, policies: String) -> [Check] {
+        var work = 0
+        return verify(intent, policies: policies, work: &work)
+    }
+
+    /// `verify`, also giving the rules and port entries the reachability engine looked at (for tests).
+    static func verify(_ intent: NetworkIntent, policies: String, work: inout Int) -> [Check] {
         let inventory = KubernetesLoader.parse(text: policies, file: "generated.yaml")
         let registryAddresses = intent.registries.compactMap { $0.cidr.representative(excluding: $0.except) }
         let fallback = IPAddress(family: .v4, high: 0, low: 0xCB00_7105)  // 203.0.113.5
@@ -185,14 +191,18 @@ public enum NetworkPolicyGenerator {
         let internet = NetworkEndpoint.external(elsewhere, name: "internet")
 
         var checks: [Check] = []
+        /// One check per port, with the pair evaluated once (an intent may list thousands of ports).
+        func expectEach(_ description: String, _ from: NetworkEndpoint, _ to: NetworkEndpoint, _ ports: [(port: Int?, protocol: NetworkProtocol?)],
+                        allowed: Bool) {
+            for verdict in network.check(from: from, to: to, queries: ports) {
+                checks.append(Check(description: "\(description) \(verdict.query)", expected: allowed, verdict: verdict))
+            }
+        }
         /// `port` nil: any port of any protocol.
         func expect(_ description: String, _ from: NetworkEndpoint, _ to: NetworkEndpoint, _ port: Int?, _ proto: NetworkProtocol?, allowed: Bool) {
-            let verdict = network.check(from: from, to: to, port: port, protocol: proto)
-            checks.append(Check(description: "\(description) \(verdict.query)", expected: allowed, verdict: verdict))
+            expectEach(description, from, to, [(port, proto)], allowed: allowed)
         }
-        for port in intent.serverPorts {
-            expect("gateway → model server", gateway, server, port.port, port.proto, allowed: true)
-        }
+        expectEach("gateway → model server", gateway, server, intent.serverPorts.map { ($0.port, $0.proto) }, allowed: true)
         let servedTCP = Set(intent.serverPorts.filter { $0.proto == .tcp }.map(\.port))
         if let unlisted = [22, 8081, 9090, 6379, 1].first(where: { !servedTCP.contains($0) }) {
             expect("gateway → model server (unlisted port)", gateway, server, unlisted, .tcp, allowed: false)
@@ -207,9 +217,7 @@ public enum NetworkPolicyGenerator {
         expect("model server → DNS", server, dns, 53, .tcp, allowed: true)
         for (registry, address) in zip(intent.registries, registryAddresses) {
             let endpoint = NetworkEndpoint.external(address, name: "registry")
-            for port in registry.ports {
-                expect("model server → registry \(registry.cidr)", server, endpoint, port.port, port.proto, allowed: true)
-            }
+            expectEach("model server → registry \(registry.cidr)", server, endpoint, registry.ports.map { ($0.port, $0.proto) }, allowed: true)
             let listed = Set(registry.ports.filter { $0.proto == .tcp }.map(\.port))
             if let unlisted = [22, 80, 8080, 6379].first(where: { !listed.contains($0) }) {
                 expect("model server → registry \(registry.cidr) (unlisted port)", server, endpoint, unlisted, .tcp, allowed: false)
@@ -221,6 +229,7 @@ public enum NetworkPolicyGenerator {
         expect("model server → other pod in \(intent.namespace) on", server, otherInServer, nil, nil, allowed: false)
         expect("other pod in \(intent.namespace) → internet on", otherInServer, internet, nil, nil, allowed: false)
         expect("other pod in \(intent.namespace) → DNS", otherInServer, dns, 53, .udp, allowed: false)
+        work = network.evaluationWork
         return checks
     }
 }

@@ -40,8 +40,11 @@ public struct NetworkPolicyRule: Sendable {
     /// The ports the rule allows towards `destination` (before peer matching).
     public func ports(towards destination: NetworkEndpoint) -> PortSet {
         guard let ports else { return .all }
-        var result = PortSet()
-        for port in ports { result.formUnion(port.ports(towards: destination)) }
-        return result
+        // Collected, then sorted and merged once: a union per entry would re-merge the growing set.
+        var ranges: [NetworkProtocol: [ClosedRange<Int>]] = [:]
+        for port in ports {
+            for (proto, list) in port.ports(towards: destination).ranges { ranges[proto, default: []] += list }
+        }
+        return PortSet(ranges)
     }
 }

@@ -24,7 +24,7 @@ import BulwarkCore
 /// let verdict = network.check(from: gateway, to: server, port: 8080, protocol: .tcp)
 /// verdict.allowed          // true
 /// verdict.ingressPolicies  // ["ml-inference/model-server-ingress"]
-/// network.matrix()         // every source × destination with the allowed ports
+/// network.matrix()         // every source × destination with the allowed ports, computed per class
 /// ```
 public struct NetworkReachability: Sendable {
     public struct Options: Sendable {
@@ -63,9 +63,12 @@ public struct NetworkReachability: Sendable {
     /// Endpoints outside the cluster: the configured addresses, ipBlock addresses, the metadata service.
     public let externals: [NetworkEndpoint]
     /// Per namespace, the policies that can only select pods carrying one label (`key=value`, the
-    /// least of their matchLabels), so that a pod is matched only against those of its own labels…
+    /// least of their matchLabels, or one of the values of an `In`), so that a pod is matched only
+    /// against those of its own labels…
     private let anchoredPolicies: [String: [LabelPair: [Int]]]
-    /// …and the other policies of the namespace (empty selectors, expressions only, Cilium).
+    /// …those that need a label key (`Exists`), by key…
+    private let keyedPolicies: [String: [String: [Int]]]
+    /// …and the other policies of the namespace (empty selectors, `NotIn`/`DoesNotExist` only, Cilium).
     private let unanchoredPolicies: [String: [Int]]
     private let clusterwidePolicies: [Int]
     /// Labels of every namespace the engine knows, computed once (matching runs per pair).
@@ -78,6 +81,8 @@ public struct NetworkReachability: Sendable {
     /// Egress evaluations per (selection group, peer): what an egress direction allows depends only
     /// on the selecting policies and the peer, and most workloads of a namespace share their policies.
     private let egressCache = SharedCache<EgressKey, DirectionPorts>()
+    /// Rules and port entries looked at by direction evaluations (see `evaluationWork`).
+    private let evaluationCounter = WorkCounter()
 
     /// The engine for an index with default options, built once and shared by the rules.
     public static func shared(_ index: InventoryIndex) -> NetworkReachability {
@@ -91,21 +96,31 @@ public struct NetworkReachability: Sendable {
         var byNamespace: [String: [Int]] = [:]
         var unanchored: [String: [Int]] = [:]
         var anchored: [String: [LabelPair: [Int]]] = [:]
+        var keyed: [String: [String: [Int]]] = [:]
         var clusterwide: [Int] = []
         for (position, policy) in policies.enumerated() {
-            if let namespace = policy.namespace {
-                byNamespace[namespace, default: []].append(position)
-                if case .pods(let selector) = policy.selector, selector.problems.isEmpty,
-                   let key = selector.matchLabels.keys.min(), let value = selector.matchLabels[key] {
-                    anchored[namespace, default: [:]][LabelPair(key: key, value: value), default: []].append(position)
-                } else {
-                    unanchored[namespace, default: []].append(position)
-                }
-            } else {
+            guard let namespace = policy.namespace else {
                 clusterwide.append(position)
+                continue
+            }
+            byNamespace[namespace, default: []].append(position)
+            guard case .pods(let selector) = policy.selector, selector.problems.isEmpty else {
+                unanchored[namespace, default: []].append(position)
+                continue
+            }
+            if let key = selector.matchLabels.keys.min(), let value = selector.matchLabels[key] {
+                anchored[namespace, default: [:]][LabelPair(key: key, value: value), default: []].append(position)
+            } else if let list = selector.requirements.filter({ $0.op == .in }).min(by: { $0.values.count < $1.values.count }) {
+                // A pod has one value per key, so it finds the policy once.
+                for value in list.values { anchored[namespace, default: [:]][LabelPair(key: list.key, value: value), default: []].append(position) }
+            } else if let key = selector.requirements.first(where: { $0.op == .exists })?.key {
+                keyed[namespace, default: [:]][key, default: []].append(position)
+            } else {
+                unanchored[namespace, default: []].append(position)
             }
         }
         anchoredPolicies = anchored
+        keyedPolicies = keyed
         unanchoredPolicies = unanchored
         clusterwidePolicies = clusterwide
 
@@ -164,6 +179,10 @@ public struct NetworkReachability: Sendable {
         }
         selectionGroups = groups
     }
+
+    /// Rules and port entries the direction evaluations of this engine looked at so far. Tests
+    /// hold it to the growth of the input; it is no clock.
+    var evaluationWork: Int { evaluationCounter.total }
 
     /// The labels of a namespace, with the automatic `kubernetes.io/metadata.name`.
     public func namespaceLabels(_ namespace: String) -> [String: String] {
@@ -243,9 +262,12 @@ public struct NetworkReachability: Sendable {
     private func computeSelectingIndices(of endpoint: NetworkEndpoint) -> [Int] {
         guard let namespace = endpoint.namespace else { return [] }
         var candidates = (unanchoredPolicies[namespace] ?? []) + clusterwidePolicies
-        if let anchored = anchoredPolicies[namespace] {
+        let anchored = anchoredPolicies[namespace]
+        let keyed = keyedPolicies[namespace]
+        if anchored != nil || keyed != nil {
             for (key, value) in endpoint.labels {
-                if let found = anchored[LabelPair(key: key, value: value)] { candidates += found }
+                if let found = anchored?[LabelPair(key: key, value: value)] { candidates += found }
+                if let found = keyed?[key] { candidates += found }
             }
         }
         return candidates.filter { selects(policies[$0], endpoint) }.sorted()
@@ -344,13 +366,17 @@ public struct NetworkReachability: Sendable {
         var result = DirectionPorts(applies: true)
         var union = PortSet()
         var denied = PortSet()
+        var steps = 1
+        defer { evaluationCounter.add(steps) }
         for position in selecting ?? selectingIndices(of: subject) {
             let policy = policies[position]
             if policy.isolates(direction) { result.isolating.append(position) }
             var allows = PortSet()
             var denies = PortSet()
             for rule in policy.rules(direction) {
+                steps += 1
                 guard rule.peers?.contains(where: { matches($0, peer, policy: policy) }) ?? true else { continue }
+                steps += rule.ports?.count ?? 1
                 let ports = rule.ports(towards: destination)
                 if rule.isDeny { denies.formUnion(ports) } else { allows.formUnion(ports) }
             }
@@ -389,8 +415,25 @@ public struct NetworkReachability: Sendable {
 
     public func check(from source: NetworkEndpoint, to destination: NetworkEndpoint, port: Int? = nil,
                       protocol proto: NetworkProtocol? = nil) -> ReachabilityVerdict {
+        check(from: source, to: destination, queries: [(port, proto)])[0]
+    }
+
+    /// `check(from:to:port:protocol:)` for several ports of one pair, each direction evaluated
+    /// once: `netpol generate` asks about every port of a model server, which may be thousands.
+    public func check(from source: NetworkEndpoint, to destination: NetworkEndpoint,
+                      queries: [(port: Int?, protocol: NetworkProtocol?)]) -> [ReachabilityVerdict] {
         let egress = evaluate(.egress, subject: source, peer: destination)
         let ingress = evaluate(.ingress, subject: destination, peer: source)
+        let combined = egress.allowed.intersection(ingress.allowed)
+        let note = ipBlockNote(egress: egress, ingress: ingress, source: source, destination: destination)
+        return queries.map { port, proto in
+            verdict(from: source, to: destination, port: port, protocol: proto, egress: egress, ingress: ingress, combined: combined,
+                    ipBlockNote: note)
+        }
+    }
+
+    private func verdict(from source: NetworkEndpoint, to destination: NetworkEndpoint, port: Int?, protocol proto: NetworkProtocol?,
+                         egress: DirectionPorts, ingress: DirectionPorts, combined: PortSet, ipBlockNote: String?) -> ReachabilityVerdict {
         let query = ReachabilityVerdict.Query(port: port, proto: port == nil ? proto : (proto ?? .tcp))
         func permits(_ ports: PortSet) -> Bool {
             switch (query.port, query.proto) {
@@ -399,13 +442,12 @@ public struct NetworkReachability: Sendable {
             default: !ports.isEmpty
             }
         }
-        let combined = egress.allowed.intersection(ingress.allowed)
         let egressVerdict = directionVerdict(.egress, egress, permits: permits)
         let ingressVerdict = directionVerdict(.ingress, ingress, permits: permits)
         let allowed = permits(combined)
         let reason = ReachabilityVerdict.explain(
             allowed: allowed, source: source, destination: destination, query: query, egress: egressVerdict, ingress: ingressVerdict,
-            combined: combined, ipBlockNote: ipBlockNote(egress: egress, ingress: ingress, source: source, destination: destination))
+            combined: combined, ipBlockNote: ipBlockNote)
         return ReachabilityVerdict(from: source, to: destination, query: query, allowed: allowed, reason: reason,
                                    egress: egressVerdict, ingress: ingressVerdict, ports: combined)
     }

@@ -1,4 +1,6 @@
-/// A set of (protocol, port) pairs, kept as merged, sorted port ranges per protocol.
+/// A set of (protocol, port) pairs, kept as merged, sorted port ranges per protocol. Unions,
+/// intersections and differences walk both range lists once, and `contains` is a binary search,
+/// so that a policy with thousands of ports costs what it lists, not its square.
 ///
 /// What a NetworkPolicy rule, a direction or a connection allows:
 /// ```swift
@@ -38,8 +40,16 @@ public struct PortSet: Sendable, Hashable, CustomStringConvertible {
         ranges.count == NetworkProtocol.allCases.count && ranges.values.allSatisfy { $0 == [Self.portRange] }
     }
 
+    /// Binary search: a set of thousands of ports answers in a few steps.
     public func contains(_ proto: NetworkProtocol, _ port: Int) -> Bool {
-        ranges[proto]?.contains { $0.contains(port) } ?? false
+        guard let list = ranges[proto] else { return false }
+        var low = 0
+        var high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if list[middle].lowerBound <= port { low = middle + 1 } else { high = middle }
+        }
+        return low > 0 && list[low - 1].upperBound >= port
     }
 
     /// Whether some port of `proto` is in the set.
@@ -57,7 +67,7 @@ public struct PortSet: Sendable, Hashable, CustomStringConvertible {
                 continue
             }
             if mine == [Self.portRange] || mine == list { continue }
-            ranges[proto] = list == [Self.portRange] ? list : Self.normalize(mine + list)
+            ranges[proto] = list == [Self.portRange] ? list : Self.merge(mine, list)
         }
     }
 
@@ -72,33 +82,43 @@ public struct PortSet: Sendable, Hashable, CustomStringConvertible {
         for (proto, mine) in ranges {
             guard let theirs = other.ranges[proto] else { continue }
             var overlap: [ClosedRange<Int>] = []
-            for a in mine {
-                for b in theirs where a.overlaps(b) {
-                    overlap.append(max(a.lowerBound, b.lowerBound)...min(a.upperBound, b.upperBound))
-                }
+            var (i, j) = (0, 0)
+            while i < mine.count && j < theirs.count {
+                let lower = max(mine[i].lowerBound, theirs[j].lowerBound)
+                let upper = min(mine[i].upperBound, theirs[j].upperBound)
+                if lower <= upper { overlap.append(lower...upper) }
+                if mine[i].upperBound < theirs[j].upperBound { i += 1 } else { j += 1 }
             }
-            result[proto] = overlap
+            if !overlap.isEmpty { result[proto] = overlap }
         }
-        return PortSet(result)
+        return PortSet(normalized: result)
     }
 
     /// The ports of this set that are not in `other`.
     public func subtracting(_ other: PortSet) -> PortSet {
+        if other.ranges.isEmpty { return self }
         var result: [NetworkProtocol: [ClosedRange<Int>]] = [:]
         for (proto, mine) in ranges {
-            var remaining = mine
-            for cut in other.ranges[proto] ?? [] {
-                remaining = remaining.flatMap { range -> [ClosedRange<Int>] in
-                    guard range.overlaps(cut) else { return [range] }
-                    var pieces: [ClosedRange<Int>] = []
-                    if range.lowerBound < cut.lowerBound { pieces.append(range.lowerBound...(cut.lowerBound - 1)) }
-                    if range.upperBound > cut.upperBound { pieces.append((cut.upperBound + 1)...range.upperBound) }
-                    return pieces
-                }
+            guard let cuts = other.ranges[proto] else {
+                result[proto] = mine
+                continue
             }
-            result[proto] = remaining
+            var remaining: [ClosedRange<Int>] = []
+            var first = 0
+            for range in mine {
+                var lower = range.lowerBound
+                while first < cuts.count && cuts[first].upperBound < lower { first += 1 }
+                var cut = first
+                while cut < cuts.count && cuts[cut].lowerBound <= range.upperBound && lower <= range.upperBound {
+                    if cuts[cut].lowerBound > lower { remaining.append(lower...(cuts[cut].lowerBound - 1)) }
+                    lower = max(lower, cuts[cut].upperBound + 1)
+                    cut += 1
+                }
+                if lower <= range.upperBound { remaining.append(lower...range.upperBound) }
+            }
+            if !remaining.isEmpty { result[proto] = remaining }
         }
-        return PortSet(result)
+        return PortSet(normalized: result)
     }
 
     /// `all ports`, `TCP 8080, UDP 53`, `TCP 8000-8010`, `all TCP ports`, `none`.
@@ -123,6 +143,34 @@ public struct PortSet: Sendable, Hashable, CustomStringConvertible {
                     : "\(proto)/" + (range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)")
             }
         }
+    }
+
+    /// Ranges that are already sorted, merged and within `portRange`, without empty lists.
+    private init(normalized ranges: [NetworkProtocol: [ClosedRange<Int>]]) {
+        self.ranges = ranges
+    }
+
+    /// Two sorted, merged lists as one, in one pass over both.
+    static func merge(_ first: [ClosedRange<Int>], _ second: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
+        var merged: [ClosedRange<Int>] = []
+        merged.reserveCapacity(first.count + second.count)
+        var (i, j) = (0, 0)
+        while i < first.count || j < second.count {
+            let next: ClosedRange<Int>
+            if j == second.count || i < first.count && first[i].lowerBound <= second[j].lowerBound {
+                next = first[i]
+                i += 1
+            } else {
+                next = second[j]
+                j += 1
+            }
+            if let last = merged.last, next.lowerBound <= last.upperBound + 1 {
+                merged[merged.count - 1] = last.lowerBound...max(last.upperBound, next.upperBound)
+            } else {
+                merged.append(next)
+            }
+        }
+        return merged
     }
 
     static func normalize(_ list: [ClosedRange<Int>]) -> [ClosedRange<Int>] {

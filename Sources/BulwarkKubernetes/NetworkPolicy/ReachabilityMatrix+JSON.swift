@@ -17,41 +17,112 @@ extension ReachabilityMatrix {
     /// The `matrix` member of `bulwark netpol --format json`:
     /// `{"endpoints": [endpoint…], "entries": [{"from", "to", "allowed": true, "ports": ["TCP/8080"], "summary"}],
     /// "denied": N}`: one entry per allowed source → destination pair; the N pairs not listed are denied.
+    /// Built row by row: its size is that of the allowed pairs, whatever the number of pairs.
     public var jsonValue: JSONValue {
         var seen: Set<String> = []
         let endpoints = (sources + destinations).filter { seen.insert($0.id).inserted }
+        // Many pairs share their ports: render each distinct set once.
+        var rendered: [PortSet: (entries: JSONValue, summary: JSONValue)] = [:]
+        var entries: [JSONValue] = []
+        var denied = 0
+        for row in rows {
+            denied += row.denied
+            for entry in row.reached {
+                let ports = rendered[entry.ports] ?? {
+                    let value = (entries: JSONValue.array(entry.ports.entries.map { .string($0) }), summary: JSONValue.string(entry.ports.description))
+                    rendered[entry.ports] = value
+                    return value
+                }()
+                entries.append(.object([
+                    ("from", .string(entry.from.id)), ("to", .string(entry.to.id)), ("allowed", .bool(true)),
+                    ("ports", ports.entries), ("summary", ports.summary),
+                ]))
+            }
+        }
         return .object([
             ("endpoints", .array(endpoints.map(\.jsonValue))),
-            ("entries", .array(entries.filter(\.allowed).map { entry in
-                .object([
-                    ("from", .string(entry.from.id)), ("to", .string(entry.to.id)), ("allowed", .bool(entry.allowed)),
-                    ("ports", .array(entry.ports.entries.map { .string($0) })), ("summary", .string(entry.ports.description)),
-                ])
-            })),
-            ("denied", .number(Double(entries.count { !$0.allowed }))),
+            ("entries", .array(entries)),
+            ("denied", .number(Double(denied))),
+        ])
+    }
+
+    /// The matrix in a form whose size follows the classes of sources rather than the pairs:
+    /// `{"endpoints": [endpoint…], "reach": [{"from": [id…], "to": [id…], "ports": ["TCP/8080"], "summary"}], "denied": N}`.
+    /// Each item says that every source of `from` reaches every destination of `to` on `ports`;
+    /// the N pairs no item covers are denied. Sources that the same policies select and the same
+    /// peers match have the same row: they share one `from` list and their row is computed once.
+    /// Items come in the order of their first source, then of their ports' first destination;
+    /// ids keep the order of `sources` and `destinations`.
+    ///
+    /// `jsonValue` lists every allowed pair, which for a cluster whose namespaces have no
+    /// default-deny policy is a number of entries in the square of the workloads.
+    public var compactJSONValue: JSONValue {
+        var seen: Set<String> = []
+        let endpoints = (sources + destinations).filter { seen.insert($0.id).inserted }
+        var members: [Int: [Int]] = [:]
+        var order: [Int] = []
+        for (position, number) in classes.sourceClass.enumerated() {
+            if members[number] == nil { order.append(number) }
+            members[number, default: []].append(position)
+        }
+        var scratch = ReachabilityClasses.RowScratch()
+        var reach: [JSONValue] = []
+        var denied = 0
+        for number in order {
+            let group = members[number] ?? []
+            guard let first = group.first else { continue }
+            let (reached, count) = classes.row(first, scratch: &scratch)
+            denied += (count - reached.count) * group.count
+            var byPorts: [PortSet: [Int]] = [:]
+            var portOrder: [PortSet] = []
+            for (destination, ports) in reached {
+                if byPorts[ports] == nil { portOrder.append(ports) }
+                byPorts[ports, default: []].append(destination)
+            }
+            let from = JSONValue.array(group.map { .string(sources[$0].id) })
+            for ports in portOrder {
+                reach.append(.object([
+                    ("from", from), ("to", .array((byPorts[ports] ?? []).map { .string(destinations[$0].id) })),
+                    ("ports", .array(ports.entries.map { .string($0) })), ("summary", .string(ports.description)),
+                ]))
+            }
+        }
+        return .object([
+            ("endpoints", .array(endpoints.map(\.jsonValue))),
+            ("reach", .array(reach)),
+            ("denied", .number(Double(denied))),
         ])
     }
 
     /// The table form: per source, the destinations it reaches and on which ports.
     public var table: String {
-        var text = "Reachability (\(sources.count) sources × \(destinations.count) destinations; allowed connections)\n"
-        var bySource: [String: [Entry]] = [:]
-        for entry in entries { bySource[entry.from.id, default: []].append(entry) }
+        var text = ""
+        writeTable { text += $0 }
+        return text
+    }
+
+    /// The table form, a line at a time (each ends with a newline), without holding it whole.
+    public func writeTable(_ write: (String) -> Void) {
+        write("Reachability (\(sources.count) sources × \(destinations.count) destinations; allowed connections)\n")
         let width = destinations.map(\.id.count).max() ?? 0
-        for source in sources {
-            text += "  \(source.id)" + (source.id == source.displayName ? "" : "  [\(source.displayName)]") + "\n"
-            let row = bySource[source.id] ?? []
-            let denied = row.count { !$0.allowed }
-            for entry in row where entry.allowed {
-                text += "    → " + entry.to.id.padding(to: width) + "  \(entry.ports)\n"
+        var described: [PortSet: String] = [:]
+        for row in rows {
+            let source = row.source
+            write("  \(source.id)" + (source.id == source.displayName ? "" : "  [\(source.displayName)]") + "\n")
+            for entry in row.reached {
+                let ports = described[entry.ports] ?? {
+                    let text = entry.ports.description
+                    described[entry.ports] = text
+                    return text
+                }()
+                write("    → " + entry.to.id.padding(to: width) + "  \(ports)\n")
             }
-            if denied == row.count {
-                text += "    ✗ reaches none of the \(denied) destinations\n"
-            } else if denied > 0 {
-                text += "    ✗ \(denied) other destination\(denied == 1 ? "" : "s") denied\n"
+            if row.denied == row.count {
+                write("    ✗ reaches none of the \(row.denied) destinations\n")
+            } else if row.denied > 0 {
+                write("    ✗ \(row.denied) other destination\(row.denied == 1 ? "" : "s") denied\n")
             }
         }
-        return text
     }
 }
 

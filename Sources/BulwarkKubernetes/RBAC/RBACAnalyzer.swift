@@ -17,16 +17,17 @@ public struct RBACGrant: Sendable {
 ///
 /// Built once from the inventory (linear in its Roles, bindings and pod specs): Roles and
 /// ClusterRoles by name (the built-in `cluster-admin`, `admin`, `edit`, `view` and
-/// `system:aggregate-to-*` unless the input redefines them), `aggregationRule`s resolved to the
-/// union of the rules of every ClusterRole their selectors match, and bindings indexed by the user
-/// and group names they grant to.
+/// `system:aggregate-to-*` unless the input redefines them), the `aggregationRule` selector graph
+/// (`RBACAggregation`: each aggregated role gets the union of the rules of every ClusterRole its
+/// selectors match, recursively, computed when first asked for and shared along cycles), and
+/// bindings indexed by the user and group names they grant to.
 public struct RBACAnalyzer: Sendable {
     public let roles: [RBACRole]
     public let bindings: [RBACBinding]
     public let workloads: RBACWorkloadMap
     private let roleIndex: [String: Int]
-    /// The rules of each role with aggregation resolved, parallel to `roles`.
-    private let effectiveRules: [[RBACPolicyRule]]
+    /// The rules of each role with aggregation resolved, by position in `roles`.
+    let aggregation: RBACAggregation
     /// `user:<name>` / `group:<name>` → (binding, subject entry) positions.
     private let bindingsBySubject: [String: [(binding: Int, subject: Int)]]
     /// ServiceAccounts named by a binding, per namespace, sorted.
@@ -56,7 +57,7 @@ public struct RBACAnalyzer: Sendable {
         }
         self.roles = roles
         self.roleIndex = roleIndex
-        effectiveRules = RBACAnalyzer.resolveAggregation(roles)
+        aggregation = RBACAggregation(roles)
 
         var bindings: [RBACBinding] = []
         var bindingsBySubject: [String: [(binding: Int, subject: Int)]] = [:]
@@ -87,32 +88,6 @@ public struct RBACAnalyzer: Sendable {
         subject.kind == .group ? "group:\(subject.name)" : "user:\(subject.userName ?? subject.name)"
     }
 
-    /// Each ClusterRole with an `aggregationRule` gets its own rules plus those of every other
-    /// ClusterRole one of its selectors matches (recursively: `admin` aggregates `edit`, which
-    /// aggregates `view`). The aggregation controller overwrites `rules`; keeping the written ones
-    /// too lets a dump of a live cluster, whose rules are the last aggregation, be read as is.
-    private static func resolveAggregation(_ roles: [RBACRole]) -> [[RBACPolicyRule]] {
-        var resolved: [[RBACPolicyRule]?] = roles.map { $0.isAggregated ? nil : $0.rules }
-        let clusterRoles = roles.indices.filter { roles[$0].kind == .clusterRole }
-        var visiting: Set<Int> = []
-        func resolve(_ position: Int) -> [RBACPolicyRule] {
-            if let done = resolved[position] { return done }
-            let role = roles[position]
-            guard let selectors = role.aggregationSelectors, visiting.insert(position).inserted else { return role.rules }
-            var rules = role.rules
-            var seen = Set(rules)
-            for other in clusterRoles where other != position && selectors.contains(where: { $0.matches(roles[other].labels) }) {
-                for rule in resolve(other) where seen.insert(rule).inserted {
-                    rules.append(rule)
-                }
-            }
-            visiting.remove(position)
-            resolved[position] = rules
-            return rules
-        }
-        return roles.indices.map(resolve)
-    }
-
     // MARK: - Roles and bindings
 
     /// The role a binding references, if the input or the built-in roles hold it.
@@ -120,9 +95,18 @@ public struct RBACAnalyzer: Sendable {
         roleIndex[RBACAnalyzer.roleKey(binding.roleKind, binding.namespace, binding.roleName)].map { roles[$0] }
     }
 
-    /// A role's rules with aggregation resolved.
+    /// A role's rules with aggregation resolved: its own, then those of every ClusterRole one of
+    /// its selectors matches, recursively (`admin` aggregates `edit`, which aggregates `view`), each
+    /// rule once. The aggregation controller overwrites `rules`; keeping the written ones too lets a
+    /// dump of a live cluster, whose rules are the last aggregation, be read as is.
     public func rules(of role: RBACRole) -> [RBACPolicyRule] {
-        roleIndex[RBACAnalyzer.roleKey(role.kind, role.namespace, role.name)].map { effectiveRules[$0] } ?? role.rules
+        roleIndex[RBACAnalyzer.roleKey(role.kind, role.namespace, role.name)].map(aggregation.rules(of:)) ?? role.rules
+    }
+
+    /// A number shared by the roles that hold the same rules (the roles of an aggregation cycle), so
+    /// that what is derived from a role's rules can be computed once per number.
+    func ruleSetID(of role: RBACRole) -> Int? {
+        roleIndex[RBACAnalyzer.roleKey(role.kind, role.namespace, role.name)].map(aggregation.ruleSetOwner(of:))
     }
 
     /// Every subject named by a binding, sorted.

@@ -54,13 +54,16 @@ public struct RBACAssessment: Sendable {
         let entry: RBACBinding.Subject
         let role: RBACRole
         let rules: [RBACPolicyRule]
+        /// Roles with the same number hold the same rules (`RBACAnalyzer.ruleSetID`).
+        let ruleSet: String
+        /// Whether a rule is `*` on `*` in `*`, computed once per rule set.
+        let grantsEverything: Bool
         let workloads: [RBACWorkload]
         /// Computed once: a group subject (`system:authenticated`) can stand for every workload.
         let exposure: RBACExposure
 
         var subject: RBACSubject { entry.subject }
         var isGroup: Bool { subject.kind == .group }
-        var grantsEverything: Bool { rules.contains(where: \.isFullWildcard) }
 
         /// `through RoleBinding ml/x → ClusterRole edit`.
         var path: String { "through \(binding.displayName) → \(role.displayName)" }
@@ -78,9 +81,17 @@ public struct RBACAssessment: Sendable {
         var result: [BoundSubject] = []
         // Many bindings name the same subject (a namespace's service accounts group); look each up once.
         var known: [RBACSubject: (workloads: [RBACWorkload], exposure: RBACExposure)] = [:]
+        // Roles of an aggregation cycle share their rules, which may be thousands: scan them once.
+        var wildcards: [String: Bool] = [:]
         for binding in analyzer.bindings {
             guard let role = analyzer.role(of: binding) else { continue }
             let rules = analyzer.rules(of: role)
+            let ruleSet = analyzer.ruleSetID(of: role).map { "#\($0)" } ?? RBACAssessment.key(role)
+            let grantsEverything = wildcards[ruleSet] ?? {
+                let value = rules.contains(where: \.isFullWildcard)
+                wildcards[ruleSet] = value
+                return value
+            }()
             for entry in binding.subjects where subject.map({ RBACAssessment.applies(entry.subject, to: $0) }) ?? true {
                 let found = known[entry.subject] ?? {
                     let workloads = analyzer.workloads.workloads(for: entry.subject)
@@ -88,8 +99,8 @@ public struct RBACAssessment: Sendable {
                     known[entry.subject] = value
                     return value
                 }()
-                result.append(BoundSubject(binding: binding, entry: entry, role: role, rules: rules,
-                                           workloads: found.workloads, exposure: found.exposure))
+                result.append(BoundSubject(binding: binding, entry: entry, role: role, rules: rules, ruleSet: ruleSet,
+                                           grantsEverything: grantsEverything, workloads: found.workloads, exposure: found.exposure))
             }
         }
         return result
@@ -111,12 +122,13 @@ public struct RBACAssessment: Sendable {
     }
 
     func risks(of capability: RBACCapability) -> [RBACRisk] {
-        // Many bindings share a role (edit, view, a team's Role): match each role once per scope.
+        // Many bindings share a role (edit, view, a team's Role), and the roles of an aggregation
+        // cycle share their rules: match each rule set once per scope.
         var matchesByRole: [String: [RBACCapability.Match]] = [:]
         return bound.compactMap { bound in
             guard !bound.grantsEverything else { return nil }
             let namespaced = bound.binding.namespace != nil
-            let key = RBACAssessment.key(bound.role) + (namespaced ? "|ns" : "|cluster")
+            let key = bound.ruleSet + (namespaced ? "|ns" : "|cluster")
             let matches = matchesByRole[key] ?? {
                 let matches = capability.matches(in: bound.rules, namespaced: namespaced)
                 matchesByRole[key] = matches

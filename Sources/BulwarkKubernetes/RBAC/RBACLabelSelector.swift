@@ -52,6 +52,39 @@ struct RBACLabelSelector: Sendable, Hashable {
         requirements = matchLabels.sorted { $0.key < $1.key }.map { .equals($0.key, $0.value) }
     }
 
+    /// What a label set must carry for the selector to match it, for finding candidates in an index.
+    enum Anchor: Equatable {
+        /// An invalid selector: nothing matches.
+        case nothing
+        /// The key with one of the values (a `matchLabels` pair, or an `In` requirement).
+        case label(String, [String])
+        /// The key, with any value (`Exists`).
+        case key(String)
+        /// No positive requirement: every label set may match.
+        case everything
+    }
+
+    /// The narrowest requirement to look candidates up by: a `matchLabels` pair, else the `In`
+    /// with the fewest values, else an `Exists`.
+    var anchor: Anchor {
+        if requirements.contains(.invalid) { return .nothing }
+        var best: Anchor = .everything
+        for requirement in requirements {
+            switch requirement {
+            case .equals(let key, let value):
+                return .label(key, [value])
+            case .in(let key, let values):
+                if case .label(_, let current) = best, current.count <= values.count { continue }
+                best = .label(key, values.sorted())
+            case .exists(let key):
+                if best == .everything { best = .key(key) }
+            case .notIn, .doesNotExist, .invalid:
+                continue
+            }
+        }
+        return best
+    }
+
     func matches(_ labels: [String: String]) -> Bool {
         requirements.allSatisfy { requirement in
             switch requirement {

@@ -1,8 +1,9 @@
 import BulwarkCore
 
 /// Whole-inventory NetworkPolicy rules, decided by the reachability engine (`NetworkReachability`),
-/// which each rule builds once per scan; every check is linear in workloads × the policies of their
-/// namespace (the O(workloads²) matrix is only computed by `bulwark netpol`).
+/// which each rule builds once per scan. Each check costs the workloads and the policies (and the
+/// policies that select each workload), never workloads × policies: policies are looked up by
+/// namespace and selectors through label indexes. The matrix is only computed by `bulwark netpol`.
 public enum NetworkPolicyRules {
     public static let all: [KubernetesRule] = [
         missingDefaultDenyIngress,
@@ -144,10 +145,16 @@ public enum NetworkPolicyRules {
                     if workloadsByNamespace[namespace] == nil { order.append(namespace) }
                     workloadsByNamespace[namespace, default: []].append(workload)
                 }
+                // A namespace is covered by one of its own policies or a cluster-wide one.
+                var policiesByNamespace: [String?: [NetworkPolicy]] = [:]
+                for policy in network.policies where policy.isolates(direction) { policiesByNamespace[policy.namespace, default: []].append(policy) }
+                let clusterwide = policiesByNamespace[nil] ?? []
                 var violations: [Violation] = []
                 for namespace in order {
                     guard let workloads = workloadsByNamespace[namespace], let first = workloads.first,
-                          !network.policies.contains(where: { covers($0, namespace: namespace, direction: direction, network: network) })
+                          !((policiesByNamespace[namespace] ?? []) + clusterwide).contains(where: {
+                              covers($0, namespace: namespace, direction: direction, network: network)
+                          })
                     else { continue }
                     let names = workloads.map(\.pod.displayName)
                     let consequence = ingress
@@ -275,10 +282,13 @@ public enum NetworkPolicyRules {
             for workload in network.workloads {
                 if let namespace = workload.endpoint.namespace { byNamespace[namespace, default: []].append(workload.endpoint) }
             }
+            // The policies that select some workload, from each workload's selecting policies
+            // (found through the engine's label index), not by trying every policy on every workload.
+            var selecting: Set<Int> = []
+            for workload in network.workloads { selecting.formUnion(network.selectingIndices(of: workload.endpoint)) }
             var violations: [Violation] = []
-            for policy in network.policies {
-                guard let namespace = policy.namespace, let endpoints = byNamespace[namespace],
-                      !endpoints.contains(where: { network.selects(policy, $0) }) else { continue }
+            for (position, policy) in network.policies.enumerated() {
+                guard let namespace = policy.namespace, let endpoints = byNamespace[namespace], !selecting.contains(position) else { continue }
                 let selector = policy.selector.labelSelector
                 let why = selector.isValid ? "matches" : "is invalid (\(selector.problems.joined(separator: "; "))) and matches"
                 let key = policy.flavor == .kubernetes ? "podSelector" : "endpointSelector"
@@ -428,14 +438,12 @@ public enum NetworkPolicyRules {
                 if !(byNamespace[namespace]?.contains { $0.id == dns.id } ?? false) { byNamespace[namespace, default: []].append(dns) }
             }
             let inputNamespaces = Set(network.workloads.compactMap(\.endpoint.namespace))
-            let memo = SharedCache<PeerMatchKey, Bool>()
-            let knownSorted = known.sorted()
+            let lookup = PeerLookup(byNamespace: byNamespace, known: known.sorted(), inputNamespaces: inputNamespaces, network: network)
             var violations: [Violation] = []
             for policy in network.policies {
                 for rule in policy.ingress + policy.egress {
                     for peer in rule.peers ?? [] {
-                        if let violation = peerProblem(peer, rule: rule, policy: policy, network: network, byNamespace: byNamespace,
-                                                       known: knownSorted, inputNamespaces: inputNamespaces, memo: memo) {
+                        if let violation = peerProblem(peer, rule: rule, policy: policy, network: network, lookup: lookup) {
                             violations.append(violation)
                         }
                     }
@@ -445,15 +453,76 @@ public enum NetworkPolicyRules {
         }
     )
 
-    /// What decides whether a Kubernetes peer matches a workload of the input.
-    struct PeerMatchKey: Hashable, Sendable {
-        let namespaces: [String]
-        let pods: LabelSelector?
+    /// The workloads and namespaces of the input, indexed so that a peer is matched against the
+    /// workloads carrying one of the labels it requires, with the answers memoised: policies repeat
+    /// the same peers, and whether one matches depends on its selectors (and the policy's namespace) only.
+    final class PeerLookup: Sendable {
+        struct MatchKey: Hashable, Sendable {
+            let namespaces: NamespaceKey
+            let pods: LabelSelector?
+        }
+
+        struct NamespaceKey: Hashable, Sendable {
+            let selector: LabelSelector?
+            /// The policy's namespace, when there is no namespace selector.
+            let namespace: String?
+        }
+
+        let byNamespace: [String: [NetworkEndpoint]]
+        /// Every namespace the input names, sorted.
+        let known: [String]
+        let inputNamespaces: Set<String>
+        let network: NetworkReachability
+        private let namespaceIndex: LabelIndex
+        private let podIndexes: [String: LabelIndex]
+        private let targets = SharedCache<NamespaceKey, (all: [String], withWorkloads: [String], count: Int)>()
+        private let matched = SharedCache<MatchKey, Bool>()
+
+        init(byNamespace: [String: [NetworkEndpoint]], known: [String], inputNamespaces: Set<String>, network: NetworkReachability) {
+            self.byNamespace = byNamespace
+            self.known = known
+            self.inputNamespaces = inputNamespaces
+            self.network = network
+            var namespaceIndex = LabelIndex()
+            for (position, namespace) in known.enumerated() { namespaceIndex.add(position, labels: network.namespaceLabels(namespace)) }
+            self.namespaceIndex = namespaceIndex
+            podIndexes = byNamespace.mapValues { endpoints in
+                var index = LabelIndex()
+                for (position, endpoint) in endpoints.enumerated() { index.add(position, labels: endpoint.labels) }
+                return index
+            }
+        }
+
+        /// The namespaces a peer reaches: those its namespace selector matches (or the policy's),
+        /// those of them whose workloads are in the input, and how many workloads those hold.
+        func targets(_ key: NamespaceKey) -> (all: [String], withWorkloads: [String], count: Int) {
+            targets.value(key) {
+                let all: [String]
+                if let selector = key.selector {
+                    let candidates = namespaceIndex.candidates(selector).map { $0.map { known[$0] } } ?? known
+                    all = candidates.filter { selector.matches(network.namespaceLabels($0)) }
+                } else {
+                    all = key.namespace.map { [$0] } ?? []
+                }
+                let withWorkloads = all.filter { inputNamespaces.contains($0) || $0 == network.dns?.namespace }
+                return (all, withWorkloads, withWorkloads.reduce(0) { $0 + (byNamespace[$1]?.count ?? 0) })
+            }
+        }
+
+        /// Whether a Kubernetes peer matches some workload of the input in its namespaces.
+        func matchesSome(_ peer: NetworkPolicyPeer, pods: LabelSelector?, namespaces key: NamespaceKey, policy: NetworkPolicy) -> Bool {
+            matched.value(MatchKey(namespaces: key, pods: pods)) {
+                targets(key).withWorkloads.contains { namespace in
+                    let endpoints = byNamespace[namespace] ?? []
+                    let candidates = pods.flatMap { podIndexes[namespace]?.candidates($0) } ?? Array(endpoints.indices)
+                    return candidates.contains { network.matches(peer, endpoints[$0], policy: policy) }
+                }
+            }
+        }
     }
 
     static func peerProblem(_ peer: NetworkPolicyPeer, rule: NetworkPolicyRule, policy: NetworkPolicy, network: NetworkReachability,
-                            byNamespace: [String: [NetworkEndpoint]], known: [String], inputNamespaces: Set<String>,
-                            memo: SharedCache<PeerMatchKey, Bool>) -> Violation? {
+                            lookup: PeerLookup) -> Violation? {
         let owner = "\(rule.direction) peer \(peer.path) of \(policyKind(policy))"
         func violation(_ text: String, key: String?, severity: Severity? = nil) -> Violation {
             Violation("\(owner) \(text)", at: key.flatMap { peer.node.keyNode($0) } ?? peer.node,
@@ -463,26 +532,17 @@ public enum NetworkPolicyRules {
         case .unmatchable(let why):
             return violation("can never match: \(why)", key: nil)
         case .pods(let pods, let namespaces):
-            var targets: [String]
-            if let namespaces {
-                targets = known.filter { namespaces.matches(network.namespaceLabels($0)) }
-                if targets.isEmpty {
-                    return violation("has namespaceSelector \(namespaces), which matches no namespace in the input "
-                                     + "(a typo, or a namespace outside the scanned files)", key: "namespaceSelector",
-                                     severity: namespaces.isValid ? .info : nil)
-                }
-            } else {
-                targets = policy.namespace.map { [$0] } ?? []
+            let key = PeerLookup.NamespaceKey(selector: namespaces, namespace: namespaces == nil ? policy.namespace : nil)
+            let found = lookup.targets(key)
+            if let namespaces, found.all.isEmpty {
+                return violation("has namespaceSelector \(namespaces), which matches no namespace in the input "
+                                 + "(a typo, or a namespace outside the scanned files)", key: "namespaceSelector",
+                                 severity: namespaces.isValid ? .info : nil)
             }
             // Judge the pod selector only where the input holds the namespace's workloads.
-            targets = targets.filter { inputNamespaces.contains($0) || $0 == network.dns?.namespace }
-            let count = targets.reduce(0) { $0 + (byNamespace[$1]?.count ?? 0) }
-            guard count > 0 else { return nil }
-            // Policies repeat the same peers; whether one matches depends on the namespaces and the pod selector only.
-            let matched = memo.value(PeerMatchKey(namespaces: targets, pods: pods)) {
-                targets.contains { (byNamespace[$0] ?? []).contains { network.matches(peer, $0, policy: policy) } }
-            }
-            guard !matched else { return nil }
+            let targets = found.withWorkloads
+            let count = found.count
+            guard count > 0, !lookup.matchesSome(peer, pods: pods, namespaces: key, policy: policy) else { return nil }
             let selector = pods.map(\.description) ?? "(everything)"
             let where_ = namespaces == nil ? "namespace \(targets.joined(separator: ", "))" : "the matching namespaces (\(targets.joined(separator: ", ")))"
             return violation("has podSelector \(selector), which matches none of the \(count) workload"
@@ -490,7 +550,7 @@ public enum NetworkPolicyRules {
         case .ciliumEndpoints(let selector, let namespace):
             let targets = namespace.map { [$0] }
                 ?? selector.matchLabels[NetworkPolicy.ciliumNamespaceKey].map { [$0] } ?? []
-            let candidates = targets.filter { inputNamespaces.contains($0) || $0 == network.dns?.namespace }.flatMap { byNamespace[$0] ?? [] }
+            let candidates = targets.filter { lookup.inputNamespaces.contains($0) || $0 == network.dns?.namespace }.flatMap { lookup.byNamespace[$0] ?? [] }
             guard !candidates.isEmpty, !candidates.contains(where: { network.matches(peer, $0, policy: policy) }) else { return nil }
             return violation("selects endpoints \(selector), which match none of the \(candidates.count) workload"
                              + "\(candidates.count == 1 ? "" : "s") of namespace \(targets.joined(separator: ", ")) in the input", key: nil)
