@@ -86,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BulwarkKubernetesTests",
-            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkEngine", "BulwarkTestSupport"],
+            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkEngine", "BulwarkReport", "BulwarkTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

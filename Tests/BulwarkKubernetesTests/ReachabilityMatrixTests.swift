@@ -1,5 +1,6 @@
 import BulwarkCore
 @testable import BulwarkKubernetes
+import BulwarkReport
 import Testing
 
 /// The matrix is computed per class of endpoints (`ReachabilityClasses`); these tests hold it to
@@ -100,33 +101,6 @@ enum MatrixReference {
         let sameJSON = matrix.jsonValue == json(matrix.sources, matrix.destinations, pairs)
         #expect(sameTable, "\(label): the table differs", sourceLocation: sourceLocation)
         #expect(sameJSON, "\(label): the JSON differs", sourceLocation: sourceLocation)
-        let compact = expand(matrix.compactJSONValue)
-        let allowed = pairs.filter { !$0.ports.isEmpty }
-        let expected = Set(allowed.map { "\($0.from.id) → \($0.to.id) \($0.ports.entries)" })
-        #expect(compact.pairs.count == allowed.count && Set(compact.pairs) == expected, "\(label): the compact JSON differs",
-                sourceLocation: sourceLocation)
-        #expect(compact.denied == pairs.count - allowed.count, "\(label)", sourceLocation: sourceLocation)
-    }
-
-    /// The pairs of `compactJSONValue` (`from → to [ports]`) and its denied count.
-    static func expand(_ value: JSONValue) -> (pairs: [String], denied: Int) {
-        guard case .object(let members) = value else { return ([], -1) }
-        func member(_ members: [(String, JSONValue)], _ key: String) -> JSONValue? { members.first { $0.0 == key }?.1 }
-        func strings(_ value: JSONValue?) -> [String] {
-            guard case .array(let items)? = value else { return [] }
-            return items.compactMap { if case .string(let text) = $0 { text } else { nil } }
-        }
-        var pairs: [String] = []
-        if case .array(let items)? = member(members, "reach") {
-            for case .object(let item) in items {
-                let ports = strings(member(item, "ports"))
-                for from in strings(member(item, "from")) {
-                    for to in strings(member(item, "to")) { pairs.append("\(from) → \(to) \(ports)") }
-                }
-            }
-        }
-        guard case .number(let denied)? = member(members, "denied") else { return (pairs, -1) }
-        return (pairs, Int(denied))
     }
 
     static func json(_ sources: [NetworkEndpoint], _ destinations: [NetworkEndpoint], _ pairs: [Pair]) -> JSONValue {

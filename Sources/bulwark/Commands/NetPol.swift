@@ -101,8 +101,12 @@ extension NetPol {
             }
             let (report, matrix) = analysis.matrixReport(request, source: source, destination: destination)
             let threshold = reporting.threshold(configuration)
-            try reporting.emit(report, failOn: threshold, extra: [("matrix", matrix.jsonValue)],
-                               prefix: reporting.format == .table ? TerminalText.sanitizedLines(matrix.table) + "\n" : "")
+            // The matrix is written row by row before the table; in JSON it is the `matrix` member.
+            try reporting.emit(report, failOn: threshold, extra: reporting.format == .json ? [("matrix", matrix.jsonValue)] : []) { sink in
+                guard reporting.format == .table else { return }
+                matrix.writeTable { line in sink.write(Array(TerminalText.sanitizedLines(line).utf8)) }
+                sink.write([UInt8(ascii: "\n")])
+            }
             let code = report.exitCode(failOn: threshold)
             if code != 0 { throw ExitCode(code) }
         }

@@ -66,11 +66,13 @@ struct ReportingOptions: ParsableArguments {
                              rules: Engine.standard.catalog.rules, extra: extra)
     }
 
-    /// Streams the report to `--output` or standard output; a failed write exits 2.
-    func emit(_ report: Report, failOn: FailThreshold, extra: [(String, JSONValue)] = [], prefix: String = "") throws {
+    /// Streams the report to `--output` or standard output, after what `before` writes; a failed
+    /// write exits 2.
+    func emit(_ report: Report, failOn: FailThreshold, extra: [(String, JSONValue)] = [],
+              before: (any OutputSink) -> Void = { _ in }) throws {
         let console = Console.current
         let sink = try console.destination(output)
-        if !prefix.isEmpty { sink.write(Array(prefix.utf8)) }
+        before(sink)
         format.write(report, options: formatOptions(failOn: failOn, extra: extra), to: sink.write)
         try console.commit(sink)
     }

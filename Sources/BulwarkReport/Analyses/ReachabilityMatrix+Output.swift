@@ -1,4 +1,5 @@
 import BulwarkCore
+import BulwarkKubernetes
 
 extension NetworkEndpoint {
     /// `{"id", "kind", "name", "namespace"?, "labels"?, "address"?}` for JSON reports.
@@ -42,54 +43,6 @@ extension ReachabilityMatrix {
         return .object([
             ("endpoints", .array(endpoints.map(\.jsonValue))),
             ("entries", .array(entries)),
-            ("denied", .number(Double(denied))),
-        ])
-    }
-
-    /// The matrix in a form whose size follows the classes of sources rather than the pairs:
-    /// `{"endpoints": [endpoint…], "reach": [{"from": [id…], "to": [id…], "ports": ["TCP/8080"], "summary"}], "denied": N}`.
-    /// Each item says that every source of `from` reaches every destination of `to` on `ports`;
-    /// the N pairs no item covers are denied. Sources that the same policies select and the same
-    /// peers match have the same row: they share one `from` list and their row is computed once.
-    /// Items come in the order of their first source, then of their ports' first destination;
-    /// ids keep the order of `sources` and `destinations`.
-    ///
-    /// `jsonValue` lists every allowed pair, which for a cluster whose namespaces have no
-    /// default-deny policy is a number of entries in the square of the workloads.
-    public var compactJSONValue: JSONValue {
-        var seen: Set<String> = []
-        let endpoints = (sources + destinations).filter { seen.insert($0.id).inserted }
-        var members: [Int: [Int]] = [:]
-        var order: [Int] = []
-        for (position, number) in classes.sourceClass.enumerated() {
-            if members[number] == nil { order.append(number) }
-            members[number, default: []].append(position)
-        }
-        var scratch = ReachabilityClasses.RowScratch()
-        var reach: [JSONValue] = []
-        var denied = 0
-        for number in order {
-            let group = members[number] ?? []
-            guard let first = group.first else { continue }
-            let (reached, count) = classes.row(first, scratch: &scratch)
-            denied += (count - reached.count) * group.count
-            var byPorts: [PortSet: [Int]] = [:]
-            var portOrder: [PortSet] = []
-            for (destination, ports) in reached {
-                if byPorts[ports] == nil { portOrder.append(ports) }
-                byPorts[ports, default: []].append(destination)
-            }
-            let from = JSONValue.array(group.map { .string(sources[$0].id) })
-            for ports in portOrder {
-                reach.append(.object([
-                    ("from", from), ("to", .array((byPorts[ports] ?? []).map { .string(destinations[$0].id) })),
-                    ("ports", .array(ports.entries.map { .string($0) })), ("summary", .string(ports.description)),
-                ]))
-            }
-        }
-        return .object([
-            ("endpoints", .array(endpoints.map(\.jsonValue))),
-            ("reach", .array(reach)),
             ("denied", .number(Double(denied))),
         ])
     }
