@@ -80,8 +80,24 @@ public struct Finding: Codable, Sendable, Hashable {
     }
 }
 
-/// An input that could not be read or parsed. Scanning goes on with the other inputs.
-public struct InputError: Codable, Sendable, Hashable, Error, CustomStringConvertible {
+/// How serious an `InputProblem` is: an error (the input, or part of it, could not be read) or a
+/// warning (probably a mistake, but nothing was lost).
+public protocol InputProblemLevel: Sendable {
+    /// Written between the place and the message (`warning: `), or nothing.
+    static var label: String { get }
+}
+
+public enum ErrorLevel: InputProblemLevel {
+    public static let label = ""
+}
+
+public enum WarningLevel: InputProblemLevel {
+    public static let label = "warning: "
+}
+
+/// A problem with an input, at a place: `file:line:column: message`. One shape for errors and
+/// warnings, two types, so neither can be passed where the other is meant.
+public struct InputProblem<Level: InputProblemLevel>: Codable, Sendable, Hashable, CustomStringConvertible {
     public var file: String
     public var line: Int?
     public var column: Int?
@@ -98,38 +114,21 @@ public struct InputError: Codable, Sendable, Hashable, Error, CustomStringConver
         var text = file
         if let line { text += ":\(line)" }
         if let column { text += ":\(column)" }
-        return "\(text): \(message)"
+        return "\(text): \(Level.label)\(message)"
+    }
+
+    /// File, line, column, then message: the order reports list problems in.
+    public static func inputOrder(_ lhs: Self, _ rhs: Self) -> Bool {
+        (lhs.file, lhs.line ?? 0, lhs.column ?? 0, lhs.message) < (rhs.file, rhs.line ?? 0, rhs.column ?? 0, rhs.message)
     }
 }
+
+extension InputProblem: Error where Level == ErrorLevel {}
+
+/// An input that could not be read or parsed. Scanning goes on with the other inputs.
+public typealias InputError = InputProblem<ErrorLevel>
 
 /// A mistake in an input that does not stop the run: a rule id that names no rule, a setting that
-/// has no effect. Shaped like `InputError`; the description reads like a compiler's warning,
-/// `.bulwark.yaml:4:13: warning: unknown rule id "k8s/latest-tags" (did you mean k8s/latest-tag?)`.
-public struct InputWarning: Codable, Sendable, Hashable, CustomStringConvertible {
-    public var file: String
-    public var line: Int?
-    public var column: Int?
-    public var message: String
-
-    public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.message = message
-    }
-
-    public var description: String {
-        var text = file
-        if let line { text += ":\(line)" }
-        if let column { text += ":\(column)" }
-        return "\(text): warning: \(message)"
-    }
-
-    /// File, line, column, then message.
-    public static func inputOrder(_ lhs: InputWarning, _ rhs: InputWarning) -> Bool {
-        if lhs.file != rhs.file { return lhs.file < rhs.file }
-        if (lhs.line ?? 0) != (rhs.line ?? 0) { return (lhs.line ?? 0) < (rhs.line ?? 0) }
-        if (lhs.column ?? 0) != (rhs.column ?? 0) { return (lhs.column ?? 0) < (rhs.column ?? 0) }
-        return lhs.message < rhs.message
-    }
-}
+/// has no effect, an end-of-life table older than the evaluation date. Described like a compiler's
+/// warning, `.bulwark.yaml:4:13: warning: unknown rule id "k8s/latest-tags"; did you mean k8s/latest-tag?`.
+public typealias InputWarning = InputProblem<WarningLevel>

@@ -154,8 +154,8 @@ public struct Report: Codable, Sendable {
         // Sort indices, not the (large) findings themselves, then gather once.
         let order = findings.indices.sorted { Finding.reportOrder(findings[$0], findings[$1]) }
         self.findings = order.map { findings[$0] }
-        self.errors = errors.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0, $0.message) < ($1.file, $1.line ?? 0, $1.column ?? 0, $1.message) }
-        self.warnings = warnings.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0, $0.message) < ($1.file, $1.line ?? 0, $1.column ?? 0, $1.message) }
+        self.errors = errors.sorted(by: InputError.inputOrder)
+        self.warnings = warnings.sorted(by: InputWarning.inputOrder)
         self.skipped = inputs.skipped.sorted { ($0.path, $0.reason) < ($1.path, $1.reason) }
         self.summary = ReportSummary(
             files: inputs.files, objects: inputs.objects, findings: SeverityCounts(findings),

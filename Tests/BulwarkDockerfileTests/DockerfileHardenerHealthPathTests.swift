@@ -142,15 +142,15 @@ import Testing
     // MARK: - UID and GID
 
     @Test("IDs outside what Kubernetes accepts", arguments: [
-        (2_147_483_648, "the UID 2147483648 is above 2147483647, the largest user or group ID Kubernetes accepts (runAsUser, runAsGroup, fsGroup): a pod could never run the image as that user"),
-        (4_294_967_296, "the UID 4294967296 is above 2147483647, the largest user or group ID Kubernetes accepts (runAsUser, runAsGroup, fsGroup): a pod could never run the image as that user"),
+        (2_147_483_648, "the UID 2147483648 is above 2147483647, the largest ID Kubernetes accepts: a pod could never run the image as that user (runAsUser, runAsGroup, fsGroup)"),
+        (4_294_967_296, "the UID 4294967296 is above 2147483647, the largest ID Kubernetes accepts: a pod could never run the image as that user (runAsUser, runAsGroup, fsGroup)"),
         (0, "the UID 0 is not a non-root ID: use 1 to 2147483647"),
         (-5, "the UID -5 is not a non-root ID: use 1 to 2147483647"),
     ])
     func idsAreValidated(_ uid: Int, _ message: String) {
         let options = HardenOptions(uid: uid, gid: 10001, evaluationDate: hardenerTestDate)
         #expect(options.problems.map(\.description) == [message])
-        #expect(throws: HardenOptions.Problem.self) { try options.validate() }
+        #expect(throws: OptionProblem.self) { try options.validate() }
         let result = DockerfileHardener.harden(text: Self.gunicorn, options: options)
         #expect(!result.isChanged)
         #expect(result.errors.map(\.message) == ["invalid option: " + message])

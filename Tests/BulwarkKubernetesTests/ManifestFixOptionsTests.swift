@@ -28,7 +28,7 @@ import Testing
     ])
     func outOfRangeIDsAreRefused(_ options: ManifestFixOptions, _ messages: [String]) throws {
         #expect(options.problems.map(\.description) == messages)
-        #expect(throws: ManifestFixOptions.Problem.self) { try options.validate() }
+        #expect(throws: OptionProblem.self) { try options.validate() }
         let result = ManifestFixer(options: options).fix(text: Self.pod, file: "pod.yaml")
         #expect(!result.isChanged)
         #expect(result.changes.isEmpty)

@@ -102,6 +102,17 @@ import Testing
         #expect(invalidAudit.errors.count == 1)
     }
 
+    /// The reference defaults warn only from a valid enforce label (`hasEnforceLevel = (err ==
+    /// nil)`): an invalid one fails closed for enforce and leaves warn alone.
+    @Test func warnDoesNotFollowAnInvalidEnforceLevel() {
+        let policy = PSSNamespacePolicy.resolve(labels: [
+            "pod-security.kubernetes.io/enforce": "strict", "pod-security.kubernetes.io/warn-version": "v1.28",
+        ])
+        #expect(policy.enforce.level == .restricted)
+        #expect(policy.warn == PSSLevelVersion(.privileged, .v1(28)))
+        #expect(policy.errors.count == 1)
+    }
+
     @Test func configuredDefaultsApplyToNamespacesWithoutLabels() throws {
         var configuration = Configuration()
         configuration.pss.defaultEnforce = "restricted"

@@ -1,7 +1,7 @@
 import BulwarkCore
 
 /// What `DockerfileHardener` may assume about the build and how it should write the result.
-public struct HardenOptions: Sendable, Hashable {
+public struct HardenOptions: Sendable, Hashable, ValidatedOptions {
     /// The UID and GID of the non-root user the image runs as.
     public var uid: Int
     public var gid: Int
@@ -38,44 +38,20 @@ public struct HardenOptions: Sendable, Hashable {
         self.evaluationDate = evaluationDate
     }
 
-    /// The largest UID and GID the hardener writes: Kubernetes validates `runAsUser`,
-    /// `runAsGroup` and `fsGroup` as 0…2147483647, so an image USER above it can never be matched
-    /// by a pod's securityContext.
-    public static let maximumID = 2_147_483_647
-
-    /// Why options cannot be used, in a sentence a command line can show after the flag name.
-    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
-    }
-
-    /// Everything wrong with the options: a UID or GID outside 1…`maximumID` (0 is root), a
-    /// health path that is not a URL path (`HealthPath.normalize`). Empty when they are usable;
-    /// `DockerfileHardener` refuses to rewrite otherwise.
-    public var problems: [Problem] {
-        var problems: [Problem] = []
-        for (name, value) in [("UID", uid), ("GID", gid)] {
-            if value <= 0 {
-                problems.append(Problem(message: "the \(name) \(value) is not a non-root ID: use 1 to \(Self.maximumID)"))
-            } else if value > Self.maximumID {
-                problems.append(Problem(message: """
-                    the \(name) \(value) is above \(Self.maximumID), the largest user or group ID Kubernetes accepts \
-                    (runAsUser, runAsGroup, fsGroup): a pod could never run the image as that user
-                    """))
-            }
+    /// Everything wrong with the options: a UID or GID outside 1…`KubernetesID.maximum` (0 is
+    /// root), a health path that is not a URL path (`HealthPath.normalize`). Empty when they are
+    /// usable; `DockerfileHardener` refuses to rewrite otherwise.
+    public var problems: [OptionProblem] {
+        var problems = [("the UID", uid), ("the GID", gid)].compactMap { name, value in
+            KubernetesID.problem(name, value, consequence: "a pod could never run the image as that user (runAsUser, runAsGroup, fsGroup)")
         }
         for path in [healthPath, defaultHealthPath].compactMap({ $0 }) {
             do throws(HealthPath.Problem) {
                 _ = try HealthPath.normalize(path)
             } catch {
-                problems.append(Problem(message: error.description))
+                problems.append(OptionProblem(error.description))
             }
         }
         return problems
-    }
-
-    /// Throws the first of `problems`.
-    public func validate() throws(Problem) {
-        if let problem = problems.first { throw problem }
     }
 }

@@ -67,6 +67,23 @@ enum JSONArray {
             while i < end, b[i] == ASCII.space || b[i] == ASCII.tab || b[i] == ASCII.newline || b[i] == ASCII.carriageReturn { i += 1 }
         }
 
+        /// After an element of an array or object: true at the closing bracket, nil at a comma (more
+        /// elements follow), false with `error` set otherwise.
+        mutating func afterElement(closing: UInt8, _ message: String) -> Bool? {
+            skipSpace()
+            guard let next = peek else {
+                error = "unexpected end of JSON input"
+                return false
+            }
+            i += 1
+            if next == closing { return true }
+            guard next == ASCII.comma else {
+                error = message
+                return false
+            }
+            return nil
+        }
+
         /// Parses any JSON value (for validation); false with `error` set when invalid.
         mutating func value(depth: Int) -> Bool {
             guard depth < JSONArray.maxDepth else {
@@ -90,17 +107,7 @@ enum JSONArray {
                 }
                 while true {
                     guard value(depth: depth + 1) else { return false }
-                    skipSpace()
-                    guard let next = peek else {
-                        error = "unexpected end of JSON input"
-                        return false
-                    }
-                    i += 1
-                    if next == ASCII.closeBracket { return true }
-                    guard next == ASCII.comma else {
-                        error = "invalid character after array element"
-                        return false
-                    }
+                    if let done = afterElement(closing: ASCII.closeBracket, "invalid character after array element") { return done }
                 }
             case ASCII.openBrace:
                 i += 1
@@ -122,17 +129,7 @@ enum JSONArray {
                     }
                     i += 1
                     guard value(depth: depth + 1) else { return false }
-                    skipSpace()
-                    guard let next = peek else {
-                        error = "unexpected end of JSON input"
-                        return false
-                    }
-                    i += 1
-                    if next == ASCII.closeBrace { return true }
-                    guard next == ASCII.comma else {
-                        error = "invalid character after object key:value pair"
-                        return false
-                    }
+                    if let done = afterElement(closing: ASCII.closeBrace, "invalid character after object key:value pair") { return done }
                 }
             case UInt8(ascii: "t"): return literal("true")
             case UInt8(ascii: "f"): return literal("false")

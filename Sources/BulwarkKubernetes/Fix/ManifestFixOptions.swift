@@ -1,7 +1,7 @@
 import BulwarkCore
 
 /// What `ManifestFixer` writes into a workload.
-public struct ManifestFixOptions: Sendable {
+public struct ManifestFixOptions: Sendable, ValidatedOptions {
     /// Written where a pod sets no `runAsUser` (or sets 0).
     public var runAsUser: Int
     /// Written where a pod sets no `runAsGroup` (or sets 0).
@@ -50,33 +50,12 @@ public struct ManifestFixOptions: Sendable {
         self.pssVersion = pssVersion
     }
 
-    /// The largest ID Kubernetes accepts for `runAsUser`, `runAsGroup` and `fsGroup` (API
-    /// validation: 0…2147483647, `math.MaxInt32`); a manifest with a larger one is rejected.
-    public static let maximumID = 2_147_483_647
-
-    /// Why options cannot be used, in a sentence a command line can show.
-    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
-    }
-
     /// Everything wrong with the options: a `runAsUser`, `runAsGroup` or `fsGroup` outside
-    /// 1…`maximumID` (0 is root, which the fixer replaces; above the maximum the API server
-    /// rejects the manifest). Empty when they are usable; `ManifestFixer` refuses to fix otherwise.
-    public var problems: [Problem] {
-        [("runAsUser", runAsUser), ("runAsGroup", runAsGroup), ("fsGroup", fsGroup)].compactMap { field, value in
-            if value <= 0 {
-                return Problem(message: "\(field) \(value) is not a non-root ID: use 1 to \(Self.maximumID)")
-            }
-            if value > Self.maximumID {
-                return Problem(message: "\(field) \(value) is above \(Self.maximumID), the largest ID Kubernetes accepts: the API server would reject every fixed workload")
-            }
-            return nil
+    /// 1…`KubernetesID.maximum` (0 is root, which the fixer replaces). Empty when they are usable;
+    /// `ManifestFixer` refuses to fix otherwise.
+    public var problems: [OptionProblem] {
+        [("runAsUser", runAsUser), ("runAsGroup", runAsGroup), ("fsGroup", fsGroup)].compactMap { name, value in
+            KubernetesID.problem(name, value, consequence: "the API server would reject every fixed workload")
         }
-    }
-
-    /// Throws the first of `problems`.
-    public func validate() throws(Problem) {
-        if let problem = problems.first { throw problem }
     }
 }

@@ -43,3 +43,25 @@ public struct PSSCheckResult: Sendable {
         self.evidence = evidence
     }
 }
+
+extension PSSCheckResult {
+    /// The reference's verdict for a setting of the pod and its containers: forbidden when the pod
+    /// or a container (`setters`, then the `explicit` containers) sets a forbidden value —
+    /// `pod and container "a" must not set <mustNotSet>` — else when containers rely on a pod
+    /// value that is missing (`implicit`) — `pod or container "a" must set <mustSet>` — else allowed.
+    static func podOrContainers(reason: String, setters: [String], explicit: [String], implicit: [String],
+                                mustNotSet: String, mustSet: String, evidence: [PSSEvidence]) -> PSSCheckResult {
+        var setters = setters
+        if !explicit.isEmpty {
+            setters.append("\(PSSText.pluralize("container", "containers", explicit.count)) \(PSSText.joinQuote(explicit))")
+        }
+        if !setters.isEmpty {
+            return .forbidden(reason, "\(setters.joined(separator: " and ")) must not set \(mustNotSet)", evidence: evidence)
+        }
+        if !implicit.isEmpty {
+            return .forbidden(reason, "pod or \(PSSText.pluralize("container", "containers", implicit.count)) \(PSSText.joinQuote(implicit)) must set \(mustSet)",
+                              evidence: evidence)
+        }
+        return .allowed
+    }
+}

@@ -162,16 +162,8 @@ extension PSSChecks {
                                             message: "\(subject) does not set securityContext.runAsNonRoot: true and neither does the pod")) }
             }
         }
-        if !explicit.isEmpty {
-            setters.append("\(PSSText.pluralize("container", "containers", explicit.count)) \(PSSText.joinQuote(explicit))")
-        }
-        if !setters.isEmpty {
-            return .forbidden("runAsNonRoot != true", "\(setters.joined(separator: " and ")) must not set securityContext.runAsNonRoot=false", evidence: evidence)
-        }
-        if !implicit.isEmpty {
-            return .forbidden("runAsNonRoot != true", "pod or \(PSSText.pluralize("container", "containers", implicit.count)) \(PSSText.joinQuote(implicit)) must set securityContext.runAsNonRoot=true", evidence: evidence)
-        }
-        return .allowed
+        return .podOrContainers(reason: "runAsNonRoot != true", setters: setters, explicit: explicit, implicit: implicit,
+                                mustNotSet: "securityContext.runAsNonRoot=false", mustSet: "securityContext.runAsNonRoot=true", evidence: evidence)
     }
 
     // MARK: seccompProfile_restricted
@@ -222,16 +214,9 @@ extension PSSChecks {
                                             message: "\(subject) sets no seccompProfile and the pod sets no RuntimeDefault or Localhost profile")) }
             }
         }
-        if !explicit.isEmpty {
-            setters.append("\(PSSText.pluralize("container", "containers", explicit.count)) \(PSSText.joinQuote(explicit))")
-        }
-        if !setters.isEmpty {
-            return .forbidden("seccompProfile", "\(setters.joined(separator: " and ")) must not set securityContext.seccompProfile.type to \(PSSText.joinQuote(PSSText.sortedSet(values)))", evidence: evidence)
-        }
-        if !implicit.isEmpty {
-            return .forbidden("seccompProfile", "pod or \(PSSText.pluralize("container", "containers", implicit.count)) \(PSSText.joinQuote(implicit)) must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"", evidence: evidence)
-        }
-        return .allowed
+        return .podOrContainers(reason: "seccompProfile", setters: setters, explicit: explicit, implicit: implicit,
+                                mustNotSet: "securityContext.seccompProfile.type to \(PSSText.joinQuote(PSSText.sortedSet(values)))",
+                                mustSet: "securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\"", evidence: evidence)
     }
 
     // MARK: runAsUser

@@ -35,8 +35,8 @@ public struct PSSNamespacePolicy: Sendable, Hashable {
 
     /// Resolves namespace labels over the defaults (`PolicyToEvaluate`): an invalid enforce level
     /// is `restricted` (fail closed), an invalid audit or warn level `privileged` (fail open), an
-    /// invalid version `latest`. When only enforce is labelled and it is stricter than warn, warn
-    /// follows enforce (level, and version unless warn-version is labelled).
+    /// invalid version `latest`. When a valid enforce level is labelled, warn is not, and enforce is
+    /// stricter than warn, warn follows enforce (level, and version unless warn-version is labelled).
     public static func resolve(labels: [String: String], defaults: PSSNamespacePolicy = PSSNamespacePolicy()) -> PSSNamespacePolicy {
         var policy = defaults
         policy.errors = []
@@ -44,37 +44,28 @@ public struct PSSNamespacePolicy: Sendable, Hashable {
         func invalid(_ label: String, _ value: String, _ message: String) {
             policy.errors.append("metadata.labels[\(label)]: Invalid value: \(PSSText.goQuote(value)): \(message)")
         }
-        if let value = labels[enforceLevelLabel] {
-            let (level, error) = PSSLevel.parseLabel(value)
-            policy.enforce.level = level
-            if let error { invalid(enforceLevelLabel, value, error) }
+        // Each mode's labels: an invalid level fails closed for enforce and open for audit and warn.
+        let modes: [(level: String, version: String, mode: WritableKeyPath<PSSNamespacePolicy, PSSLevelVersion>, onInvalid: PSSLevel?)] = [
+            (enforceLevelLabel, enforceVersionLabel, \.enforce, nil),
+            (auditLevelLabel, auditVersionLabel, \.audit, .privileged),
+            (warnLevelLabel, warnVersionLabel, \.warn, .privileged),
+        ]
+        for mode in modes {
+            if let value = labels[mode.level] {
+                let (level, error) = PSSLevel.parseLabel(value)
+                policy[keyPath: mode.mode].level = error == nil ? level : mode.onInvalid ?? level
+                if let error { invalid(mode.level, value, error) }
+            }
+            if let value = labels[mode.version] {
+                let (version, error) = PSSVersion.parseLabel(value)
+                policy[keyPath: mode.mode].version = version
+                if let error { invalid(mode.version, value, error) }
+            }
         }
-        if let value = labels[enforceVersionLabel] {
-            let (version, error) = PSSVersion.parseLabel(value)
-            policy.enforce.version = version
-            if let error { invalid(enforceVersionLabel, value, error) }
-        }
-        if let value = labels[auditLevelLabel] {
-            let (level, error) = PSSLevel.parseLabel(value)
-            policy.audit.level = error == nil ? level : .privileged
-            if let error { invalid(auditLevelLabel, value, error) }
-        }
-        if let value = labels[auditVersionLabel] {
-            let (version, error) = PSSVersion.parseLabel(value)
-            policy.audit.version = version
-            if let error { invalid(auditVersionLabel, value, error) }
-        }
-        if let value = labels[warnLevelLabel] {
-            let (level, error) = PSSLevel.parseLabel(value)
-            policy.warn.level = error == nil ? level : .privileged
-            if let error { invalid(warnLevelLabel, value, error) }
-        }
-        if let value = labels[warnVersionLabel] {
-            let (version, error) = PSSVersion.parseLabel(value)
-            policy.warn.version = version
-            if let error { invalid(warnVersionLabel, value, error) }
-        }
-        if labels[warnLevelLabel] == nil, labels[enforceLevelLabel] != nil, policy.enforce.level > policy.warn.level {
+        // Warn follows a valid enforce level that is stricter, unless warn is labelled itself
+        // (`hasEnforceLevel = (err == nil)` in the reference: an invalid enforce label does not count).
+        let hasEnforceLevel = labels[enforceLevelLabel].map { PSSLevel(parsing: $0) != nil } ?? false
+        if labels[warnLevelLabel] == nil, hasEnforceLevel, policy.enforce.level > policy.warn.level {
             policy.warn.level = policy.enforce.level
             if labels[warnVersionLabel] == nil {
                 policy.warn.version = policy.enforce.version
