@@ -54,6 +54,7 @@ struct Bulwark: AsyncParsableCommand {
 }
 
 extension BulwarkVersion {
-    /// `0.1.0 (commit 1a2b3c4d5e6f)`: what `bulwark --version` prints.
-    static var description: String { "\(current) (commit \(BuildInfo.commit))" }
+    /// `0.1.0 (commit 1a2b3c4d5e6f, sources 0a1b2c3d4e5f)`: what `bulwark --version` prints (the
+    /// sources fingerprint lets the tests refuse a stale binary).
+    static var description: String { "\(current) (commit \(BuildInfo.commit), sources \(BuildInfo.sources))" }
 }
