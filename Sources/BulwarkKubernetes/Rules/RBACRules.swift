@@ -7,6 +7,10 @@ import BulwarkCore
 /// authorizer's exact semantics, and each finding names the workloads that run with the identity.
 /// The rules of a scan share one assessment (kept in the index's memo); an index built with an
 /// `rbacSubject` limits them to the bindings that apply to that identity (`bulwark rbac --subject`).
+///
+/// The rules live in `RBAC/RBACRules+<Topic>.swift`, their helpers next to them; this is the one
+/// list of them. The model they read (`RBACAssessment`, `RBACCapability`, …) is in
+/// `Sources/BulwarkKubernetes/RBAC/`.
 public enum RBACRules {
     public static let all: [KubernetesRule] = [
         clusterAdminEquivalent, wildcardRule, ineffectiveSubresourceWildcard, anonymousAccess, broadGroupBinding,

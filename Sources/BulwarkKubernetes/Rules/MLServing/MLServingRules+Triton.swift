@@ -86,11 +86,11 @@ extension MLServingRules {
                           ServerFlags.unquoted(value).lowercased() == "explicit" else { continue }
                     var missing: [String] = []
                     if flags.option("--allow-http")?.value.map(ServerFlags.isTrue) ?? true,
-                       !restricts(flags.options(["--http-restricted-api"])) {
+                       !TritonFlags.restricts(flags.options(["--http-restricted-api"])) {
                         missing.append("--http-restricted-api")
                     }
                     if flags.option("--allow-grpc")?.value.map(ServerFlags.isTrue) ?? true,
-                       !restricts(flags.options(["--grpc-restricted-protocol"])) {
+                       !TritonFlags.restricts(flags.options(["--grpc-restricted-protocol"])) {
                         missing.append("--grpc-restricted-protocol")
                     }
                     guard !missing.isEmpty else { continue }
@@ -102,13 +102,4 @@ extension MLServingRules {
             return violations
         }
     )
-
-    /// Whether one of the `--http-restricted-api` / `--grpc-restricted-protocol` values
-    /// (`<api>,<api>:<header>=<value>`) restricts the `model-repository` API.
-    static func restricts(_ matches: [FlagMatch]) -> Bool {
-        matches.contains { match in
-            guard let value = match.value.map(ServerFlags.unquoted), let colon = value.firstIndex(of: ":") else { return false }
-            return value[..<colon].split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "model-repository" }
-        }
-    }
 }

@@ -3,20 +3,6 @@ import BulwarkCore
 /// hostPath volumes: which host paths they expose and whether containers can write to them.
 /// (That a pod uses hostPath at all is the Pod Security Standards' `hostPathVolumes` check.)
 extension WorkloadRules {
-    /// The hostPath volumes of a pod spec: name, path node and JSON path of the volume.
-    static func hostPathVolumes(_ pod: PodSpecView) -> [(name: String, path: YAMLNode?, field: String)] {
-        pod.volumes.enumerated().compactMap { index, volume in
-            guard let hostPath = volume["hostPath"], !hostPath.isNull, let name = volume["name"]?.string else { return nil }
-            return (name, hostPath["path"], "\(pod.specPath).volumes[\(index)]")
-        }
-    }
-
-    /// `/var/run/docker.sock`, or `"/var//run/docker.sock/", i.e. /var/run/docker.sock` when the
-    /// written path is not normalised.
-    static func describeHostPath(_ written: String, normalised: String) -> String {
-        written == normalised ? normalised : "\"\(written)\", i.e. \(normalised)"
-    }
-
     static let sensitiveHostPath = KubernetesRule(
         RuleDescriptor(
             id: "k8s/sensitive-host-path",

@@ -2,14 +2,6 @@ import BulwarkCore
 
 /// Which image each container runs, and whether that can change without the manifest changing.
 extension WorkloadRules {
-    /// Every container (ephemeral ones included) with an image, its parsed reference and node.
-    static func images(_ pod: PodSpecView) -> [(container: ContainerView, reference: ImageReference, node: YAMLNode)] {
-        pod.containers.compactMap { container in
-            guard let node = container.node["image"], let text = node.string, let reference = ImageReference(text) else { return nil }
-            return (container, reference, node)
-        }
-    }
-
     static let latestTag = KubernetesRule(
         RuleDescriptor(
             id: "k8s/latest-tag",

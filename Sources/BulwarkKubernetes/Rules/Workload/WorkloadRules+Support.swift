@@ -1,7 +1,8 @@
 import BulwarkCore
 
-/// Helpers shared by the workload rules: where to point when a field is missing, and the
-/// effective value of a security-context field (the container's, else the pod's).
+/// Helpers shared by the workload rules: where to point when a field is missing, the effective value
+/// of a security-context field (the container's, else the pod's), and the images and hostPath
+/// volumes of a pod spec.
 extension WorkloadRules {
     /// A security-context field with where it was found.
     struct ContextField {
@@ -79,5 +80,30 @@ extension WorkloadRules {
     /// `container "a", init container "b"`.
     static func list(_ containers: [ContainerView]) -> String {
         containers.map(\.displayName).joined(separator: ", ")
+    }
+
+    /// The UID below which IDs collide with the node's system and login accounts.
+    static let highUIDThreshold = 10000
+
+    /// Every container (ephemeral ones included) with an image, its parsed reference and node.
+    static func images(_ pod: PodSpecView) -> [(container: ContainerView, reference: ImageReference, node: YAMLNode)] {
+        pod.containers.compactMap { container in
+            guard let node = container.node["image"], let text = node.string, let reference = ImageReference(text) else { return nil }
+            return (container, reference, node)
+        }
+    }
+
+    /// The hostPath volumes of a pod spec: name, path node and JSON path of the volume.
+    static func hostPathVolumes(_ pod: PodSpecView) -> [(name: String, path: YAMLNode?, field: String)] {
+        pod.volumes.enumerated().compactMap { index, volume in
+            guard let hostPath = volume["hostPath"], !hostPath.isNull, let name = volume["name"]?.string else { return nil }
+            return (name, hostPath["path"], "\(pod.specPath).volumes[\(index)]")
+        }
+    }
+
+    /// `/var/run/docker.sock`, or `"/var//run/docker.sock/", i.e. /var/run/docker.sock` when the
+    /// written path is not normalised.
+    static func describeHostPath(_ written: String, normalised: String) -> String {
+        written == normalised ? normalised : "\"\(written)\", i.e. \(normalised)"
     }
 }
