@@ -17,5 +17,4 @@ public enum NetworkPolicyRules {
         modelServerOpenToAllNamespaces,
     ]
 
-    static let controls: [ControlID] = ["cis-k8s:5.3.2", "nsa-k8s:network-separation", "owasp-k8s:K07", "nist-800-190:4.3.3"]
 }

@@ -51,37 +51,38 @@ extension DockerfileSecretRules {
             }
             for command in view.commands {
                 for assignment in command.assignments {
-                    if let found = assessment(name: assignment.name, value: assignment.value.value, plainSeverity: .medium) {
+                    if let found = CredentialLiteral.assess(name: assignment.name, value: assignment.value.value, plainSeverity: .medium, dollarIsReference: true) {
                         report("\(found.what) for \(assignment.name)", found.redacted, at: assignment.range.start, severity: found.severity)
                     }
                 }
                 let words = command.words
                 for (index, word) in words.enumerated() {
                     let value = word.value
-                    if let (name, setting) = Setting.split(value), let found = assessment(name: name, value: setting, plainSeverity: .medium) {
+                    if let (name, setting) = Setting.split(value), let found = CredentialLiteral.assess(name: name, value: setting, plainSeverity: .medium, dollarIsReference: true) {
                         report("\(found.what) for \(name)", found.redacted, at: word.range.start, severity: found.severity)
                         continue
                     }
                     if value.hasPrefix("--"), let equals = value.firstIndex(of: "=") {
                         let name = String(value[value.index(value.startIndex, offsetBy: 2)..<equals])
-                        if let found = assessment(name: name, value: String(value[value.index(after: equals)...]), plainSeverity: .medium) {
+                        if let found = CredentialLiteral.assess(name: name, value: String(value[value.index(after: equals)...]), plainSeverity: .medium,
+                                                               dollarIsReference: true) {
                             report("\(found.what) for --\(name)", found.redacted, at: word.range.start, severity: found.severity)
                             continue
                         }
                     } else if value.hasPrefix("--"), index + 1 < words.count, !words[index + 1].value.hasPrefix("-"),
                               SecretDetector.isSensitiveName(String(value.dropFirst(2))),
-                              let found = assessment(name: String(value.dropFirst(2)), value: words[index + 1].value, plainSeverity: .medium) {
+                              let found = CredentialLiteral.assess(name: String(value.dropFirst(2)), value: words[index + 1].value, plainSeverity: .medium, dollarIsReference: true) {
                         report("\(found.what) for \(value)", found.redacted, at: words[index + 1].range.start, severity: found.severity)
                         continue
                     }
                     if let match = SecretDetector.scan(value: value).first {
-                        report(match.kind.displayName, redact(match, in: value), at: word.range.start, severity: .high)
+                        report(match.kind.displayName, CredentialLiteral.redact(match, in: value), at: word.range.start, severity: .high)
                     }
                 }
             }
             if view.keyword == .label {
                 for pair in view.instruction.keyValues {
-                    if let found = assessment(name: pair.key.resolved, value: pair.value.value, plainSeverity: .medium) {
+                    if let found = CredentialLiteral.assess(name: pair.key.resolved, value: pair.value.value, plainSeverity: .medium, dollarIsReference: true) {
                         report("\(found.what) for the label \(pair.key.resolved)", found.redacted, at: pair.value.range.start, severity: found.severity)
                     }
                 }

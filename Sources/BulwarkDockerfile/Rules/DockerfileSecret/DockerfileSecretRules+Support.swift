@@ -21,11 +21,11 @@ extension DockerfileSecretRules {
             let lineNumber = firstLine + offset
             if let match = SecretDetector.scan(value: text).first {
                 let column = String(decoding: Array(text.utf8)[..<match.range.lowerBound], as: UTF8.self).count + 1
-                result.append((match.kind.displayName, redact(match, in: text), TextPosition(line: lineNumber, column: column), .high))
+                result.append((match.kind.displayName, CredentialLiteral.redact(match, in: text), TextPosition(line: lineNumber, column: column), .high))
                 continue
             }
             guard let assignment = SecretDetector.assignments(in: text).first,
-                  let found = assessment(name: assignment.key, value: assignment.value, plainSeverity: .medium), !assignment.value.isEmpty,
+                  let found = CredentialLiteral.assess(name: assignment.key, value: assignment.value, plainSeverity: .medium, dollarIsReference: true), !assignment.value.isEmpty,
                   let range = text.firstRange(of: assignment.value) else { continue }
             let column = text[..<range.lowerBound].count + 1
             result.append(("\(found.what) for \(assignment.key)", found.redacted, TextPosition(line: lineNumber, column: column), found.severity))

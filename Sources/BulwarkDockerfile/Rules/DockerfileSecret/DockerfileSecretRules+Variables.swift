@@ -49,7 +49,7 @@ extension DockerfileSecretRules {
             view.instruction.keyValues.compactMap { pair in
                 let name = pair.key.resolved
                 let value = pair.value.value
-                if let found = assessment(name: name, value: value) {
+                if let found = CredentialLiteral.assess(name: name, value: value, plainSeverity: .high, dollarIsReference: true) {
                     return view.violation("\(view.subject) sets \(name) to \(found.what) (\(found.redacted)), stored in the image configuration",
                                           at: pair.value.range.start, severity: found.severity)
                 }
@@ -100,7 +100,7 @@ extension DockerfileSecretRules {
             view.instruction.argDeclarations.compactMap { declaration in
                 let name = declaration.name.value
                 if let defaultValue = declaration.defaultValue {
-                    guard !defaultValue.value.contains("$"), let found = assessment(name: name, value: defaultValue.value) else { return nil }
+                    guard !defaultValue.value.contains("$"), let found = CredentialLiteral.assess(name: name, value: defaultValue.value, plainSeverity: .high, dollarIsReference: true) else { return nil }
                     return view.violation("\(view.subject) gives \(name) the default \(found.what) (\(found.redacted))",
                                           at: defaultValue.range.start, severity: found.severity)
                 }

@@ -41,7 +41,7 @@ extension SecretRules {
             let literal = value.count >= 2 && (value.first == "'" || value.first == "\"") && value.last == value.first
                 ? String(value.dropFirst().dropLast()) : value
             guard !literal.isEmpty, !literal.hasPrefix("-"),
-                  let assessment = CredentialLiteral.assess(name: String(name), value: literal, plainSeverity: .medium) else { continue }
+                  let assessment = CredentialLiteral.assess(name: String(name), value: literal, plainSeverity: .medium, tokenPhrase: literalValueWith) else { continue }
             return (CommandLineFlag(name: dashes + name, valueIsNext: valueIsNext), assessment)
         }
         return nil

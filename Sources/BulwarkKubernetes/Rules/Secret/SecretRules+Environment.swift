@@ -90,7 +90,7 @@ extension SecretRules {
             for container in pod.containers {
                 for (index, entry) in (container.node["env"]?.items ?? []).enumerated() {
                     guard let name = entry["name"]?.string, let valueNode = entry["value"], let value = valueNode.string,
-                          let assessment = CredentialLiteral.assess(name: name, value: value, plainSeverity: .medium)
+                          let assessment = CredentialLiteral.assess(name: name, value: value, plainSeverity: .medium, tokenPhrase: literalValueWith)
                     else { continue }
                     violations.append(Violation(
                         "\(container.displayName) of \(pod.displayName) sets environment variable \(name) to \(assessment.what) (\(assessment.redacted))",

@@ -4,6 +4,9 @@ import Foundation
 /// Helpers shared by the secret rules: their controls, the reading of a ConfigMap value, and the
 /// Secret data recorded in a last-applied-configuration annotation.
 extension SecretRules {
+    /// How the Kubernetes secret rules describe a token format found in a value.
+    static func literalValueWith(_ token: String) -> String { "a literal value with \(token)" }
+
     static let secretControls: [ControlID] = ["owasp-k8s:K08", "cis-k8s:5.4.2", "nist-800-190:4.1.4", "nsa-k8s:secrets"]
 
     static func configMapValue(_ object: KubeObject, key: String, keyNode: YAMLNode, value: String, valueNode: YAMLNode) -> [Violation] {
@@ -12,13 +15,13 @@ extension SecretRules {
         let content = lines.last?.isEmpty == true ? lines.dropLast() : lines[...]
         if content.count <= 1 {
             let line = String(content.first ?? "")
-            if let assessment = CredentialLiteral.assess(name: key, value: line, plainSeverity: .high) {
+            if let assessment = CredentialLiteral.assess(name: key, value: line, plainSeverity: .high, tokenPhrase: literalValueWith) {
                 return [Violation("\(object.displayName) key \"\(key)\" holds \(assessment.what) (\(assessment.redacted))",
                                   at: valueNode, field: field, severity: assessment.severity)]
             }
             // A one-line setting such as `password=…` or `token: …`.
             for assignment in SecretDetector.assignments(in: line) {
-                guard let assessment = CredentialLiteral.assess(name: assignment.key, value: assignment.value, plainSeverity: .high)
+                guard let assessment = CredentialLiteral.assess(name: assignment.key, value: assignment.value, plainSeverity: .high, tokenPhrase: literalValueWith)
                 else { continue }
                 return [Violation("\(object.displayName) key \"\(key)\" sets \(assignment.key) to \(assessment.what) (\(assessment.redacted))",
                                   at: valueNode, field: field, severity: assessment.severity)]
@@ -29,7 +32,7 @@ extension SecretRules {
         // when the value is a literal block (`|`), whose lines map one-to-one onto the source.
         var findings: [Int: (String, Severity)] = [:]
         for assignment in SecretDetector.assignments(in: value) {
-            guard let assessment = CredentialLiteral.assess(name: assignment.key, value: assignment.value, plainSeverity: .high) else { continue }
+            guard let assessment = CredentialLiteral.assess(name: assignment.key, value: assignment.value, plainSeverity: .high, tokenPhrase: literalValueWith) else { continue }
             findings[assignment.line] = ("sets \(assignment.key) to \(assessment.what) (\(assessment.redacted))", assessment.severity)
         }
         for (index, line) in content.enumerated() where findings[index] == nil {

@@ -3,6 +3,9 @@ import BulwarkCore
 /// What several NetworkPolicy rules share: which policies cover a namespace, where pod findings
 /// point, and the names the messages use.
 extension NetworkPolicyRules {
+    /// The controls every NetworkPolicy rule maps to.
+    static let controls: [ControlID] = ["cis-k8s:5.3.2", "nsa-k8s:network-separation", "owasp-k8s:K07", "nist-800-190:4.3.3"]
+
     /// The NodeLocal DNSCache address most clusters use.
     static let nodeLocalDNS = IPAddress(family: .v4, high: 0, low: 0xA9FE_140A)  // 169.254.20.10
 
