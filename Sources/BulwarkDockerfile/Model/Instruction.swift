@@ -128,50 +128,23 @@ public struct Instruction: Sendable, Hashable {
 
     // MARK: - Typed views of `details`
 
-    public var from: FromDetails? {
-        if case .from(let details) = details { return details }
-        return nil
-    }
+    public var from: FromDetails? { if case .from(let value) = details { value } else { nil } }
 
     /// The pairs of ENV and LABEL.
-    public var keyValues: [KeyValue] {
-        if case .keyValues(let pairs) = details { return pairs }
-        return []
-    }
+    public var keyValues: [KeyValue] { if case .keyValues(let value) = details { value } else { [] } }
 
-    public var argDeclarations: [ArgDeclaration] {
-        if case .arg(let declarations) = details { return declarations }
-        return []
-    }
+    public var argDeclarations: [ArgDeclaration] { if case .arg(let value) = details { value } else { [] } }
 
-    public var fileTransfer: FileTransfer? {
-        if case .files(let transfer) = details { return transfer }
-        return nil
-    }
+    public var fileTransfer: FileTransfer? { if case .files(let value) = details { value } else { nil } }
 
-    public var exposedPorts: [PortSpec] {
-        if case .expose(let ports) = details { return ports }
-        return []
-    }
+    public var exposedPorts: [PortSpec] { if case .expose(let value) = details { value } else { [] } }
 
-    public var volumes: [Word] {
-        if case .volume(let paths) = details { return paths }
-        return []
-    }
+    public var volumes: [Word] { if case .volume(let value) = details { value } else { [] } }
 
-    public var user: UserSpec? {
-        if case .user(let user) = details { return user }
-        return nil
-    }
+    public var user: UserSpec? { if case .user(let value) = details { value } else { nil } }
 
-    public var healthcheck: Healthcheck? {
-        if case .healthcheck(let check) = details { return check }
-        return nil
-    }
+    public var healthcheck: Healthcheck? { if case .healthcheck(let value) = details { value } else { nil } }
 
     /// The single argument of WORKDIR, MAINTAINER and STOPSIGNAL.
-    public var textArgument: Word? {
-        if case .text(let word) = details { return word }
-        return nil
-    }
+    public var textArgument: Word? { if case .text(let value) = details { value } else { nil } }
 }

@@ -438,29 +438,35 @@ struct InstructionParser {
 
     // MARK: - Words
 
-    /// Splits on runs of `[\t\v\f\r ]` (no quote handling), as `parseStringsWhitespaceDelimited`.
-    private func whitespaceWords(_ start: Int, _ end: Int) -> [(Int, Int)] {
+    /// Splits `b[start..<end]` into words: runs of `isSeparator` bytes separate them, and
+    /// `wordEnd` finds where the word that starts at an index ends.
+    private func words(_ start: Int, _ end: Int, separator isSeparator: (UInt8) -> Bool, wordEnd: (Int) -> Int) -> [(Int, Int)] {
         var words: [(Int, Int)] = []
         var k = start
         while k < end {
-            while k < end && ASCII.isBlank(b[k]) { k += 1 }
+            while k < end && isSeparator(b[k]) { k += 1 }
             guard k < end else { break }
             let wordStart = k
-            while k < end && !ASCII.isBlank(b[k]) { k += 1 }
+            k = min(wordEnd(k), end)
             words.append((wordStart, k))
         }
         return words
     }
 
+    /// Splits on runs of `[\t\v\f\r ]` (no quote handling), as `parseStringsWhitespaceDelimited`.
+    private func whitespaceWords(_ start: Int, _ end: Int) -> [(Int, Int)] {
+        words(start, end, separator: ASCII.isBlank) { from in
+            var k = from
+            while k < end && !ASCII.isBlank(b[k]) { k += 1 }
+            return k
+        }
+    }
+
     /// `parseWords`: splits on whitespace outside quotes, the escape character protecting the
     /// next character; quotes and escapes stay in the words.
     private func quotedWords(_ start: Int, _ end: Int) -> [(Int, Int)] {
-        var words: [(Int, Int)] = []
-        var k = start
-        while k < end {
-            while k < end && ASCII.isSpace(b[k]) { k += 1 }
-            guard k < end else { break }
-            let wordStart = k
+        words(start, end, separator: ASCII.isSpace) { from in
+            var k = from
             var quote: UInt8 = 0
             while k < end {
                 let byte = b[k]
@@ -478,10 +484,8 @@ struct InstructionParser {
                 }
                 k += 1
             }
-            k = min(k, end)
-            words.append((wordStart, k))
+            return k
         }
-        return words
     }
 
     /// A word whose value has quotes and escapes processed (variables left as written).

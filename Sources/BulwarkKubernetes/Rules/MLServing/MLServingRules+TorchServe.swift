@@ -157,14 +157,9 @@ extension MLServingRules {
             tags: ["ml", "torchserve"]
         ),
         check: .inventory { index in
-            var violations: [Violation] = []
-            for object in index.objects(ofKind: "ConfigMap") {
-                for config in TorchServeConfig.configs(in: object) {
-                    guard let entry = config.entry("management_address"), TorchServeConfig.bindsAllInterfaces(entry.value) else { continue }
-                    violations.append(Violation(
-                        "\(object.displayName) sets management_address=\(entry.value) in \(config.dataKey); TorchServe's management API (model registration from URLs, scaling, deletion) listens on every interface of the pod",
-                        at: entry.node, field: "data[\"\(config.dataKey)\"]", object: object))
-                }
+            var violations = TorchServeConfig.violations(in: index, key: "management_address") { value in
+                TorchServeConfig.bindsAllInterfaces(value)
+                    ? "TorchServe's management API (model registration from URLs, scaling, deletion) listens on every interface of the pod" : nil
             }
             for pod in index.podSpecs {
                 for container in pod.containers {
@@ -232,14 +227,8 @@ extension MLServingRules {
             tags: ["ml", "torchserve"]
         ),
         check: .inventory { index in
-            var violations: [Violation] = []
-            for object in index.objects(ofKind: "ConfigMap") {
-                for config in TorchServeConfig.configs(in: object) {
-                    guard let entry = config.entry("disable_token_authorization"), ServerFlags.isTrue(entry.value) else { continue }
-                    violations.append(Violation(
-                        "\(object.displayName) sets disable_token_authorization=\(entry.value) in \(config.dataKey); TorchServe's inference and management APIs accept requests without a token",
-                        at: entry.node, field: "data[\"\(config.dataKey)\"]", object: object))
-                }
+            var violations = TorchServeConfig.violations(in: index, key: "disable_token_authorization") { value in
+                ServerFlags.isTrue(value) ? "TorchServe's inference and management APIs accept requests without a token" : nil
             }
             for pod in index.podSpecs {
                 for container in pod.containers {

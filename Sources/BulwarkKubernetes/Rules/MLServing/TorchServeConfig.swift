@@ -27,6 +27,20 @@ struct TorchServeConfig: Sendable {
         "job_queue_size", "model_snapshot", "enable_metrics_api", "blacklist_env_vars", "workflow_store",
     ]
 
+    /// One violation per `config.properties` entry `key` of the inventory's ConfigMaps whose value
+    /// `problem` finds fault with: `<ConfigMap> sets key=value in <data key>; <problem>`.
+    static func violations(in index: InventoryIndex, key: String, _ problem: (String) -> String?) -> [Violation] {
+        var violations: [Violation] = []
+        for object in index.objects(ofKind: "ConfigMap") {
+            for config in configs(in: object) {
+                guard let entry = config.entry(key), let problem = problem(entry.value) else { continue }
+                violations.append(Violation("\(object.displayName) sets \(key)=\(entry.value) in \(config.dataKey); \(problem)",
+                                            at: entry.node, field: "data[\"\(config.dataKey)\"]", object: object))
+            }
+        }
+        return violations
+    }
+
     /// The TorchServe configurations of a ConfigMap: `data` keys ending in `.properties` whose
     /// text sets at least one TorchServe key.
     static func configs(in object: KubeObject) -> [TorchServeConfig] {

@@ -84,12 +84,9 @@ extension WorkloadRules {
             ]
         ),
         check: .pod { pod, _ in
-            images(pod).compactMap { container, reference, node in
+            imageViolations(pod) { reference in
                 guard reference.usesLatest else { return nil }
-                let problem = reference.tag == nil ? "without a tag or digest, which pulls :latest" : "with the moving tag :latest and no digest"
-                return Violation(
-                    "\(container.displayName) of \(pod.displayName) uses image \"\(node.scalar ?? "")\" \(problem)",
-                    at: node, field: "\(container.path).image", container: container.name)
+                return reference.tag == nil ? " without a tag or digest, which pulls :latest" : " with the moving tag :latest and no digest"
             }
         }
     )
@@ -151,12 +148,7 @@ extension WorkloadRules {
             ]
         ),
         check: .pod { pod, _ in
-            images(pod).compactMap { container, reference, node in
-                guard !reference.isPinnedByDigest else { return nil }
-                return Violation(
-                    "\(container.displayName) of \(pod.displayName) uses image \"\(node.scalar ?? "")\", which is not pinned by digest",
-                    at: node, field: "\(container.path).image", container: container.name)
-            }
+            imageViolations(pod) { $0.isPinnedByDigest ? nil : ", which is not pinned by digest" }
         }
     )
 
@@ -307,12 +299,7 @@ extension WorkloadRules {
             enabledByDefault: false
         ),
         check: .pod { pod, _ in
-            images(pod).compactMap { container, reference, node in
-                guard reference.registry == nil else { return nil }
-                return Violation(
-                    "\(container.displayName) of \(pod.displayName) uses image \"\(node.scalar ?? "")\" with no registry host, which resolves to docker.io",
-                    at: node, field: "\(container.path).image", container: container.name)
-            }
+            imageViolations(pod) { $0.registry == nil ? " with no registry host, which resolves to docker.io" : nil }
         }
     )
 }

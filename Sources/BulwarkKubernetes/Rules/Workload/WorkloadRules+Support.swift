@@ -93,6 +93,17 @@ extension WorkloadRules {
         }
     }
 
+    /// One violation per container image that `problem` finds fault with: `problem` gets the parsed
+    /// reference and returns what is wrong, written after the image (`uses image "x"<problem>`:
+    /// `" with …"`, `", which …"`), or nil.
+    static func imageViolations(_ pod: PodSpecView, _ problem: (ImageReference) -> String?) -> [Violation] {
+        images(pod).compactMap { container, reference, node in
+            guard let problem = problem(reference) else { return nil }
+            return Violation("\(container.displayName) of \(pod.displayName) uses image \"\(node.scalar ?? "")\"\(problem)",
+                             at: node, field: "\(container.path).image", container: container.name)
+        }
+    }
+
     /// The hostPath volumes of a pod spec: name, path node and JSON path of the volume.
     static func hostPathVolumes(_ pod: PodSpecView) -> [(name: String, path: YAMLNode?, field: String)] {
         pod.volumes.enumerated().compactMap { index, volume in
