@@ -1,17 +1,18 @@
 /// Shell patterns (`*`, `?`, `[…]`, backslash escapes) for `${VAR#pat}` and friends. Work is
-/// bounded: when an operation needs more than `budget` comparisons the value is left unchanged.
+/// bounded: each operation gets a number of comparisons (`steps`, at most `budget` per operation,
+/// fewer when the file's allowance is nearly used up) and returns nil when it needs more.
 enum Glob {
     static let budget = 1_000_000
 
-    /// nil when the budget ran out.
+    /// nil when the steps ran out.
     static func matches(_ pattern: [UInt8], _ text: ArraySlice<UInt8>, steps: inout Int) -> Bool? {
         var p = 0
         var t = text.startIndex
         var starP = -1
         var starT = 0
         while t < text.endIndex {
-            steps += 1
-            if steps > budget { return nil }
+            steps -= 1
+            if steps < 0 { return nil }
             if p < pattern.count {
                 let byte = pattern[p]
                 if byte == ASCII.star {
@@ -72,52 +73,62 @@ enum Glob {
         }
     }
 
-    static func trimPrefix(_ value: [UInt8], pattern: [UInt8], longest: Bool) -> [UInt8] {
-        var steps = 0
-        let lengths: [Int] = longest ? Array((0...value.count).reversed()) : Array(0...value.count)
-        for length in lengths {
-            guard let matched = matches(pattern, value[0..<length], steps: &steps) else { return value }
+    /// `${VAR#pat}` / `${VAR##pat}`; nil when the steps ran out.
+    static func trimPrefix(_ value: [UInt8], pattern: [UInt8], longest: Bool, steps: inout Int) -> [UInt8]? {
+        for index in 0...value.count {
+            let length = longest ? value.count - index : index
+            guard let matched = matches(pattern, value[0..<length], steps: &steps) else { return nil }
             if matched { return Array(value[length...]) }
         }
         return value
     }
 
-    static func trimSuffix(_ value: [UInt8], pattern: [UInt8], longest: Bool) -> [UInt8] {
-        var steps = 0
-        let starts: [Int] = longest ? Array(0...value.count) : Array((0...value.count).reversed())
-        for start in starts {
-            guard let matched = matches(pattern, value[start...], steps: &steps) else { return value }
+    /// `${VAR%pat}` / `${VAR%%pat}`; nil when the steps ran out.
+    static func trimSuffix(_ value: [UInt8], pattern: [UInt8], longest: Bool, steps: inout Int) -> [UInt8]? {
+        for index in 0...value.count {
+            let start = longest ? index : value.count - index
+            guard let matched = matches(pattern, value[start...], steps: &steps) else { return nil }
             if matched { return Array(value[..<start]) }
         }
         return value
     }
 
-    static func replace(in value: [UInt8], pattern: [UInt8], with replacement: [UInt8], all: Bool) -> [UInt8] {
-        guard !pattern.isEmpty else { return value }
-        var steps = 0
+    enum ReplaceFailure: Error {
+        /// The comparisons ran out.
+        case steps
+        /// The result would be longer than the limit (`${V//?/$V}` squares the length of V).
+        case length
+    }
+
+    /// `${VAR/pat/repl}` / `${VAR//pat/repl}`, at most `maxLength` bytes long.
+    static func replace(in value: [UInt8], pattern: [UInt8], with replacement: [UInt8], all: Bool, steps: inout Int,
+                        maxLength: Int = .max) -> Result<[UInt8], ReplaceFailure> {
+        guard !pattern.isEmpty else { return .success(value) }
         var out: [UInt8] = []
         var start = 0
         while start < value.count {
             var matchedLength = 0
             for length in stride(from: value.count - start, through: 1, by: -1) {
-                guard let matched = matches(pattern, value[start..<(start + length)], steps: &steps) else { return value }
+                guard let matched = matches(pattern, value[start..<(start + length)], steps: &steps) else { return .failure(.steps) }
                 if matched {
                     matchedLength = length
                     break
                 }
             }
             if matchedLength > 0 {
-                out += replacement
                 start += matchedLength
+                guard out.count + replacement.count + (all ? 0 : value.count - start) <= maxLength else { return .failure(.length) }
+                out += replacement
                 if !all {
                     out += value[start...]
-                    return out
+                    return .success(out)
                 }
             } else {
+                guard out.count < maxLength else { return .failure(.length) }
                 out.append(value[start])
                 start += 1
             }
         }
-        return out
+        return .success(out)
     }
 }
