@@ -24,7 +24,8 @@ public enum DockerfileInputs {
             case .failure(let error):
                 return ([], [error])
             case .success(let bytes):
-                if let offset = InputDiscovery.binaryOffset(bytes) {
+                // UTF-16 and UTF-32 are refused by the parser (BuildKit reads UTF-8 only).
+                if case .binary(let offset) = TextEncoding.detect(bytes) {
                     return ([], [InputError(file: file.path, line: 1, column: 1, message: "binary file (NUL byte at offset \(offset)); not a Dockerfile")])
                 }
                 let dockerfile = DockerfileParser.parse(bytes: bytes, file: file.path)

@@ -49,8 +49,17 @@ public enum DockerfileParser {
         parse(bytes: Array(text.utf8), file: file, options: options)
     }
 
-    /// Parses raw bytes (invalid UTF-8 is read as U+FFFD).
+    /// Parses raw bytes (invalid UTF-8 is read as U+FFFD). BuildKit reads Dockerfiles as UTF-8
+    /// only: UTF-16 and UTF-32 text (with a byte-order mark) is one error saying so.
     public static func parse(bytes: [UInt8], file: String, options: Options = Options()) -> Dockerfile {
+        switch TextEncoding.detect(bytes) {
+        case .utf16, .utf32:
+            let encoding = TextEncoding.detect(bytes)
+            return Dockerfile(file: file, errors: [DockerfileError(
+                line: 1, column: 1, message: "\(encoding) text: BuildKit reads Dockerfiles as UTF-8 only; save the file as UTF-8")])
+        case .utf8, .binary:
+            break
+        }
         var run = ParseRun(bytes: bytes, file: file, options: options)
         return run.run()
     }

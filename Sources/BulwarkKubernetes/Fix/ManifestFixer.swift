@@ -47,13 +47,24 @@ public struct ManifestFixer: Sendable {
     }
 
     func fixWorkloads(bytes: [UInt8], file: String) -> ManifestFixResult {
-        if let offset = InputDiscovery.binaryOffset(bytes) {
-            return unchanged("", file: file, error: "binary file (NUL byte at offset \(offset)); not a Kubernetes manifest")
+        let utf8: [UInt8]
+        switch TextEncoding.utf8(bytes, fileKind: "Kubernetes manifest") {
+        case .failure(let error):
+            return ManifestFixResult(file: file, original: "", fixed: "", changes: [], warnings: [],
+                                     errors: [InputError(file: file, line: error.line, column: error.column, message: error.message)])
+        case .success(let decoded):
+            utf8 = decoded
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            return unchanged(String(decoding: bytes, as: UTF8.self), file: file, error: "not valid UTF-8; left unchanged")
+        guard let text = String(validating: utf8, as: UTF8.self) else {
+            return unchanged(String(decoding: utf8, as: UTF8.self), file: file, error: "not valid UTF-8; left unchanged")
         }
-        return fixWorkloads(text: text, file: file)
+        let result = fixWorkloads(text: text, file: file)
+        guard case .utf16 = TextEncoding.detect(bytes), result.isChanged else { return result }
+        // The fixed text is written as UTF-8 (which kubectl reads as well).
+        let note = ManifestFixNote(kind: .warning, file: file, line: 1,
+                                   message: "the file is \(TextEncoding.detect(bytes)) text; the fixed file is written as UTF-8")
+        return ManifestFixResult(file: file, original: result.original, fixed: result.fixed, changes: result.changes,
+                                 warnings: [note] + result.warnings, errors: result.errors)
     }
 
     func fixWorkloads(text: String, file: String) -> ManifestFixResult {
