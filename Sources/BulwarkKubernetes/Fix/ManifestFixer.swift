@@ -63,8 +63,10 @@ public struct ManifestFixer: Sendable {
         // The fixed text is written as UTF-8 (which kubectl reads as well).
         let note = ManifestFixNote(kind: .warning, file: file, line: 1,
                                    message: "the file is \(TextEncoding.detect(bytes)) text; the fixed file is written as UTF-8")
-        return ManifestFixResult(file: file, original: result.original, fixed: result.fixed, changes: result.changes,
-                                 warnings: [note] + result.warnings, errors: result.errors)
+        var noted = ManifestFixResult(file: file, original: result.original, fixed: result.fixed, changes: result.changes,
+                                      warnings: [note] + result.warnings, errors: result.errors)
+        noted.isPartial = result.isPartial
+        return noted
     }
 
     func fixWorkloads(text: String, file: String) -> ManifestFixResult {
@@ -90,49 +92,13 @@ public struct ManifestFixer: Sendable {
             return ManifestFixResult(file: file, original: text, fixed: text, changes: [],
                                      warnings: log.warnings + remainingViolations(in: read.documents, file: file), errors: [])
         }
-        let rendered: RenderedPatch
-        switch Self.render(patch, roots: roots, source: SourceText(text), file: file,
-                           expectedDocuments: read.documents.count, counting: \.count) {
-        case .failure(let failure):
-            return unchanged(text, file: file, error: "internal error: \(failure.reason); left unchanged — please report this file")
-        case .success(let value):
-            rendered = value
-        }
-        let warnings = log.warnings + rendered.problems + remainingViolations(in: rendered.documents, file: file)
-        return ManifestFixResult(file: file, original: text, fixed: rendered.text, changes: log.changes, warnings: warnings, errors: [])
-    }
-
-    /// A patch written into its file's text, with the documents the text reads back as.
-    struct RenderedPatch {
-        let text: String
-        let documents: [YAMLDocument]
-        /// What the renderer could not do, as warnings.
-        let problems: [ManifestFixNote]
-    }
-
-    struct RenderFailure: Error {
-        let reason: String
-    }
-
-    /// Renders a patch and checks the result: edits must not overlap, and the text must read back
-    /// without errors as `expectedDocuments` documents (as `counting` counts them). Never hand back
-    /// something that does not read back as the documents it should be.
-    static func render(_ patch: DocumentPatch, roots: [YAMLNode], source: SourceText, file: String,
-                       expectedDocuments: Int, counting: ([YAMLDocument]) -> Int) -> Result<RenderedPatch, RenderFailure> {
-        var renderer = PatchRenderer(source: source, patch: patch, roots: roots)
-        renderer.render()
-        let (fixed, conflicts) = source.applying(renderer.edits)
-        guard conflicts.isEmpty else { return .failure(RenderFailure(reason: "overlapping edits (\(conflicts.count))")) }
-        let check = YAMLReader.read(fixed)
-        if let error = check.errors.first { return .failure(RenderFailure(reason: "the rewritten file does not parse (\(error))")) }
-        let count = counting(check.documents)
-        guard count == expectedDocuments else {
-            return .failure(RenderFailure(reason: "the rewritten file has \(count) documents instead of \(expectedDocuments)"))
-        }
-        let problems = renderer.problems.map {
-            ManifestFixNote(kind: .warning, file: file, line: $0.position.line, message: $0.message)
-        }
-        return .success(RenderedPatch(text: fixed, documents: check.documents, problems: problems))
+        let rendered = Self.render(patch, documents: read.documents, source: SourceText(text), file: file, counting: \.count)
+        let kept = { (note: ManifestFixNote) in !rendered.failedLines.contains { $0.contains(note.line) } }
+        let warnings = log.warnings.filter(kept) + rendered.problems + remainingViolations(in: rendered.documents, file: file)
+        var result = ManifestFixResult(file: file, original: text, fixed: rendered.text, changes: log.changes.filter(kept), warnings: warnings,
+                                       errors: rendered.failures)
+        result.isPartial = !rendered.failures.isEmpty
+        return result
     }
 
     private func unchanged(_ text: String, file: String, error: String) -> ManifestFixResult {
