@@ -1,4 +1,5 @@
 import BulwarkCore
+import BulwarkTestSupport
 import Testing
 
 @Suite struct TextEncodingTests {
@@ -79,6 +80,42 @@ import Testing
             for unit in bad { bytes += bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
             let expected = TextEncoding.DecodingError(line: line, column: column, message: "invalid UTF-16 text: \(problem); save the file as UTF-8")
             #expect(throws: expected) { try TextEncoding.utf8(bytes, fileKind: "test file").get() }
+        }
+    }
+
+    /// Mutated UTF-16 (and anything else): the transcoding equals the standard library's decoding
+    /// when that accepts the text, and is an error with a position when it does not; UTF-8 is
+    /// returned as it is. (scripts/fuzz FuzzTextEncoding runs the same check under libFuzzer.)
+    @Test(arguments: 0..<4)
+    func mutatedInputsAgreeWithTheStandardLibrary(_ shard: Int) throws {
+        var mutator = Mutator(seed: 0x7E47 &+ UInt64(shard))
+        let seeds = [Self.utf16(Self.text, bigEndian: false), Self.utf16(Self.text, bigEndian: true),
+                     Self.utf16("a: \u{10FFFF}\u{E000}\u{FFFF}\u{0}\n", bigEndian: false), Array(Self.text.utf8)]
+        for iteration in 0..<1_500 {
+            var bytes = seeds[(iteration + shard) % seeds.count]
+            for _ in 0..<(1 + mutator.below(3)) { bytes = mutator.mutate(bytes) }
+            let result = TextEncoding.utf8(bytes, fileKind: "test file")
+            switch TextEncoding.detect(bytes) {
+            case .utf8:
+                #expect(try result.get() == bytes)
+            case .utf16(let bigEndian):
+                let body = Array(bytes.dropFirst(2))
+                var units: [UInt16] = []
+                for index in stride(from: 0, to: body.count - 1, by: 2) {
+                    let first = UInt16(body[index])
+                    let second = UInt16(body[index + 1])
+                    units.append(bigEndian ? first << 8 | second : second << 8 | first)
+                }
+                let reference = body.count % 2 == 0 ? String(validating: units, as: UTF16.self) : nil
+                switch result {
+                case .success(let utf8): #expect(reference.map { Array($0.utf8) } == utf8)
+                case .failure(let error):
+                    #expect(reference == nil, "valid UTF-16 refused: \(error)")
+                    #expect(error.line >= 1 && error.column >= 1)
+                }
+            case .utf32, .binary:
+                #expect(throws: TextEncoding.DecodingError.self) { try result.get() }
+            }
         }
     }
 
