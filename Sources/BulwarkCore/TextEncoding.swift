@@ -72,6 +72,38 @@ public enum TextEncoding: Sendable, Hashable, CustomStringConvertible {
         return DecodingError(line: line, column: 1, message: "binary file (NUL byte at offset \(offset)); not a \(fileKind)")
     }
 
+    /// The first invalid UTF-8 sequence, with its byte offset and its 1-based line and column
+    /// (columns count characters; LF, CR and CRLF end lines); nil for valid UTF-8.
+    public static func firstInvalidUTF8(_ bytes: [UInt8]) -> (offset: Int, line: Int, column: Int)? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        var line = 1
+        var column = 1
+        var previous: UInt8 = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .emptyInput:
+                return nil
+            case .error:
+                return (offset, line, column)
+            case .valid(let encoded):
+                let first = encoded.first ?? 0
+                if first == UInt8(ascii: "\n") {
+                    if previous != UInt8(ascii: "\r") { line += 1 }
+                    column = 1
+                } else if first == UInt8(ascii: "\r") {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+                previous = first
+                offset += encoded.count
+            }
+        }
+    }
+
     /// UTF-16 (after its two-byte BOM) to UTF-8. Unpaired surrogates and a trailing odd byte are
     /// errors at their line and column (lines end as in YAML: LF, CR, CRLF, NEL, LS, PS).
     static func transcodeUTF16(_ bytes: [UInt8], bigEndian: Bool) -> Result<[UInt8], DecodingError> {

@@ -119,6 +119,13 @@ import Testing
         }
     }
 
+    @Test func findsTheFirstInvalidUTF8Sequence() {
+        #expect(TextEncoding.firstInvalidUTF8(Array("a: é\r\nb: 🚀\n".utf8)) == nil)
+        let bad = TextEncoding.firstInvalidUTF8(Array("a: 1\r\nb: ü".utf8) + [0xFF] + Array("x".utf8))
+        #expect(bad?.offset == 11 && bad?.line == 2 && bad?.column == 5)
+        #expect(TextEncoding.firstInvalidUTF8([0xE2, 0x82])?.offset == 0)
+    }
+
     @Test func anOddNumberOfBytesIsAnErrorAtTheEnd() {
         let bytes = Self.utf16("a: 1\nb: 22", bigEndian: false) + [0x41]
         #expect(throws: TextEncoding.DecodingError(

@@ -89,6 +89,16 @@ import Testing
         #expect(inventory.errors.first?.message == "binary file (NUL byte at offset 1); not a Kubernetes manifest")
     }
 
+    /// Found by FuzzManifestFixer: the fixer's invalid UTF-8 error had no position.
+    @Test func theFixerPlacesInvalidUTF8() throws {
+        let bytes = Array("apiVersion: v1\r\nkind: Pod\nmetadata:\n  name: é".utf8) + [0xC3, 0x28] + Array("\n".utf8)
+        let result = ManifestFixer().fix(bytes: bytes, file: "pod.yaml")
+        let error = try #require(result.errors.first)
+        #expect(error.line == 4 && error.column == 10)
+        #expect(error.message == "not valid UTF-8 (at byte offset 46); left unchanged")
+        #expect(!result.isChanged)
+    }
+
     @Test func theFixerFixesUTF16AndSaysItWritesUTF8() throws {
         let result = ManifestFixer().fix(bytes: Self.utf16(Self.deployment, bigEndian: false), file: "deploy.yaml")
         #expect(result.errors.isEmpty, "\(result.errors)")

@@ -56,7 +56,10 @@ public struct ManifestFixer: Sendable {
             utf8 = decoded
         }
         guard let text = String(validating: utf8, as: UTF8.self) else {
-            return unchanged(String(decoding: utf8, as: UTF8.self), file: file, error: "not valid UTF-8; left unchanged")
+            let bad = TextEncoding.firstInvalidUTF8(utf8) ?? (offset: 0, line: 1, column: 1)
+            let original = String(decoding: utf8, as: UTF8.self)
+            return ManifestFixResult(file: file, original: original, fixed: original, changes: [], warnings: [], errors: [InputError(
+                file: file, line: bad.line, column: bad.column, message: "not valid UTF-8 (at byte offset \(bad.offset)); left unchanged")])
         }
         let result = fixWorkloads(text: text, file: file)
         guard case .utf16 = TextEncoding.detect(bytes), result.isChanged else { return result }
@@ -99,10 +102,6 @@ public struct ManifestFixer: Sendable {
                                        errors: rendered.failures)
         result.isPartial = !rendered.failures.isEmpty
         return result
-    }
-
-    private func unchanged(_ text: String, file: String, error: String) -> ManifestFixResult {
-        ManifestFixResult(file: file, original: text, fixed: text, changes: [], warnings: [], errors: [InputError(file: file, message: error)])
     }
 
     /// Pods that still fail the restricted level after the fix (hostPath volumes, host ports …).
