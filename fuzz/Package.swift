@@ -8,12 +8,37 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "Bulwark", path: "..")],
     targets: [
+        // YAML/JSON loader (aliases, encodings) and every Kubernetes rule.
         .executableTarget(
             name: "FuzzKubernetes",
             dependencies: [
                 .product(name: "BulwarkCore", package: "Bulwark"),
                 .product(name: "BulwarkKubernetes", package: "Bulwark"),
             ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // Dockerfile parser (expansion budgets), rules and hardener.
+        .executableTarget(
+            name: "FuzzDockerfile",
+            dependencies: [
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkDockerfile", package: "Bulwark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // `bulwark fix manifests`: rewritten files read back, errors have positions.
+        .executableTarget(
+            name: "FuzzManifestFixer",
+            dependencies: [
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkKubernetes", package: "Bulwark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // Byte-order marks and UTF-16 transcoding, against the standard library.
+        .executableTarget(
+            name: "FuzzTextEncoding",
+            dependencies: [.product(name: "BulwarkCore", package: "Bulwark")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
     ]

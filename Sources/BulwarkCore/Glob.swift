@@ -195,8 +195,10 @@ public enum PathGlob {
 }
 
 /// The patterns of shell parameter expansion (`${VAR#pattern}`, `${VAR%%pattern}`,
-/// `${VAR/pattern/replacement}`): the shell dialect of `Glob`, with one budget shared by all the
-/// matches of an operation. When the budget runs out the value is left unchanged.
+/// `${VAR/pattern/replacement}`): the shell dialect of `Glob`. Each operation draws on a step
+/// budget the caller passes (the Dockerfile parser gives each operation at most `Glob.defaultBudget`
+/// steps, fewer when the file's allowance is nearly used) and reports running out as nil (or
+/// `.budget`), so the caller can leave the value unchanged and say so.
 public struct ShellPattern: Sendable {
     public let glob: Glob
 
@@ -204,59 +206,72 @@ public struct ShellPattern: Sendable {
         glob = Glob(pattern, dialect: .shell)
     }
 
-    /// `${VAR#pattern}` (shortest) and `${VAR##pattern}` (longest).
-    public func trimPrefix(_ value: String, longest: Bool, budget: Int = Glob.defaultBudget) -> String {
+    /// `${VAR#pattern}` (shortest) and `${VAR##pattern}` (longest); nil when the budget ran out.
+    public func trimPrefix(_ value: String, longest: Bool, budget: inout Int) -> String? {
         let scalars = Array(value.unicodeScalars)
-        var budget = budget
-        let lengths: [Int] = longest ? Array((0...scalars.count).reversed()) : Array(0...scalars.count)
-        for length in lengths {
-            guard let matched = glob.matches(scalars[0..<length], budget: &budget) else { return value }
+        for index in 0...scalars.count {
+            let length = longest ? scalars.count - index : index
+            guard let matched = glob.matches(scalars[0..<length], budget: &budget) else { return nil }
             if matched { return String(String.UnicodeScalarView(scalars[length...])) }
         }
         return value
     }
 
-    /// `${VAR%pattern}` (shortest) and `${VAR%%pattern}` (longest).
-    public func trimSuffix(_ value: String, longest: Bool, budget: Int = Glob.defaultBudget) -> String {
+    /// `${VAR%pattern}` (shortest) and `${VAR%%pattern}` (longest); nil when the budget ran out.
+    public func trimSuffix(_ value: String, longest: Bool, budget: inout Int) -> String? {
         let scalars = Array(value.unicodeScalars)
-        var budget = budget
-        let starts: [Int] = longest ? Array(0...scalars.count) : Array((0...scalars.count).reversed())
-        for start in starts {
-            guard let matched = glob.matches(scalars[start...], budget: &budget) else { return value }
+        for index in 0...scalars.count {
+            let start = longest ? index : scalars.count - index
+            guard let matched = glob.matches(scalars[start...], budget: &budget) else { return nil }
             if matched { return String(String.UnicodeScalarView(scalars[..<start])) }
         }
         return value
     }
 
+    public enum ReplaceFailure: Error, Sendable {
+        /// The budget ran out.
+        case budget
+        /// The result would be longer than the limit (`${V//?/$V}` squares the length of V).
+        case length
+    }
+
     /// `${VAR/pattern/replacement}` (first match) and `${VAR//pattern/replacement}` (every match):
-    /// the longest match at the leftmost position.
-    public func replace(in value: String, with replacement: String, all: Bool, budget: Int = Glob.defaultBudget) -> String {
-        guard !glob.tokens.isEmpty else { return value }
+    /// the longest match at the leftmost position; the result at most `maxLength` UTF-8 bytes.
+    public func replace(in value: String, with replacement: String, all: Bool, budget: inout Int,
+                        maxLength: Int = .max) -> Result<String, ReplaceFailure> {
+        guard !glob.tokens.isEmpty else { return .success(value) }
         let scalars = Array(value.unicodeScalars)
-        var budget = budget
+        let replacementLength = replacement.utf8.count
+        var length = 0
         var out = String.UnicodeScalarView()
         var start = 0
         while start < scalars.count {
             var matchedLength = 0
-            for length in stride(from: scalars.count - start, through: 1, by: -1) {
-                guard let matched = glob.matches(scalars[start..<(start + length)], budget: &budget) else { return value }
+            for candidate in stride(from: scalars.count - start, through: 1, by: -1) {
+                guard let matched = glob.matches(scalars[start..<(start + candidate)], budget: &budget) else { return .failure(.budget) }
                 if matched {
-                    matchedLength = length
+                    matchedLength = candidate
                     break
                 }
             }
             if matchedLength > 0 {
+                length += replacementLength
+                guard length <= maxLength else { return .failure(.length) }
                 out.append(contentsOf: replacement.unicodeScalars)
                 start += matchedLength
                 if !all {
-                    out.append(contentsOf: scalars[start...])
-                    return String(out)
+                    let rest = scalars[start...]
+                    guard length + String(String.UnicodeScalarView(rest)).utf8.count <= maxLength else { return .failure(.length) }
+                    out.append(contentsOf: rest)
+                    return .success(String(out))
                 }
             } else {
+                length += String(scalars[start]).utf8.count
+                guard length <= maxLength else { return .failure(.length) }
                 out.append(scalars[start])
                 start += 1
             }
         }
-        return String(out)
+        return .success(String(out))
     }
 }

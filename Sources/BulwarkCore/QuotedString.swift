@@ -80,6 +80,40 @@ public enum QuotedString {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// JSON written by another encoder (Foundation's `JSONEncoder`, which escapes only `"`, `\`
+    /// and C0 controls) with every character this escape set escapes and it leaves raw (DEL, C1
+    /// controls, U+2028/U+2029, U+FEFF, U+FFFE/U+FFFF) escaped: the same bytes `append` writes.
+    /// Correct on any JSON document, since those characters can only stand inside its strings.
+    public static func escapingRawCharacters(inJSON bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            var length = 0
+            var escape: UInt32 = 0
+            switch byte {
+            case 0x7F:
+                (escape, length) = (0x7F, 1)
+            case 0xC2 where index + 1 < bytes.count && (0x80..<0xA0).contains(bytes[index + 1]):
+                (escape, length) = (UInt32(bytes[index + 1]), 2)
+            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                (escape, length) = (bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029, 3)
+            case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF:
+                (escape, length) = (0xFEFF, 3)
+            case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF):
+                (escape, length) = (bytes[index + 2] == 0xBE ? 0xFFFE : 0xFFFF, 3)
+            default:
+                output.append(byte)
+                index += 1
+                continue
+            }
+            appendEscape(escape, to: &output)
+            index += length
+        }
+        return output
+    }
+
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     @inline(__always) private static func appendEscape(_ value: UInt32, to bytes: inout [UInt8]) {

@@ -39,15 +39,31 @@ public struct YAMLLimits: Sendable {
     /// written node count once it passes `aliasExpansionFloor` nodes (the check go-yaml uses).
     public var aliasExpansionFloor: Int
     public var aliasExpansionFactor: Int
+    /// The documents of one input may expand (through aliases) to at most
+    /// `max(aliasExpansionByteFloor, aliasExpansionByteFactor × input bytes)` bytes: the scalar
+    /// bytes with every alias replaced by what it names, plus one per node. The node check above
+    /// does not see one large scalar aliased many times (1 MiB × 1,000 aliases is 1 GiB for every
+    /// consumer that reads the tree); this one does, and it fails at the alias that crosses it.
+    public var aliasExpansionByteFloor: Int
+    public var aliasExpansionByteFactor: Int
     /// Reject duplicate keys in a mapping, as `kubectl` and the API server do.
     public var rejectDuplicateKeys: Bool
 
     public init(maxDepth: Int = 512, aliasExpansionFloor: Int = 100_000, aliasExpansionFactor: Int = 10,
+                aliasExpansionByteFloor: Int = 4 << 20, aliasExpansionByteFactor: Int = 10,
                 rejectDuplicateKeys: Bool = true) {
         self.maxDepth = maxDepth
         self.aliasExpansionFloor = aliasExpansionFloor
         self.aliasExpansionFactor = aliasExpansionFactor
+        self.aliasExpansionByteFloor = aliasExpansionByteFloor
+        self.aliasExpansionByteFactor = aliasExpansionByteFactor
         self.rejectDuplicateKeys = rejectDuplicateKeys
+    }
+
+    /// The expansion budget in bytes for an input of `inputBytes` bytes.
+    public func aliasExpansionByteLimit(forInputOf inputBytes: Int) -> Int {
+        let (scaled, overflow) = aliasExpansionByteFactor.multipliedReportingOverflow(by: max(inputBytes, 0))
+        return max(aliasExpansionByteFloor, overflow ? .max : scaled)
     }
 
     public static let standard = YAMLLimits()
@@ -79,11 +95,13 @@ public enum YAMLReader {
         let helmSources = HelmSourceIndex(bytes)
         var offset = 0
         var lineOffset = 0
+        // Shared by every document of the input (and by the documents after a broken one).
+        var expansion = ExpansionBudget(limit: limits.aliasExpansionByteLimit(forInputOf: bytes.count))
         while offset < bytes.count || (offset == 0 && bytes.isEmpty) {
             let failure = bytes.withUnsafeBufferPointer { buffer -> YAMLError? in
                 let slice = UnsafeBufferPointer(rebasing: buffer[offset...])
                 var composer = Composer(limits: limits, lineOffset: lineOffset, helmSources: helmSources)
-                return composer.run(slice, into: &result.documents)
+                return composer.run(slice, into: &result.documents, expansion: &expansion)
             }
             guard let failure else { break }
             result.errors.append(failure)
@@ -114,6 +132,13 @@ public enum YAMLReader {
         }
         return nil
     }
+}
+
+/// The expanded size of the accepted documents of one input, against its limit.
+struct ExpansionBudget {
+    let limit: Int
+    /// Expanded size of the documents accepted so far (a broken document does not count).
+    var used = 0
 }
 
 /// Lines of `# Source: path` comments (as `helm template` writes them), found in one pass.
@@ -163,6 +188,8 @@ private struct Composer {
         var pairs: [YAMLNode.Pair] = []
         var pendingKey: YAMLNode?
         var merged: [YAMLNode.Pair] = []
+        /// Expanded size of the collection so far (see `YAMLLimits.aliasExpansionByteFloor`).
+        var size = 1
         /// Key index, built once a mapping grows past a few keys (small ones are scanned).
         var keyIndex: Set<String>?
 
@@ -193,6 +220,10 @@ private struct Composer {
     let helmSources: HelmSourceIndex
     var stack: [Frame] = []
     var anchors: [String: YAMLNode] = [:]
+    /// Expanded size of each anchored node, for its aliases.
+    var anchorSizes: [String: Int] = [:]
+    /// Expanded size of the current document so far.
+    var documentSize = 0
     var writtenNodes = 0
     var documentStart = TextPosition(line: 1, column: 1)
     var documentRoot: YAMLNode?
@@ -210,7 +241,8 @@ private struct Composer {
     }
 
     /// Parses the buffer; returns the first error, after appending every complete document.
-    mutating func run(_ buffer: UnsafeBufferPointer<UInt8>, into documents: inout [YAMLDocument]) -> YAMLError? {
+    mutating func run(_ buffer: UnsafeBufferPointer<UInt8>, into documents: inout [YAMLDocument],
+                      expansion: inout ExpansionBudget) -> YAMLError? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             return YAMLError(line: 1 + lineOffset, column: 1, message: "cannot initialise the YAML parser")
@@ -230,6 +262,8 @@ private struct Composer {
                 documentStart = position(event.start_mark)
                 documentRoot = nil
                 anchors.removeAll(keepingCapacity: true)
+                anchorSizes.removeAll(keepingCapacity: true)
+                documentSize = 0
                 writtenNodes = 0
             case YAML_DOCUMENT_END_EVENT:
                 if let root = documentRoot, root.weight > limits.aliasExpansionFloor,
@@ -241,6 +275,7 @@ private struct Composer {
                                                 to: documentRoot?.position.line ?? documentStart.line)
                 previousDocumentEnd = max(documentRoot?.position.line ?? documentStart.line, position(event.start_mark).line - 1)
                 documents.append(YAMLDocument(root: documentRoot, startLine: documentStart.line, helmSource: source))
+                expansion.used = expansion.used.addingSaturating(documentSize)
             case YAML_ALIAS_EVENT:
                 let name = cString(event.data.alias.anchor) ?? ""
                 guard let target = anchors[name] else {
@@ -248,7 +283,16 @@ private struct Composer {
                     return YAMLError(line: at.line, column: at.column, message: "unknown alias \"*\(name)\"")
                 }
                 writtenNodes += 1
-                if let error = attach(target, at: event.start_mark) { return error }
+                // Checked before the alias is attached: merging a large mapping (`<<: *big`) costs
+                // work in proportion to its size, and the size is what the budget bounds.
+                let size = anchorSizes[name] ?? 1
+                documentSize = documentSize.addingSaturating(size)
+                if expansion.used.addingSaturating(documentSize) > expansion.limit {
+                    let at = position(event.start_mark)
+                    return YAMLError(line: at.line, column: at.column,
+                                     message: "alias expansion exceeds \(expansion.limit) bytes at alias \"*\(name)\" (alias bomb?)")
+                }
+                if let error = attach(target, size: size, at: event.start_mark) { return error }
             case YAML_SCALAR_EVENT:
                 let scalar = event.data.scalar
                 let value = scalar.value.map {
@@ -266,15 +310,22 @@ private struct Composer {
                                     endPosition: position(event.end_mark),
                                     tag: scalar.plain_implicit == 1 || scalar.quoted_implicit == 1 ? nil : cString(scalar.tag))
                 writtenNodes += 1
-                if let anchor = cString(scalar.anchor) { anchors[anchor] = node }
-                if let error = attach(node, at: event.start_mark) { return error }
+                let size = scalar.length + 1
+                documentSize = documentSize.addingSaturating(size)
+                if let anchor = cString(scalar.anchor) {
+                    anchors[anchor] = node
+                    anchorSizes[anchor] = size
+                }
+                if let error = attach(node, size: size, at: event.start_mark) { return error }
             case YAML_SEQUENCE_START_EVENT:
                 if stack.count >= limits.maxDepth { return depthError(event.start_mark) }
+                documentSize = documentSize.addingSaturating(1)
                 let start = event.data.sequence_start
                 stack.append(Frame(isMapping: false, position: position(event.start_mark),
                                    anchor: cString(start.anchor), tag: start.implicit == 1 ? nil : cString(start.tag)))
             case YAML_MAPPING_START_EVENT:
                 if stack.count >= limits.maxDepth { return depthError(event.start_mark) }
+                documentSize = documentSize.addingSaturating(1)
                 let start = event.data.mapping_start
                 stack.append(Frame(isMapping: true, position: position(event.start_mark), anchor: cString(start.anchor),
                                    tag: start.implicit == 1 ? nil : cString(start.tag)))
@@ -292,20 +343,25 @@ private struct Composer {
                 }
                 let anchor = frame.anchor
                 writtenNodes += 1
-                if let anchor { anchors[anchor] = node }
-                if let error = attach(node, at: event.start_mark) { return error }
+                if let anchor {
+                    anchors[anchor] = node
+                    anchorSizes[anchor] = frame.size
+                }
+                if let error = attach(node, size: frame.size, at: event.start_mark) { return error }
             default:
                 continue
             }
         }
     }
 
-    /// Adds a finished node to the open collection (or makes it the document root).
-    mutating func attach(_ node: YAMLNode, at mark: yaml_mark_t) -> YAMLError? {
+    /// Adds a finished node of expanded size `size` to the open collection (or makes it the
+    /// document root).
+    mutating func attach(_ node: YAMLNode, size: Int, at mark: yaml_mark_t) -> YAMLError? {
         guard let frame = stack.last else {
             documentRoot = node
             return nil
         }
+        frame.size = frame.size.addingSaturating(size)
         guard frame.isMapping else {
             frame.items.append(node)
             return nil
@@ -380,5 +436,13 @@ private struct Composer {
     func cString(_ pointer: UnsafePointer<CChar>?) -> String? {
         guard let pointer else { return nil }
         return String(cString: pointer)
+    }
+}
+
+fileprivate extension Int {
+    /// `self + other`, or `Int.max` when that overflows.
+    func addingSaturating(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
     }
 }

@@ -31,7 +31,8 @@ public struct DockerfileDomain: ScanDomain {
             case .failure(let error):
                 return DomainScanResult(errors: [error], files: 1)
             case .success(let bytes):
-                if let offset = InputDiscovery.binaryOffset(bytes) {
+                // UTF-16 and UTF-32 are refused by the parser (BuildKit reads UTF-8 only).
+                if case .binary(let offset) = TextEncoding.detect(bytes) {
                     return DomainScanResult(errors: [InputError(file: source.name, line: 1, column: 1,
                                                                 message: "binary file (NUL byte at offset \(offset)); not a Dockerfile")], files: 1)
                 }

@@ -11,12 +11,25 @@ public struct HTMLReporter: Reporter {
     }
 
     public func render(_ report: Report) -> [UInt8] {
-        Array(html(report).utf8)
+        var page = TextStream(reservingCapacity: 16 << 10 + report.findings.count * 1200)
+        write(report, into: &page)
+        return page.finish()
+    }
+
+    /// Streams the page to `sink` in chunks of about 1 MiB, the findings' rows encoded on all cores.
+    public func write(_ report: Report, to sink: @escaping @Sendable ([UInt8]) -> Void) {
+        var page = TextStream(sink: sink)
+        write(report, into: &page)
+        _ = page.finish()
     }
 
     public func html(_ report: Report) -> String {
+        String(decoding: render(report), as: UTF8.self)
+    }
+
+    private func write(_ report: Report, into page: inout TextStream) {
         let summary = report.summary
-        var page = """
+        page += """
         <!DOCTYPE html>
         <html lang="en">
         <head>
@@ -45,25 +58,25 @@ public struct HTMLReporter: Reporter {
         page += "<div class=\"card\(report.errors.isEmpty ? " muted" : " sev-critical")\"><span class=\"n\">\(report.errors.count)</span><span class=\"l\">errors</span></div>\n"
         page += "</section>\n"
 
-        if !report.errors.isEmpty {
-            page += "<section>\n<h2>Inputs that could not be read</h2>\n<table>\n<thead><tr><th>File</th><th>Message</th></tr></thead>\n<tbody>\n"
-            for error in report.errors {
-                var place = error.file
-                if let line = error.line { place += ":\(line)" }
-                if let column = error.column { place += ":\(column)" }
-                page += "<tr><td class=\"loc\">\(e(place))</td><td>\(e(error.message))</td></tr>\n"
-            }
+        func problems(_ title: String, _ rows: [(place: String, message: String)]) {
+            guard !rows.isEmpty else { return }
+            page += "<section>\n<h2>\(title)</h2>\n<table>\n<thead><tr><th>File</th><th>Message</th></tr></thead>\n<tbody>\n"
+            for row in rows { page += "<tr><td class=\"loc\">\(e(row.place))</td><td>\(e(row.message))</td></tr>\n" }
             page += "</tbody>\n</table>\n</section>\n"
         }
+        func place(_ file: String, _ line: Int?, _ column: Int?) -> String {
+            file + (line.map { ":\($0)" } ?? "") + (column.map { ":\($0)" } ?? "")
+        }
+        problems("Inputs that could not be read", report.errors.map { (place($0.file, $0.line, $0.column), $0.message) })
+        problems("Warnings", report.warnings.map { (place($0.file, $0.line, $0.column), $0.message) })
+        problems("Not read", report.skipped.map { ($0.path, $0.reason) })
 
         page += "<section>\n<h2>Findings</h2>\n"
         if report.findings.isEmpty {
             page += "<p class=\"empty\">No findings.</p>\n"
         } else {
             page += "<table class=\"findings\">\n<thead><tr><th>Severity</th><th>Rule</th><th>Object</th><th>Location</th><th>Message</th><th>Remediation</th></tr></thead>\n<tbody>\n"
-            for finding in report.findings {
-                page += row(for: finding)
-            }
+            page.rows(report.findings) { finding in self.row(for: finding) }
             page += "</tbody>\n</table>\n"
         }
         page += "</section>\n"
@@ -80,7 +93,6 @@ public struct HTMLReporter: Reporter {
         }
 
         page += "</main>\n</body>\n</html>\n"
-        return page
     }
 
     private func row(for finding: Finding) -> String {

@@ -10,8 +10,22 @@ import BulwarkCore
 ///
 /// Misuse (a value where a key is due, unbalanced containers) is a programming error; the writer
 /// does not check it beyond what keeps it from crashing.
+///
+/// `Style.foundation` lays the document out as Foundation's `JSONEncoder` does with
+/// `.prettyPrinted` and `.withoutEscapingSlashes` (`"key" : value`, empty containers as `[`, a
+/// blank line, `]`), so a format that used to be encoded with it (SARIF) keeps its layout while it
+/// streams. Strings are escaped the same way in both styles (`QuotedString`). Key order is the
+/// caller's (write them sorted for `.sortedKeys`).
 public struct JSONWriter: Sendable {
+    public enum Style: Sendable {
+        /// `"key": value`, `[]` and `{}`.
+        case standard
+        /// As `JSONEncoder` with `[.prettyPrinted, .withoutEscapingSlashes]` writes it.
+        case foundation
+    }
+
     public private(set) var bytes: [UInt8] = []
+    public let style: Style
     /// One entry per open container: whether it has members yet.
     private var hasMembers: [Bool] = []
     /// A key was written and its value is due.
@@ -21,26 +35,29 @@ public struct JSONWriter: Sendable {
     private let sink: (@Sendable ([UInt8]) -> Void)?
     private let chunkSize: Int
 
-    public init(reservingCapacity capacity: Int = 0) {
+    public init(reservingCapacity capacity: Int = 0, style: Style = .standard) {
         bytes.reserveCapacity(capacity)
         sink = nil
         chunkSize = .max
+        self.style = style
     }
 
     /// A streaming writer: `flushIfNeeded()` hands every `chunkSize` bytes to `sink`, so memory
     /// stays bounded however large the document grows.
-    public init(chunkSize: Int = 1 << 20, sink: @escaping @Sendable ([UInt8]) -> Void) {
+    public init(chunkSize: Int = 1 << 20, style: Style = .standard, sink: @escaping @Sendable ([UInt8]) -> Void) {
         bytes.reserveCapacity(chunkSize + 64 * 1024)
         self.sink = sink
         self.chunkSize = chunkSize
+        self.style = style
     }
 
     /// A writer for a run of members inside containers that are already open (`open`: whether each
     /// has members), whose bytes are spliced into the writer that opened them.
-    private init(continuing open: [Bool]) {
+    private init(continuing open: [Bool], style: Style) {
         hasMembers = open
         sink = nil
         chunkSize = .max
+        self.style = style
     }
 
     /// Writes `items` as the next members of the innermost open array, byte for byte as writing
@@ -53,13 +70,14 @@ public struct JSONWriter: Sendable {
         }
         let batches = stride(from: 0, to: items.count, by: batch).map { $0..<min($0 + batch, items.count) }
         let round = 16
+        let style = style
         for start in stride(from: 0, to: batches.count, by: round) {
             let open = hasMembers
             let slices = Array(batches[start..<min(start + round, batches.count)])
             let encoded: [[UInt8]] = slices.enumerated().map { ($0.offset, $0.element) }.parallelMap { offset, range in
                 var state = open
                 if offset > 0 { state[state.count - 1] = true }
-                var fragment = JSONWriter(continuing: state)
+                var fragment = JSONWriter(continuing: state, style: style)
                 for index in range { write(items[index], &fragment) }
                 return fragment.bytes
             }
@@ -98,6 +116,7 @@ public struct JSONWriter: Sendable {
     public mutating func key(_ key: String) {
         newMember()
         appendQuoted(key)
+        if style == .foundation { bytes.append(UInt8(ascii: " ")) }
         bytes.append(UInt8(ascii: ":"))
         bytes.append(UInt8(ascii: " "))
         afterKey = true
@@ -219,7 +238,12 @@ public struct JSONWriter: Sendable {
 
     private mutating func close(_ bracket: UInt8) {
         guard let hadMembers = hasMembers.popLast() else { return }
-        if hadMembers { newline(depth: hasMembers.count) }
+        if hadMembers {
+            newline(depth: hasMembers.count)
+        } else if style == .foundation {
+            bytes.append(UInt8(ascii: "\n"))
+            newline(depth: hasMembers.count)
+        }
         bytes.append(bracket)
     }
 
@@ -232,7 +256,7 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: text.utf8)
     }
 
-    /// A JSON string with the one escape set of `QuotedString`.
+    /// A JSON string with the one escape set of `QuotedString`, in both styles.
     private mutating func appendQuoted(_ text: String) {
         QuotedString.append(text, to: &bytes)
     }

@@ -26,50 +26,89 @@ public struct JUnitReporter: Reporter {
 
     private enum Outcome { case failure, error, skipped, passed }
 
+    /// A test case by reference: an input error or a finding of the report, by index.
+    private enum CaseReference: Sendable {
+        case error(Int)
+        case finding(Int)
+        case noFindings
+    }
+
     public func render(_ report: Report) -> [UInt8] {
-        var suites: [String: [Case]] = [:]
-        for error in report.errors {
-            let body = "      <error message=\"\(XMLText.escape(error.message, attribute: true))\" type=\"InputError\">"
-                + XMLText.escape(error.description) + "</error>\n"
-            suites[error.file, default: []].append(Case(name: "input error", file: error.file, line: error.line, body: body, outcome: .error))
+        var xml = TextStream(reservingCapacity: 4096 + report.findings.count * 700)
+        write(report, into: &xml)
+        return xml.finish()
+    }
+
+    /// Streams the XML to `sink` in chunks of about 1 MiB, the test cases encoded on all cores.
+    public func write(_ report: Report, to sink: @escaping @Sendable ([UInt8]) -> Void) {
+        var xml = TextStream(sink: sink)
+        write(report, into: &xml)
+        _ = xml.finish()
+    }
+
+    private func write(_ report: Report, into xml: inout TextStream) {
+        // Suites by file, as references (the cases are written one batch at a time).
+        var suites: [String: [CaseReference]] = [:]
+        for (index, error) in report.errors.enumerated() {
+            suites[error.file, default: []].append(.error(index))
         }
-        for finding in report.findings {
-            suites[finding.location.file, default: []].append(testCase(for: finding))
+        for (index, finding) in report.findings.enumerated() {
+            suites[finding.location.file, default: []].append(.finding(index))
         }
         if suites.isEmpty {
-            suites["bulwark"] = [Case(name: "no findings", file: "bulwark", line: nil, body: "", outcome: .passed)]
+            suites["bulwark"] = [.noFindings]
         }
-
-        var all: (tests: Int, failures: Int, errors: Int, skipped: Int) = (0, 0, 0, 0)
-        var body = ""
-        for file in suites.keys.sorted() {
-            let cases = suites[file] ?? []
-            let failures = cases.count { $0.outcome == .failure }
-            let errors = cases.count { $0.outcome == .error }
-            let skipped = cases.count { $0.outcome == .skipped }
-            all.tests += cases.count
-            all.failures += failures
-            all.errors += errors
-            all.skipped += skipped
-            let name = XMLText.escape(file, attribute: true)
-            body += "  <testsuite name=\"\(name)\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
-            for testCase in cases {
-                body += "    <testcase name=\"\(XMLText.escape(testCase.name, attribute: true))\" classname=\"\(name)\""
-                body += " file=\"\(name)\""
-                if let line = testCase.line { body += " line=\"\(line)\"" }
-                if testCase.body.isEmpty {
-                    body += "/>\n"
-                } else {
-                    body += ">\n" + testCase.body + "    </testcase>\n"
-                }
+        let outcomeOf = { (reference: CaseReference) -> Outcome in
+            switch reference {
+            case .error: .error
+            case .finding(let index): self.outcome(of: report.findings[index])
+            case .noFindings: .passed
             }
-            body += "  </testsuite>\n"
         }
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        let files = suites.keys.sorted()
+        var counts: [(tests: Int, failures: Int, errors: Int, skipped: Int)] = []
+        var all: (tests: Int, failures: Int, errors: Int, skipped: Int) = (0, 0, 0, 0)
+        for file in files {
+            let outcomes = (suites[file] ?? []).map(outcomeOf)
+            let suite = (tests: outcomes.count, failures: outcomes.count { $0 == .failure }, errors: outcomes.count { $0 == .error },
+                         skipped: outcomes.count { $0 == .skipped })
+            counts.append(suite)
+            all.tests += suite.tests
+            all.failures += suite.failures
+            all.errors += suite.errors
+            all.skipped += suite.skipped
+        }
+        xml += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"bulwark\" tests=\"\(all.tests)\" failures=\"\(all.failures)\" errors=\"\(all.errors)\" skipped=\"\(all.skipped)\">\n"
-        xml += body
+        for (file, count) in zip(files, counts) {
+            let name = XMLText.escape(file, attribute: true)
+            xml += "  <testsuite name=\"\(name)\" tests=\"\(count.tests)\" failures=\"\(count.failures)\" errors=\"\(count.errors)\" skipped=\"\(count.skipped)\">\n"
+            xml.rows(suites[file] ?? []) { reference in
+                let testCase: Case
+                switch reference {
+                case .error(let index):
+                    let error = report.errors[index]
+                    let body = "      <error message=\"\(XMLText.escape(error.message, attribute: true))\" type=\"InputError\">"
+                        + XMLText.escape(error.description) + "</error>\n"
+                    testCase = Case(name: "input error", file: error.file, line: error.line, body: body, outcome: .error)
+                case .finding(let index):
+                    testCase = self.testCase(for: report.findings[index])
+                case .noFindings:
+                    testCase = Case(name: "no findings", file: "bulwark", line: nil, body: "", outcome: .passed)
+                }
+                var text = "    <testcase name=\"\(XMLText.escape(testCase.name, attribute: true))\" classname=\"\(name)\""
+                text += " file=\"\(name)\""
+                if let line = testCase.line { text += " line=\"\(line)\"" }
+                text += testCase.body.isEmpty ? "/>\n" : ">\n" + testCase.body + "    </testcase>\n"
+                return text
+            }
+            xml += "  </testsuite>\n"
+        }
         xml += "</testsuites>\n"
-        return Array(xml.utf8)
+    }
+
+    private func outcome(of finding: Finding) -> Outcome {
+        finding.suppressed ? .skipped : failOn.isTripped(by: finding.severity) ? .failure : .passed
     }
 
     private func testCase(for finding: Finding) -> Case {
@@ -80,8 +119,7 @@ public struct JUnitReporter: Reporter {
         } else {
             name += ": line \(finding.location.line)"
         }
-        let outcome: Outcome =
-            finding.suppressed ? .skipped : failOn.isTripped(by: finding.severity) ? .failure : .passed
+        let outcome = self.outcome(of: finding)
         var details = "\(finding.location.description): \(finding.message)\nremediation: \(finding.remediation)"
         if !finding.controls.isEmpty {
             details += "\ncontrols: " + finding.controls.map(\.description).joined(separator: ", ")

@@ -1,9 +1,11 @@
 /// The part of the SARIF 2.1.0 object model Bulwark writes (OASIS SARIF v2.1.0, errata 01).
 ///
 /// Property names are the schema's; optional properties left `nil` are omitted. Encoded with
-/// `JSONEncoder` and `.sortedKeys`, the output is deterministic.
+/// `JSONEncoder` and `.sortedKeys`, the output is deterministic; `SARIFReporter` writes the same
+/// bytes with `JSONWriter` (SARIFLog+JSONWriter.swift).
 public struct SARIFLog: Codable, Sendable, Equatable {
     public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
+    static let version = "2.1.0"
 
     public var schema: String
     public var version: String
@@ -11,7 +13,7 @@ public struct SARIFLog: Codable, Sendable, Equatable {
 
     public init(runs: [Run]) {
         self.schema = Self.schemaURI
-        self.version = "2.1.0"
+        self.version = Self.version
         self.runs = runs
     }
 

@@ -25,11 +25,23 @@ public struct TableReporter: Reporter {
     }
 
     public func render(_ report: Report) -> [UInt8] {
-        Array(text(report).utf8)
+        var out = TextStream(reservingCapacity: 4096 + report.findings.count * 200)
+        write(report, into: &out)
+        return out.finish()
+    }
+
+    /// Streams the listing to `sink` in chunks of about 1 MiB, the findings' lines encoded on all cores.
+    public func write(_ report: Report, to sink: @escaping @Sendable ([UInt8]) -> Void) {
+        var out = TextStream(sink: sink)
+        write(report, into: &out)
+        _ = out.finish()
     }
 
     public func text(_ report: Report) -> String {
-        var out = ""
+        String(decoding: render(report), as: UTF8.self)
+    }
+
+    private func write(_ report: Report, into out: inout TextStream) {
         if !report.errors.isEmpty {
             out += paint("Errors:", .bold) + "\n"
             for error in report.errors {
@@ -53,29 +65,31 @@ public struct TableReporter: Reporter {
             out += "\n"
         }
 
-        let shown = report.findings.filter { showSuppressed || !$0.suppressed }
+        // Indices, not copies, of the findings shown.
+        let findings = report.findings
+        let shown = findings.indices.filter { showSuppressed || !findings[$0].suppressed }
         var index = 0
         while index < shown.count {
-            let file = shown[index].location.file
+            let file = findings[shown[index]].location.file
             var end = index
-            while end < shown.count && shown[end].location.file == file { end += 1 }
-            out += renderFile(file, shown[index..<end])
+            while end < shown.count && findings[shown[end]].location.file == file { end += 1 }
+            writeFile(file, shown[index..<end], of: findings, into: &out)
             out += "\n"
             index = end
         }
         out += summaryLine(report) + "\n"
-        return out
     }
 
-    private func renderFile(_ file: String, _ findings: ArraySlice<Finding>) -> String {
+    private func writeFile(_ file: String, _ indices: ArraySlice<Int>, of all: [Finding], into out: inout TextStream) {
         // Objects in the order of their first finding; object-less findings first.
         struct Group {
             var header: String?
-            var findings: [Finding] = []
+            var findings: [Int] = []
         }
         var groups: [Group] = []
         var groupIndex: [String: Int] = [:]
-        for finding in findings {
+        for findingIndex in indices {
+            let finding = all[findingIndex]
             let key: String
             var header: String?
             if let object = finding.object {
@@ -86,38 +100,39 @@ public struct TableReporter: Reporter {
                 key = ""
             }
             if let existing = groupIndex[key] {
-                groups[existing].findings.append(finding)
+                groups[existing].findings.append(findingIndex)
             } else {
                 groupIndex[key] = groups.count
-                groups.append(Group(header: header, findings: [finding]))
+                groups.append(Group(header: header, findings: [findingIndex]))
             }
         }
         groups = groups.filter { $0.header == nil } + groups.filter { $0.header != nil }
 
-        let positionWidth = findings.map { "\($0.location.line):\($0.location.column)".count }.max() ?? 0
-        let ruleWidth = findings.map(\.ruleId.count).max() ?? 0
-        let severityWidth = 8  // CRITICAL
-        var out = paint(Self.singleLine(file), .bold) + "\n"
+        let positionWidth = indices.map { "\(all[$0].location.line):\(all[$0].location.column)".count }.max() ?? 0
+        let ruleWidth = indices.map { all[$0].ruleId.count }.max() ?? 0
+        out += paint(Self.singleLine(file), .bold) + "\n"
         for group in groups {
             if let header = group.header { out += "  " + header + "\n" }
-            for finding in group.findings {
-                let position = "\(finding.location.line):\(finding.location.column)"
-                let severity = finding.severity.rawValue.uppercased()
-                var line = "    " + Self.pad(position, positionWidth) + "  "
-                line += paint(Self.pad(severity, severityWidth), Self.style(for: finding.severity)) + "  "
-                line += Self.pad(finding.ruleId, ruleWidth) + "  " + Self.singleLine(finding.message)
-                if let object = finding.object, let container = object.container, !finding.message.contains("\"\(container)\"") {
-                    line += " (container \(container))"
-                }
-                if finding.suppressed {
-                    line += "  " + paint("[suppressed: \(Self.singleLine(finding.suppressionReason ?? "no reason given"))]", .dim)
-                }
-                out += line + "\n"
-                let indent = String(repeating: " ", count: 4 + positionWidth + 2)
-                out += indent + paint("fix:", .dim) + " " + Self.singleLine(finding.remediation) + "\n"
-            }
+            out.rows(group.findings) { index in self.line(for: all[index], positionWidth: positionWidth, ruleWidth: ruleWidth) }
         }
-        return out
+    }
+
+    /// A finding's two lines: position, severity, rule and message, then the remediation.
+    private func line(for finding: Finding, positionWidth: Int, ruleWidth: Int) -> String {
+        let severityWidth = 8  // CRITICAL
+        let position = "\(finding.location.line):\(finding.location.column)"
+        let severity = finding.severity.rawValue.uppercased()
+        var line = "    " + Self.pad(position, positionWidth) + "  "
+        line += paint(Self.pad(severity, severityWidth), Self.style(for: finding.severity)) + "  "
+        line += Self.pad(finding.ruleId, ruleWidth) + "  " + Self.singleLine(finding.message)
+        if let object = finding.object, let container = object.container, !finding.message.contains("\"\(container)\"") {
+            line += " (container \(container))"
+        }
+        if finding.suppressed {
+            line += "  " + paint("[suppressed: \(Self.singleLine(finding.suppressionReason ?? "no reason given"))]", .dim)
+        }
+        let indent = String(repeating: " ", count: 4 + positionWidth + 2)
+        return line + "\n" + indent + paint("fix:", .dim) + " " + Self.singleLine(finding.remediation) + "\n"
     }
 
     /// `12 findings (1 critical, 4 high, 7 medium) in 3 files, 40 objects; 2 suppressed; 1 error`.

@@ -172,12 +172,20 @@ import Glibc
         #expect(Glob(pattern, dialect: .path).matches(text) == expected)
     }
 
-    @Test func shellPatternsTrimAndReplace() {
-        #expect(ShellPattern("*/").trimPrefix("a/b/c", longest: false) == "b/c")
-        #expect(ShellPattern("*/").trimPrefix("a/b/c", longest: true) == "c")
-        #expect(ShellPattern(".*").trimSuffix("x.tar.gz", longest: false) == "x.tar")
-        #expect(ShellPattern(".*").trimSuffix("x.tar.gz", longest: true) == "x")
-        #expect(ShellPattern("o").replace(in: "foo", with: "0", all: true) == "f00")
-        #expect(ShellPattern("o").replace(in: "foo", with: "0", all: false) == "f0o")
+    @Test func shellPatternsTrimAndReplace() throws {
+        var budget = Glob.defaultBudget
+        #expect(ShellPattern("*/").trimPrefix("a/b/c", longest: false, budget: &budget) == "b/c")
+        #expect(ShellPattern("*/").trimPrefix("a/b/c", longest: true, budget: &budget) == "c")
+        #expect(ShellPattern(".*").trimSuffix("x.tar.gz", longest: false, budget: &budget) == "x.tar")
+        #expect(ShellPattern(".*").trimSuffix("x.tar.gz", longest: true, budget: &budget) == "x")
+        #expect(try ShellPattern("o").replace(in: "foo", with: "0", all: true, budget: &budget).get() == "f00")
+        #expect(try ShellPattern("o").replace(in: "foo", with: "0", all: false, budget: &budget).get() == "f0o")
+        // Out of budget, or past the length limit, the operation says so instead of answering.
+        var none = 1
+        #expect(ShellPattern("*x").trimPrefix(String(repeating: "a", count: 100), longest: true, budget: &none) == nil)
+        guard case .failure(.length) = ShellPattern("?").replace(in: "abcd", with: "xyz", all: true, budget: &budget, maxLength: 10) else {
+            Issue.record("the length limit did not apply")
+            return
+        }
     }
 }

@@ -29,6 +29,12 @@ import Testing
             "USER 10001:10001",
             "CMD [\"gunicorn\", \"-b\", \"0.0.0.0:8080\", \"app:app\"]"),
         lines("# escape=`", "FROM mcr.microsoft.com/windows/servercore", "RUN powershell -Command `", "    Write-Host hi", "SHELL [\"powershell\", \"-Command\"]"),
+        // Expansion: doubling chains, every substitution form, flags, stages that inherit ENV.
+        (["ARG G=0123456789abcdef", "FROM alpine AS s0", "ENV V0=$G"] + (1...12).map { "ENV V\($0)=${V\($0 - 1)}${V\($0 - 1)}" } + [
+            "ARG A=${V12:-x}${V3:+y}${V2#0}${V2%%f}${V2//0/$V2}${UNSET-$V1}",
+            "FROM s0 AS s1", "ENV W=${V12}${V12}", "COPY --chown=${V4}:${V4} --from=s0 ${V1}/ /srv/", "RUN --mount=type=cache,target=/$V2 true",
+            "FROM s1", "LABEL l=${W##*a*b*c}", "USER ${V0:-10001}",
+        ]).joined(separator: "\n"),
     ]
 
     @Test(arguments: 0..<4)

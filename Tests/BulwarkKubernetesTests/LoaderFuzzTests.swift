@@ -34,6 +34,55 @@ import Testing
         }
     }
 
+    /// Alias-heavy seeds (nested aliases, merge keys, aliased keys, one large anchor aliased many
+    /// times), mutated: every input finishes with positioned errors, whatever the aliases expand to.
+    static let aliasSeeds: [String] = [
+        YAMLAliasSeeds.billionLaughs,
+        "m: &m {a: 1, b: 2, c: [x, y]}\nn:\n  <<: [*m, *m, *m]\n  d: *m\n? *m\n: v\nl: &l [*m, *m, *m, *m]\nk: [*l, *l, *l, *l]\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: &a " + String(repeating: "x", count: 20_000) + "\n"
+            + (0..<300).map { "  k\($0): *a" }.joined(separator: "\n") + "\n",
+    ]
+
+    @Test(arguments: 0..<4)
+    func mutatedAliasBombsStayBounded(shard: Int) {
+        var mutator = Mutator(seed: 0xA11A5 &+ UInt64(shard))
+        let scanner = KubernetesScanner()
+        for iteration in 0..<150 {
+            var input = Array(Self.aliasSeeds[(iteration + shard) % Self.aliasSeeds.count].utf8)
+            for _ in 0..<(1 + mutator.below(3)) { input = mutator.mutate(input) }
+            let inventory = KubernetesLoader.parse(bytes: input, file: "fuzz.yaml")
+            let lineCount = Self.yamlLineCount(input)
+            for error in inventory.errors {
+                #expect((error.line ?? 0) >= 1 && (error.line ?? 0) <= lineCount + 1, "bad line in \(error)")
+                #expect((error.column ?? 0) >= 1, "bad column in \(error)")
+            }
+            _ = scanner.scan(inventory)
+        }
+    }
+
+    /// The seeds as UTF-16 with a byte-order mark, mutated: transcoding errors and YAML errors
+    /// alike carry positions; valid text scans like its UTF-8 form.
+    @Test(arguments: 0..<4)
+    func mutatedUTF16InputsNeverCrash(shard: Int) {
+        var mutator = Mutator(seed: 0x0016_0000 &+ UInt64(shard))
+        for iteration in 0..<500 {
+            let text = Self.seeds[(iteration * 4 + shard) % Self.seeds.count]
+            let bigEndian = iteration % 2 == 0
+            var input: [UInt8] = bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]
+            for unit in text.utf16 { input += bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+            if iteration % 5 != 0 { input = [input[0], input[1]] + mutator.mutate(Array(input.dropFirst(2))) }
+            let inventory = KubernetesLoader.parse(bytes: input, file: "fuzz.yaml")
+            for error in inventory.errors {
+                #expect((error.line ?? 0) >= 1 && (error.column ?? 0) >= 1, "no position in \(error)")
+            }
+            if iteration % 5 == 0 {
+                let utf8 = KubernetesLoader.parse(text: text, file: "fuzz.yaml")
+                #expect(inventory.objects.map(\.position) == utf8.objects.map(\.position))
+                #expect(inventory.errors.map(\.message) == utf8.errors.map(\.message))
+            }
+        }
+    }
+
     /// Lines as YAML counts them: LF, CR, CRLF, NEL, LS and PS all end a line.
     static func yamlLineCount(_ bytes: [UInt8]) -> Int {
         var lines = 1

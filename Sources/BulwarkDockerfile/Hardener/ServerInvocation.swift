@@ -114,12 +114,17 @@ struct ServerInvocation: Sendable, Hashable {
         port = Int(address[address.index(after: colon)...])
     }
 
+    /// A substituted word longer than this is left as written (`$V$V$V…` with a large V would
+    /// otherwise multiply it; server arguments are short).
+    static let maxSubstitutedLength = 64 << 10
+
     /// `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME-default}` from the stage's environment.
     static func substitute(_ word: String, _ environment: [String: String]) -> String {
         guard word.contains("$") else { return word }
         var result = ""
         var rest = Substring(word)
         while let dollar = rest.firstIndex(of: "$") {
+            guard result.utf8.count <= maxSubstitutedLength else { return word }
             result += rest[..<dollar]
             rest = rest[rest.index(after: dollar)...]
             if rest.first == "{", let close = rest.firstIndex(of: "}") {
@@ -139,7 +144,7 @@ struct ServerInvocation: Sendable, Hashable {
                 result += name.isEmpty ? "$" : environment[String(name)] ?? ""
             }
         }
-        return result + rest
+        return result.utf8.count + rest.utf8.count <= maxSubstitutedLength ? result + rest : word
     }
 
     static func baseName(_ path: String) -> String {

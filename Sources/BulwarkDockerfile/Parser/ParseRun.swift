@@ -49,7 +49,7 @@ struct ParseRun {
         if instructions.isEmpty {
             addError(DockerfileError(line: max(lastLine, 1), column: 1, message: "file with no instructions"))
         }
-        var resolver = StageResolver(escape: escape, buildArgs: options.buildArgs)
+        var resolver = StageResolver(escape: escape, options: options, fileSize: bytes.count)
         let (stages, globals) = resolver.resolve(&instructions)
         for error in resolver.errors { addError(error) }
         if stages.isEmpty && !instructions.isEmpty {

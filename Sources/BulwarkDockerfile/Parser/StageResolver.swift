@@ -4,10 +4,29 @@ import BulwarkCore
 /// ARGs before the first FROM are global and usable in FROM lines; inside a stage a global is
 /// visible only after `ARG NAME` redeclares it; ENV wins over ARG; a stage built FROM an earlier
 /// stage inherits its ENV and SHELL.
+///
+/// Expansion is bounded (`DockerfileParser.Options`): a word may grow by at most
+/// `maxExpandedWordBytes` through substitution, the words of the file by at most the file's
+/// expansion budget together, pattern operations share a number of comparisons, and the stages
+/// together inherit at most `maxInheritedEnvironmentEntries` ENV variables. What crosses a limit
+/// is an error at its position and is left unexpanded; the rest of the file is still resolved.
 struct StageResolver {
     let escape: UInt8
     let buildArgs: [String: String]
+    let maxWordBytes: Int
+    let maxInheritedEntries: Int
     var errors: [DockerfileError] = []
+
+    /// The file's expansion budget: bytes substitutions may still add, in all words together.
+    private let fileBudget: Int
+    private var expansionLeft: Int
+    private var expansionExhausted = false
+    /// Comparisons left for the file's pattern operations.
+    private let patternBudget: Int
+    private var patternStepsLeft: Int
+    private var patternBudgetReported = false
+    private var inheritedEntries = 0
+    private var inheritanceExhausted = false
 
     private var globals: [String: String?] = [:]
     private var stages: [Stage] = []
@@ -17,9 +36,15 @@ struct StageResolver {
     private var args: [String: String?] = [:]
     private var shell = Stage.defaultShell
 
-    init(escape: UInt8, buildArgs: [String: String]) {
+    init(escape: UInt8, options: DockerfileParser.Options, fileSize: Int) {
         self.escape = escape
-        self.buildArgs = buildArgs
+        self.buildArgs = options.buildArgs
+        maxWordBytes = options.maxExpandedWordBytes
+        maxInheritedEntries = options.maxInheritedEnvironmentEntries
+        fileBudget = options.expansionBudget(forFileOf: fileSize)
+        expansionLeft = fileBudget
+        patternBudget = options.maxPatternSteps
+        patternStepsLeft = options.maxPatternSteps
     }
 
     mutating func resolve(_ instructions: inout [Instruction]) -> ([Stage], [String: String?]) {
@@ -53,36 +78,69 @@ struct StageResolver {
         scope == .global ? globalLookup : stageLookup
     }
 
-    private func expand(_ word: inout Word, in scope: Scope) {
+    private mutating func expand(_ word: inout Word, in scope: Scope) {
         let text = word.isJSON ? word.value : word.raw
         let hasDollar = text.utf8.withContiguousStorageIfAvailable { $0.contains(ASCII.dollar) } ?? text.utf8.contains(ASCII.dollar)
         if !hasDollar && (word.isJSON || word.raw == word.value) {
             word.expanded = word.value
             return
         }
-        var processor = WordProcessor(escape: escape, lookup: lookup(scope))
-        let bytes = Array(text.utf8)
-        let expanded = processor.process(bytes, 0, bytes.count)
+        let (expanded, unresolved) = expand(text, at: word.range.start, in: scope)
         word.expanded = expanded
-        word.unresolvedVariables = Self.unique(processor.unresolved)
+        word.unresolvedVariables = unresolved
     }
 
-    private func expand(_ flag: inout Flag, in scope: Scope) {
+    private mutating func expand(_ flag: inout Flag, in scope: Scope) {
         guard let value = flag.value else { return }
         guard WordProcessor.needsProcessing(value.utf8, escape: escape) else {
             flag.expandedValue = value
             return
         }
-        var processor = WordProcessor(escape: escape, lookup: lookup(scope))
-        flag.expandedValue = processor.process(value)
-        if var mount = flag.mount {
+        flag.expandedValue = expand(value, at: flag.range.start, in: scope).expanded
+        // Options of a `--mount` whose value could not be expanded stay unexpanded (one error).
+        if flag.expandedValue != nil, var mount = flag.mount {
             for index in mount.options.indices {
                 guard let optionValue = mount.options[index].value, optionValue.contains("$") else { continue }
-                var optionProcessor = WordProcessor(escape: escape, lookup: lookup(scope))
-                mount.options[index].expandedValue = optionProcessor.process(optionValue)
+                mount.options[index].expandedValue = expand(optionValue, at: flag.range.start, in: scope).expanded
             }
             flag.mount = Mount(typeName: mount.typeName, options: mount.options)
         }
+    }
+
+    /// Expands one word's text within the limits. Past a limit the result is nil (the word is
+    /// left unexpanded, its variables unresolved) and an error names the position and variable.
+    private mutating func expand(_ text: String, at position: TextPosition, in scope: Scope) -> (expanded: String?, unresolved: [String]) {
+        guard !expansionExhausted else { return (nil, referencedVariables(text)) }
+        let limit = min(maxWordBytes, expansionLeft)
+        var processor = WordProcessor(escape: escape, lookup: lookup(scope), limit: limit, globSteps: patternStepsLeft)
+        let bytes = Array(text.utf8)
+        let expanded = processor.process(bytes, 0, bytes.count)
+        patternStepsLeft = processor.globSteps
+        if let name = processor.patternGaveUp, patternStepsLeft <= 0, !patternBudgetReported {
+            patternBudgetReported = true
+            errors.append(DockerfileError(
+                at: position, "pattern substitutions in this file need more than \(patternBudget) comparisons (at $\(name)); values are used unchanged from here on"))
+        }
+        guard let name = processor.overflow else {
+            expansionLeft -= processor.substituted
+            return (expanded, Self.unique(processor.unresolved))
+        }
+        if limit == maxWordBytes {
+            errors.append(DockerfileError(
+                at: position, "expanding $\(name) makes this word longer than \(maxWordBytes) bytes (variable expansion bomb?); the word is left unexpanded"))
+        } else {
+            expansionExhausted = true
+            errors.append(DockerfileError(
+                at: position, "variable expansion in this file exceeds \(fileBudget) bytes at $\(name) (variable expansion bomb?); this word and the later ones are left unexpanded"))
+        }
+        return (nil, Self.unique([name] + referencedVariables(text)))
+    }
+
+    /// The variables a word refers to, without substituting anything.
+    private func referencedVariables(_ text: String) -> [String] {
+        var processor = WordProcessor(escape: escape, lookup: { _ in nil }, globSteps: 0)
+        _ = processor.process(text)
+        return Self.unique(processor.unresolved)
     }
 
     private static func unique(_ names: [String]) -> [String] {
@@ -155,7 +213,7 @@ struct StageResolver {
             reference = ImageReference.parse(baseImage)
         }
         instruction.details = .from(from)
-        env = baseStage.map { stages[$0].environment } ?? [:]
+        env = baseStage.map { inheritedEnvironment(of: $0, at: from.image.range.start) } ?? [:]
         shell = baseStage.map { stages[$0].shell } ?? Stage.defaultShell
         args = [:]
         let platform = instruction.flag("platform").flatMap(\.resolvedValue)
@@ -165,6 +223,22 @@ struct StageResolver {
                 index: stageIndex, name: name, nameRange: from.alias?.range, baseName: from.image, baseImage: baseImage,
                 baseStage: baseStage, baseReference: reference, unresolvedVariables: from.image.unresolvedVariables,
                 platform: platform, instructionRange: index..<(index + 1)))
+    }
+
+    /// The ENV a stage inherits from its base stage. Each stage holds its own copy, so a chain of
+    /// stages that each add a variable costs the square of its length: past the file's allowance
+    /// stages inherit nothing (an error says so once).
+    private mutating func inheritedEnvironment(of base: Int, at position: TextPosition) -> [String: String] {
+        let environment = stages[base].environment
+        guard !inheritanceExhausted else { return [:] }
+        guard environment.count <= maxInheritedEntries - inheritedEntries else {
+            inheritanceExhausted = true
+            errors.append(DockerfileError(
+                at: position, "stages built FROM earlier stages inherit more than \(maxInheritedEntries) ENV variables in total (a long chain of stages?); this stage and the later ones inherit no ENV"))
+            return [:]
+        }
+        inheritedEntries += environment.count
+        return environment
     }
 
     // MARK: - Inside a stage
@@ -180,7 +254,15 @@ struct StageResolver {
                 expand(&pairs[index].key, in: .stage)
                 expand(&pairs[index].value, in: .stage)
             }
-            for pair in pairs { env[pair.key.resolved] = pair.value.resolved }
+            for pair in pairs {
+                // A value left unexpanded at a limit is unknown: later references are unresolved
+                // (rather than doubling its unexpanded text again).
+                if pair.key.expanded == nil || pair.value.expanded == nil {
+                    env[pair.key.resolved] = nil
+                } else {
+                    env[pair.key.resolved] = pair.value.resolved
+                }
+            }
             instruction.details = .keyValues(pairs)
         case .label:
             guard case .keyValues(var pairs) = instruction.details else { return }

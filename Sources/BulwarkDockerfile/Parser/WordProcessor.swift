@@ -5,11 +5,27 @@ import BulwarkCore
 ///
 /// Without a lookup (literal mode) variable references are copied as written, so the result is
 /// the word with quotes and escapes processed only.
+///
+/// Substitution is bounded: the values substituted into one word may add up to `limit` bytes
+/// (`ENV V1=${V0}${V0}` thirty times over would otherwise double a value thirty times), and
+/// pattern operations share `globSteps` comparisons. Past the limit nothing more is substituted
+/// and `overflow` names the variable that crossed it; the caller must not use the result.
 struct WordProcessor {
     let escape: UInt8
     let lookup: ((String) -> String?)?
     private(set) var unresolved: [String] = []
     private(set) var errors: [String] = []
+    /// Bytes the substituted values may add up to.
+    let limit: Int
+    /// Comparisons left for `${VAR#pat}`, `${VAR%pat}` and `${VAR/pat/repl}` (a file's words share them).
+    private(set) var globSteps: Int
+    /// Bytes substituted so far.
+    private(set) var substituted = 0
+    /// The variable whose substitution went past `limit`.
+    private(set) var overflow: String?
+    /// The variable of the first pattern operation that ran out of `globSteps` (its value was
+    /// used unchanged).
+    private(set) var patternGaveUp: String?
     private var b: [UInt8] = []
     private var i = 0
     private var end = 0
@@ -18,9 +34,11 @@ struct WordProcessor {
     /// Nesting of `${…}` beyond this is copied as written (no recursion without bound).
     static let maxDepth = 32
 
-    init(escape: UInt8, lookup: ((String) -> String?)? = nil) {
+    init(escape: UInt8, lookup: ((String) -> String?)? = nil, limit: Int = .max, globSteps: Int = .max) {
         self.escape = escape
         self.lookup = lookup
+        self.limit = limit
+        self.globSteps = globSteps
     }
 
     /// False when the text has no quote, escape character or `$`: processing would not change it.
@@ -133,7 +151,7 @@ struct WordProcessor {
             let name = processName()
             if name.isEmpty { return [ASCII.dollar] }
             if literal { return Array(b[start..<i]) }
-            return Array(value(of: name).utf8)
+            return substitute(value(of: name), of: name)
         }
         i += 1
         guard i < end else {
@@ -155,7 +173,7 @@ struct WordProcessor {
         switch modifier {
         case ASCII.closeBrace:
             if literal { return Array(b[start..<i]) }
-            return Array(value(of: name).utf8)
+            return substitute(value(of: name), of: name)
         case ASCII.colon:
             nullIsUnset = true
             guard i < end else {
@@ -196,9 +214,22 @@ struct WordProcessor {
                 errors.append("syntax error: missing '/' in ${\(name)/…}")
             }
             if literal { return Array(b[start..<i]) }
-            guard let current = lookupValue(name) else { return [] }
-            return Array(ShellPattern(String(decoding: pattern, as: UTF8.self))
-                .replace(in: current, with: String(decoding: replacement, as: UTF8.self), all: replaceAll).utf8)
+            guard overflow == nil, let current = lookupValue(name) else { return [] }
+            var steps = patternSteps()
+            let result = ShellPattern(String(decoding: pattern, as: UTF8.self))
+                .replace(in: current, with: String(decoding: replacement, as: UTF8.self), all: replaceAll, budget: &steps,
+                         maxLength: max(0, limit - substituted))
+            usePatternSteps(steps)
+            switch result {
+            case .success(let replaced):
+                return substitute(replaced, of: name)
+            case .failure(.length):
+                overflow = name
+                return []
+            case .failure(.budget):
+                patternGaveUp = patternGaveUp ?? name
+                return substitute(current, of: name)
+            }
         }
         let rawEscapes = modifier == ASCII.hash || modifier == ASCII.percent
         let (word, terminated) = processStopOn(ASCII.closeBrace, rawEscapes: rawEscapes)
@@ -208,7 +239,7 @@ struct WordProcessor {
         let isUnset = current == nil || (nullIsUnset && current == "")
         switch modifier {
         case ASCII.minus:
-            return isUnset ? word : Array((current ?? "").utf8)
+            return isUnset ? word : substitute(current ?? "", of: name)
         case ASCII.plus:
             return isUnset ? [] : word
         case ASCII.question:
@@ -217,23 +248,54 @@ struct WordProcessor {
                 errors.append("\(name): \(message)")
                 if current == nil { unresolved.append(name) }
             }
-            return Array((current ?? "").utf8)
+            return substitute(current ?? "", of: name)
         default:  // # ## % %%
             guard let current else {
                 unresolved.append(name)
                 return []
             }
+            guard overflow == nil else { return [] }
             var pattern = word
             var greedy = false
             if pattern.first == modifier {
                 greedy = true
                 pattern.removeFirst()
             }
+            var steps = patternSteps()
             let shellPattern = ShellPattern(String(decoding: pattern, as: UTF8.self))
-            return Array((modifier == ASCII.percent
-                ? shellPattern.trimSuffix(current, longest: greedy)
-                : shellPattern.trimPrefix(current, longest: greedy)).utf8)
+            let trimmed = modifier == ASCII.percent
+                ? shellPattern.trimSuffix(current, longest: greedy, budget: &steps)
+                : shellPattern.trimPrefix(current, longest: greedy, budget: &steps)
+            usePatternSteps(steps)
+            if trimmed == nil { patternGaveUp = patternGaveUp ?? name }
+            return substitute(trimmed ?? current, of: name)
         }
+    }
+
+    /// A substituted value, counted against `limit`; empty once past it.
+    private mutating func substitute(_ value: String, of name: String) -> [UInt8] {
+        charge(value.utf8.count, of: name) ? Array(value.utf8) : []
+    }
+
+    private mutating func substitute(_ value: [UInt8], of name: String) -> [UInt8] {
+        charge(value.count, of: name) ? value : []
+    }
+
+    private mutating func charge(_ count: Int, of name: String) -> Bool {
+        guard overflow == nil else { return false }
+        guard count <= limit - substituted else {
+            overflow = name
+            return false
+        }
+        substituted += count
+        return true
+    }
+
+    /// The comparisons one pattern operation may use.
+    private func patternSteps() -> Int { min(Glob.defaultBudget, globSteps) }
+
+    private mutating func usePatternSteps(_ left: Int) {
+        globSteps -= patternSteps() - max(left, 0)
     }
 
     /// After a syntax error inside `${`: copies up to the closing brace as written.

@@ -19,7 +19,9 @@ public final class DockerfileAnalysis: Sendable {
     /// For each stage, the stage at the root of its `FROM` chain (itself when it starts from an image).
     let rootStages: [Int]
     let commandsByInstruction: [[SimpleCommand]]
-    let environments: [[String: String]]
+    /// For each instruction, its stage's ENV table and how many of its assignments it sees.
+    let environments: [(table: Int, visible: Int)]
+    let environmentTables: [InstructionEnvironment.StageTable]
 
     /// `evaluationDate` defaults to the context's (today unless `--as-of` pinned it); pass a fixed
     /// day for results that do not change with the calendar.
@@ -42,26 +44,36 @@ public final class DockerfileAnalysis: Sendable {
         shippedStages = shipped
 
         var commands: [[SimpleCommand]] = []
-        var environments: [[String: String]] = []
+        var environments: [(table: Int, visible: Int)] = []
+        var tables: [InstructionEnvironment.StageTable] = []
         commands.reserveCapacity(dockerfile.instructions.count)
         environments.reserveCapacity(dockerfile.instructions.count)
-        var environment: [String: String] = [:]
+        // Before the first FROM: an empty table.
+        var environment = InstructionEnvironment.Builder(inherited: [:])
         for instruction in dockerfile.instructions {
             if instruction.keyword == .from, let stageIndex = instruction.stageIndex, dockerfile.stages.indices.contains(stageIndex) {
+                tables.append(environment.build())
                 let base = dockerfile.stages[stageIndex].baseStage
-                environment = base.flatMap { dockerfile.stages.indices.contains($0) ? dockerfile.stages[$0].environment : nil } ?? [:]
+                environment = InstructionEnvironment.Builder(
+                    inherited: base.flatMap { dockerfile.stages.indices.contains($0) ? dockerfile.stages[$0].environment : nil } ?? [:])
             }
-            environments.append(environment)
+            environments.append((tables.count, environment.ordinal))
             if instruction.keyword == .env {
-                for pair in instruction.keyValues { environment[pair.key.resolved] = pair.value.resolved }
+                for pair in instruction.keyValues {
+                    // As the resolver does: a value left unexpanded at a limit is unset.
+                    let known = pair.key.expanded != nil && pair.value.expanded != nil
+                    environment.set(pair.key.resolved, known ? pair.value.resolved : nil)
+                }
             }
             switch instruction.keyword {
             case .run, .cmd, .entrypoint, .healthcheck: commands.append(CommandExtraction.commands(of: instruction))
             default: commands.append([])
             }
         }
+        tables.append(environment.build())
         commandsByInstruction = commands
         self.environments = environments
+        environmentTables = tables
     }
 
     public var stages: [StageView] { dockerfile.stages.indices.map { StageView(analysis: self, index: $0) } }
@@ -172,7 +184,10 @@ public struct InstructionView: Sendable {
     public var commands: [SimpleCommand] { analysis.commandsByInstruction[index] }
 
     /// The environment (ENV) in effect when the instruction runs, inherited stages included.
-    public var environment: [String: String] { analysis.environments[index] }
+    public var environment: InstructionEnvironment {
+        let (table, visible) = analysis.environments[index]
+        return InstructionEnvironment(table: analysis.environmentTables[table], visible: visible)
+    }
 
     /// `RUN in stage "builder"`, `ARG before the first FROM`.
     public var subject: String {

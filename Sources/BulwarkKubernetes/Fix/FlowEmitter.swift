@@ -7,6 +7,9 @@ struct FlowEmitter {
     /// JSON output: quoted keys, typed scalars, two-space indentation.
     let json: Bool
     private(set) var comments: [String] = []
+    /// A complex (non-scalar) mapping key met in JSON output, which has no way to write it: the
+    /// caller must leave the collection as it was.
+    private(set) var unwritableKey: YAMLNode?
 
     init(source: SourceText, patch: DocumentPatch, json: Bool) {
         self.source = source
@@ -27,7 +30,16 @@ struct FlowEmitter {
                     if let comment = removal.comment { comments.append(comment) }
                     continue
                 }
-                let key = json ? YAMLText.quoted(pair.key.scalar ?? "") : flowScalar(pair.key)
+                let key: String
+                if pair.key.scalar != nil {
+                    key = json ? YAMLText.quoted(pair.key.scalar ?? "") : flowScalar(pair.key)
+                } else if json {
+                    unwritableKey = unwritableKey ?? pair.key
+                    key = "\"\""
+                } else {
+                    // A complex key (`{[a, b]: value}`) is itself written in flow style.
+                    key = emit(pair.key, indent: indent + 2)
+                }
                 if let index = edit?.replacement(pair.key), let replacement = edit?.replacements[index] {
                     if let comment = replacement.comment { comments.append(comment) }
                     entries.append((key, emit(replacement.new, indent: indent + 2)))

@@ -33,8 +33,12 @@ public struct ManifestFixResult: Sendable {
     public let fixed: String
     public let changes: [ManifestFixNote]
     public let warnings: [ManifestFixNote]
-    /// Syntax errors and other reasons the file was left unchanged.
+    /// Syntax errors and other reasons the file was left unchanged, or (with `isPartial`) why
+    /// some of its documents were.
     public let errors: [InputError]
+    /// True when `errors` name documents that were left unchanged while the file's other
+    /// documents were fixed: `fixed` is worth writing although there are errors.
+    public internal(set) var isPartial = false
 
     public init(file: String, original: String, fixed: String, changes: [ManifestFixNote], warnings: [ManifestFixNote], errors: [InputError]) {
         self.file = file

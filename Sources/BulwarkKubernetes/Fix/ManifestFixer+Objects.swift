@@ -25,7 +25,8 @@ extension ManifestFixer {
     /// fixes the objects they report, file by file.
     func fixObjects(_ results: [ManifestFixResult]) -> [ManifestFixResult] {
         let parsed: [ParsedFile?] = results.parallelMap { result in
-            guard result.errors.isEmpty else { return nil }
+            // Files with errors are left alone, except those where only some documents could not be rewritten.
+            guard result.errors.isEmpty || result.isPartial else { return nil }
             let read = YAMLReader.read(result.fixed)
             guard read.errors.isEmpty else { return nil }
             var objects: [KubeObject] = []
@@ -81,23 +82,22 @@ extension ManifestFixer {
             ObjectFixer(options: options, index: index, source: source, patch: patch, log: log, documentRoots: file.documentRoots)
                 .fix(object, findings: found)
         }
-        let combined = { (fixed: String, extra: [ManifestFixNote], changes: [ManifestFixNote]) in
-            ManifestFixResult(file: result.file, original: result.original, fixed: fixed, changes: result.changes + changes,
-                              warnings: result.warnings + extra, errors: [])
+        guard !patch.isEmpty else {
+            var unchanged = ManifestFixResult(file: result.file, original: result.original, fixed: result.fixed, changes: result.changes,
+                                              warnings: result.warnings + log.warnings, errors: result.errors)
+            unchanged.isPartial = result.isPartial
+            return unchanged
         }
-        guard !patch.isEmpty else { return combined(result.fixed, log.warnings, []) }
-
-        // A document commented out as a whole no longer counts (the first of a file is gone entirely).
-        let nonNull = { (documents: [YAMLDocument]) in documents.count { $0.root.map { !$0.isNull } ?? false } }
-        let removed = patch.documentReplacements.count(where: \.commentingOut)
-        switch Self.render(patch, roots: roots, source: source, file: result.file,
-                           expectedDocuments: nonNull(file.documents) - removed, counting: nonNull) {
-        case .failure(let failure):
-            let note = ManifestFixNote(kind: .warning, file: result.file, line: 1,
-                                       message: "internal error: \(failure.reason); the objects of this file were left as they were — please report this file")
-            return combined(result.fixed, [note], [])
-        case .success(let rendered):
-            return combined(rendered.text, log.warnings + rendered.problems, log.changes)
-        }
+        // A document commented out as a whole no longer counts (the first of a file is gone entirely),
+        // so documents are counted without the null ones. Positions here are those of the text
+        // the workload pass wrote.
+        let rendered = Self.render(patch, documents: file.documents, source: source, file: result.file, counting: Self.nonNullCount)
+        let kept = { (note: ManifestFixNote) in !rendered.failedLines.contains { $0.contains(note.line) } }
+        var fixed = ManifestFixResult(file: result.file, original: result.original, fixed: rendered.text,
+                                      changes: result.changes + log.changes.filter(kept),
+                                      warnings: result.warnings + log.warnings.filter(kept) + rendered.problems,
+                                      errors: result.errors + rendered.failures)
+        fixed.isPartial = !fixed.errors.isEmpty
+        return fixed
     }
 }

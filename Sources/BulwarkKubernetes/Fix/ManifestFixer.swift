@@ -57,13 +57,29 @@ public struct ManifestFixer: Sendable {
     }
 
     func fixWorkloads(bytes: [UInt8], file: String) -> ManifestFixResult {
-        if let offset = InputDiscovery.binaryOffset(bytes) {
-            return unchanged("", file: file, error: "binary file (NUL byte at offset \(offset)); not a Kubernetes manifest")
+        let utf8: [UInt8]
+        switch TextEncoding.utf8(bytes, fileKind: "Kubernetes manifest") {
+        case .failure(let error):
+            return ManifestFixResult(file: file, original: "", fixed: "", changes: [], warnings: [],
+                                     errors: [InputError(file: file, line: error.line, column: error.column, message: error.message)])
+        case .success(let decoded):
+            utf8 = decoded
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            return unchanged(String(decoding: bytes, as: UTF8.self), file: file, error: "not valid UTF-8; left unchanged")
+        guard let text = String(validating: utf8, as: UTF8.self) else {
+            let bad = TextEncoding.firstInvalidUTF8(utf8) ?? (offset: 0, line: 1, column: 1)
+            let original = String(decoding: utf8, as: UTF8.self)
+            return ManifestFixResult(file: file, original: original, fixed: original, changes: [], warnings: [], errors: [InputError(
+                file: file, line: bad.line, column: bad.column, message: "not valid UTF-8 (at byte offset \(bad.offset)); left unchanged")])
         }
-        return fixWorkloads(text: text, file: file)
+        let result = fixWorkloads(text: text, file: file)
+        guard case .utf16 = TextEncoding.detect(bytes), result.isChanged else { return result }
+        // The fixed text is written as UTF-8 (which kubectl reads as well).
+        let note = ManifestFixNote(kind: .warning, file: file, line: 1,
+                                   message: "the file is \(TextEncoding.detect(bytes)) text; the fixed file is written as UTF-8")
+        var noted = ManifestFixResult(file: file, original: result.original, fixed: result.fixed, changes: result.changes,
+                                      warnings: [note] + result.warnings, errors: result.errors)
+        noted.isPartial = result.isPartial
+        return noted
     }
 
     func fixWorkloads(text: String, file: String) -> ManifestFixResult {
@@ -89,53 +105,13 @@ public struct ManifestFixer: Sendable {
             return ManifestFixResult(file: file, original: text, fixed: text, changes: [],
                                      warnings: log.warnings + remainingViolations(in: read.documents, file: file), errors: [])
         }
-        let rendered: RenderedPatch
-        switch Self.render(patch, roots: roots, source: SourceText(text), file: file,
-                           expectedDocuments: read.documents.count, counting: \.count) {
-        case .failure(let failure):
-            return unchanged(text, file: file, error: "internal error: \(failure.reason); left unchanged — please report this file")
-        case .success(let value):
-            rendered = value
-        }
-        let warnings = log.warnings + rendered.problems + remainingViolations(in: rendered.documents, file: file)
-        return ManifestFixResult(file: file, original: text, fixed: rendered.text, changes: log.changes, warnings: warnings, errors: [])
-    }
-
-    /// A patch written into its file's text, with the documents the text reads back as.
-    struct RenderedPatch {
-        let text: String
-        let documents: [YAMLDocument]
-        /// What the renderer could not do, as warnings.
-        let problems: [ManifestFixNote]
-    }
-
-    struct RenderFailure: Error {
-        let reason: String
-    }
-
-    /// Renders a patch and checks the result: edits must not overlap, and the text must read back
-    /// without errors as `expectedDocuments` documents (as `counting` counts them). Never hand back
-    /// something that does not read back as the documents it should be.
-    static func render(_ patch: DocumentPatch, roots: [YAMLNode], source: SourceText, file: String,
-                       expectedDocuments: Int, counting: ([YAMLDocument]) -> Int) -> Result<RenderedPatch, RenderFailure> {
-        var renderer = PatchRenderer(source: source, patch: patch, roots: roots)
-        renderer.render()
-        let (fixed, conflicts) = source.applying(renderer.edits)
-        guard conflicts.isEmpty else { return .failure(RenderFailure(reason: "overlapping edits (\(conflicts.count))")) }
-        let check = YAMLReader.read(fixed)
-        if let error = check.errors.first { return .failure(RenderFailure(reason: "the rewritten file does not parse (\(error))")) }
-        let count = counting(check.documents)
-        guard count == expectedDocuments else {
-            return .failure(RenderFailure(reason: "the rewritten file has \(count) documents instead of \(expectedDocuments)"))
-        }
-        let problems = renderer.problems.map {
-            ManifestFixNote(kind: .warning, file: file, line: $0.position.line, message: $0.message)
-        }
-        return .success(RenderedPatch(text: fixed, documents: check.documents, problems: problems))
-    }
-
-    private func unchanged(_ text: String, file: String, error: String) -> ManifestFixResult {
-        ManifestFixResult(file: file, original: text, fixed: text, changes: [], warnings: [], errors: [InputError(file: file, message: error)])
+        let rendered = Self.render(patch, documents: read.documents, source: SourceText(text), file: file, counting: \.count)
+        let kept = { (note: ManifestFixNote) in !rendered.failedLines.contains { $0.contains(note.line) } }
+        let warnings = log.warnings.filter(kept) + rendered.problems + remainingViolations(in: rendered.documents, file: file)
+        var result = ManifestFixResult(file: file, original: text, fixed: rendered.text, changes: log.changes.filter(kept), warnings: warnings,
+                                       errors: rendered.failures)
+        result.isPartial = !rendered.failures.isEmpty
+        return result
     }
 
     /// Pods that still fail the restricted level after the fix (hostPath volumes, host ports …).

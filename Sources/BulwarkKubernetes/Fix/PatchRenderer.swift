@@ -23,6 +23,8 @@ struct PatchRenderer {
     let style: IndentStyle
     private(set) var edits: [TextEdit] = []
     private(set) var problems: [(position: TextPosition, message: String)] = []
+    /// Documents that cannot be rewritten at all (their other edits are dropped by the caller).
+    private(set) var failures: [(position: TextPosition, message: String)] = []
 
     init(source: SourceText, patch: DocumentPatch, roots: [YAMLNode]) {
         self.source = source
@@ -52,7 +54,10 @@ struct PatchRenderer {
             while let next = source.character(at: index), next == " " || next == "\t" || next == "\n" || next == "\r" { index += 1 }
         }
         let scalar = source.character(at: index)
-        return scalar == "{" || scalar == "["
+        guard scalar == "{" || scalar == "[" else { return false }
+        // A block mapping whose first key is a flow collection (`[a, b]: c`) starts at that key.
+        if let first = node.pairs?.first?.key, source.offset(first.position) == index { return false }
+        return true
     }
 
     /// The outermost flow collection around a node, if it is in one.
@@ -73,6 +78,18 @@ struct PatchRenderer {
         return depth
     }
 
+    /// The 1-based column where a block mapping entry starts: its key's, or for an explicit
+    /// (complex) key such as `? [a, b]` followed by `: value`, the column of the `?`.
+    static func entryColumn(_ key: YAMLNode, _ source: SourceText) -> Int {
+        var index = source.offset(key.position) - 1
+        let lineStart = source.startOfLine(key.position.line)
+        while index >= lineStart, let scalar = source.character(at: index), scalar == " " || scalar == "\t" { index -= 1 }
+        if index >= lineStart, source.character(at: index) == "?" { return index - lineStart + 1 }
+        return key.position.column
+    }
+
+    func entryColumn(_ key: YAMLNode) -> Int { Self.entryColumn(key, source) }
+
     /// Pairs written in the mapping itself (not merged in with `<<`).
     func ownPairs(_ mapping: YAMLNode) -> [YAMLNode.Pair] {
         (mapping.pairs ?? []).filter { !patch.isShared($0.key) || patch.isShared(mapping) }
@@ -88,7 +105,8 @@ struct PatchRenderer {
             var last = node.position.line
             if node.isMapping {
                 for pair in ownPairs(node) {
-                    last = max(last, pair.key.position.line)
+                    // A complex key (`? [a,\n b]`) may span lines.
+                    last = max(last, lastLine(pair.key))
                     if !patch.isShared(pair.value) || patch.isShared(node) { last = max(last, lastLine(pair.value)) }
                 }
                 return last
@@ -190,7 +208,7 @@ struct PatchRenderer {
             problems.append((mapping.position, "cannot find where the mapping's keys start; left unchanged"))
             return
         }
-        let indent = firstKey.position.column - 1
+        let indent = entryColumn(firstKey) - 1
         for removal in edit.removals { renderRemoval(removal) }
         for replacement in edit.replacements { renderReplacement(replacement) }
         if !edit.inserts.isEmpty {
@@ -207,7 +225,7 @@ struct PatchRenderer {
             let last = max(keyLine, lastLine(removal.value))
             let end = last < source.lineCount ? source.startOfLine(last + 1) : source.scalars.count
             let kept = keptComments(in: [key, removal.value], lines: keyLine...last)
-            let text = commentBlock([removal.comment].compactMap { $0.map { "# " + $0 } } + kept, indent: key.position.column - 1, last: last)
+            let text = commentBlock([removal.comment].compactMap { $0.map { "# " + $0 } } + kept, indent: entryColumn(key) - 1, last: last)
             edits.append(TextEdit(replacing: source.startOfLine(keyLine)..<end, with: text))
         } else if let fallback = removal.fallback, removal.value.scalar != nil {
             edits.append(TextEdit(replacing: source.offset(removal.value.position)..<source.offset(removal.value.endPosition),
@@ -234,7 +252,7 @@ struct PatchRenderer {
             if start < end {
                 edits.append(TextEdit(replacing: (afterColon(before: old) ?? start)..<end, with: ""))
             }
-            let keyIndent = replacement.key.position.column - 1
+            let keyIndent = entryColumn(replacement.key) - 1
             let lines = childLines(replacement.new, keyIndent: keyIndent)
             insert(lines: lines, afterLine: max(replacement.key.position.line, lastLine(old)), rank: 1_000_000 - depth(old))
         }
@@ -386,6 +404,10 @@ struct PatchRenderer {
         if !isDocumentRoot, tryBlockFromEmptyFlow(root) { return }
         var emitter = FlowEmitter(source: source, patch: patch, json: isDocumentRoot)
         let text = emitter.emit(root, indent: isDocumentRoot ? 0 : -1)
+        if let key = emitter.unwritableKey {
+            failures.append((key.position, "a flow-style document is written again as JSON, which has no complex keys"))
+            return
+        }
         edits.append(TextEdit(replacing: source.offset(root.position)..<source.offset(root.endPosition), with: text))
         if !isDocumentRoot {
             var written: Set<String> = []
@@ -430,7 +452,7 @@ struct PatchRenderer {
             return false
         }
         edits.append(TextEdit(replacing: colon..<source.offset(root.endPosition), with: ""))
-        insert(lines: childLines(value, keyIndent: pair.key.position.column - 1), afterLine: root.position.line,
+        insert(lines: childLines(value, keyIndent: entryColumn(pair.key) - 1), afterLine: root.position.line,
                rank: 1_000_000 - depth(root))
         return true
     }
@@ -451,8 +473,9 @@ struct PatchRenderer {
                 if !startsWithBracket(node, source) {
                     for pair in pairs where !patch.isShared(pair.value) && !startsWithBracket(pair.value, source)
                         && pair.value.position.line > pair.key.position.line {
-                        if !mappingFound, let child = pair.value.pairs?.first?.key, child.position.column > pair.key.position.column {
-                            style.mapping = child.position.column - pair.key.position.column
+                        let keyColumn = entryColumn(pair.key, source)
+                        if !mappingFound, let child = pair.value.pairs?.first?.key, entryColumn(child, source) > keyColumn {
+                            style.mapping = entryColumn(child, source) - keyColumn
                             mappingFound = true
                         }
                         if !sequenceFound, let item = pair.value.sequence?.first {
@@ -461,8 +484,8 @@ struct PatchRenderer {
                             while index >= lineStart, source.character(at: index) == " " { index -= 1 }
                             if index >= lineStart, source.character(at: index) == "-" {
                                 let dash = index - lineStart + 1
-                                if dash >= pair.key.position.column {
-                                    style.sequence = dash - pair.key.position.column
+                                if dash >= keyColumn {
+                                    style.sequence = dash - keyColumn
                                     style.item = max(2, item.position.column - dash)
                                     sequenceFound = true
                                 }

@@ -66,6 +66,18 @@ struct SourceText {
         return line <= lineCount ? lineEnds[line - 1] : scalars.count
     }
 
+    /// The (line, column) mark of an index.
+    func position(ofOffset offset: Int) -> TextPosition {
+        var low = 0
+        var high = lineStarts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if lineStarts[middle] <= offset { low = middle + 1 } else { high = middle }
+        }
+        let line = max(low, 1)
+        return TextPosition(line: line, column: offset - lineStarts[line - 1] + 1)
+    }
+
     /// Index of a (line, column) mark, clamped to the line's content.
     func offset(_ position: TextPosition) -> Int {
         let start = startOfLine(position.line)

@@ -34,15 +34,19 @@ public enum KubernetesLoader {
         return inventory
     }
 
-    /// Parses one file's bytes.
+    /// Parses one file's bytes: UTF-8, or UTF-16 with a byte-order mark as kubectl also reads it
+    /// (see `TextEncoding`; positions are those of the original text).
     public static func parse(bytes: [UInt8], file: String, options: LoadOptions = LoadOptions()) -> Inventory {
         var inventory = Inventory(files: 1)
-        if let offset = InputDiscovery.binaryOffset(bytes) {
-            inventory.errors.append(InputError(file: file, line: line(ofOffset: offset, in: bytes), column: 1,
-                                               message: "binary file (NUL byte at offset \(offset)); not a Kubernetes manifest"))
+        let text: [UInt8]
+        switch TextEncoding.utf8(bytes, fileKind: "Kubernetes manifest") {
+        case .failure(let error):
+            inventory.errors.append(InputError(file: file, line: error.line, column: error.column, message: error.message))
             return inventory
+        case .success(let utf8):
+            text = utf8
         }
-        let result = YAMLReader.read(bytes: bytes, limits: options.yamlLimits)
+        let result = YAMLReader.read(bytes: text, limits: options.yamlLimits)
         for error in result.errors {
             inventory.errors.append(InputError(file: file, line: error.line, column: error.column, message: error.message))
         }
@@ -70,9 +74,5 @@ public enum KubernetesLoader {
             return
         }
         inventory.objects.append(object)
-    }
-
-    private static func line(ofOffset offset: Int, in bytes: [UInt8]) -> Int {
-        bytes.prefix(offset).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
     }
 }

@@ -35,11 +35,11 @@ public enum PodSecurityReporter {
 }
 
 /// JSON for the analysis commands: `Codable` models, keys sorted, pretty-printed, slashes as they
-/// are, a final newline.
+/// are, strings escaped as every report escapes them (`QuotedString`), a final newline.
 enum AnalysisJSON {
     static func encode(_ value: some Encodable) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value)) + [10]
+        return QuotedString.escapingRawCharacters(inJSON: Array(try encoder.encode(value))) + [10]
     }
 }
