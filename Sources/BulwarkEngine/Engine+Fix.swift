@@ -37,6 +37,15 @@ extension Engine {
         case .failure(let error): return .failure(error)
         case .success(let read): bytes = read
         }
+        // BuildKit reads Dockerfiles as UTF-8 only: another encoding is an error, not text to rewrite.
+        switch TextEncoding.detect(bytes) {
+        case .utf8: break
+        case .binary(let offset):
+            return .failure(InputError(file: path, line: 1, column: 1, message: "binary file (NUL byte at offset \(offset)); not a Dockerfile"))
+        case let other:
+            return .failure(InputError(file: path, line: 1, column: 1,
+                                       message: "\(other) text: BuildKit reads Dockerfiles as UTF-8 only; save the file as UTF-8"))
+        }
         let directory = contextDirectory ?? (path == "-" ? nil : Self.directory(of: path))
         let context = directory.map { DockerBuildContext.load(directory: $0) } ?? DockerBuildContext()
         var options = context.options(options)

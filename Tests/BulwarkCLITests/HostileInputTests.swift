@@ -201,4 +201,39 @@ import Glibc
         #expect(result.status == 2)
         #expect(result.stderr == "bulwark: /nonexistent/cert.pem: cannot open: no such file or directory\n")
     }
+
+    /// A UTF-16 Dockerfile is an error saying so (BuildKit reads UTF-8 only), not a rewrite of garbage.
+    @Test func aUTF16DockerfileIsNotRewritten() async throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("Dockerfile")
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in "FROM python:3.9\nCMD python app.py\n".utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        try Data(bytes).write(to: file)
+        let result = await CLI.run(["fix", "dockerfile", file.path, "--write"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("UTF-16LE text: BuildKit reads Dockerfiles as UTF-8 only"), "\(result.stderr)")
+        #expect(try Data(contentsOf: file) == Data(bytes))
+    }
+
+    /// A file with one document the fixer cannot rewrite (a flow-style document with a complex key)
+    /// is still written with its other documents fixed, and the run exits 2 naming the document.
+    @Test func aPartlyFixableFileIsWrittenWithTheOthersFixed() async throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("mixed.yaml")
+        let flow = """
+        {apiVersion: v1, kind: Pod, metadata: {name: flow, namespace: ml},
+         spec: {? [a, b] : c, containers: [{name: s, image: "registry.example.com/s:1"}]}}
+
+        """
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: ok, namespace: ml}\nspec:\n  containers:\n    - name: c\n      image: registry.example.com/x:1\n"
+        try Data((pod + "---\n" + flow).utf8).write(to: file)
+        let result = await CLI.run(["fix", "manifests", file.path, "--write"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("complex mapping key at 10:11; bulwark fix cannot rewrite this document"), "\(result.stderr)")
+        let fixed = try String(contentsOf: file, encoding: .utf8)
+        #expect(fixed.contains("runAsNonRoot: true"), "the fixable document was not written")
+        #expect(fixed.hasSuffix(flow))
+    }
 }

@@ -91,3 +91,29 @@ import Testing
         #expect(findings.contains { $0.ruleId == "netpol/metadata-reachable" && $0.severity == .high })
     }
 }
+
+/// Analyses cached in an index's memo hold the index (the reachability engine does): the scan
+/// clears the memo, so a long-running caller (the admission webhook) does not leak one per scan.
+@Suite struct ScannerMemoryTests {
+    @Test func aScanLeavesNoReferenceCycleBehind() {
+        weak var memo: Memo?
+        do {
+            let inventory = KubernetesLoader.parse(text: """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: deny, namespace: ml}
+            spec: {podSelector: {}, policyTypes: [Ingress]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: ml, labels: {app: x}}
+            spec: {containers: [{name: c, image: x}]}
+            """, file: "n.yaml")
+            let index = InventoryIndex(inventory.objects)
+            memo = index.memo
+            _ = NetworkReachability.shared(index)
+            _ = KubernetesScanner(rules: NetworkPolicyRules.all + RBACRules.all).scan(index)
+        }
+        #expect(memo == nil, "the index's memo (and the reachability engine in it) outlived the scan")
+    }
+}

@@ -30,7 +30,9 @@ public struct KubernetesScanner: Sendable {
         return groups.flatMap { group in scan(InventoryIndex(group.map { inventory.objects[$0] })) }
     }
 
+    /// Scans one index; its memo (analyses the rules shared) is cleared when the scan ends.
     public func scan(_ index: InventoryIndex) -> [Finding] {
+        defer { index.memo.removeAll() }
         var podRules: [(KubernetesRule, @Sendable (PodSpecView, InventoryIndex) -> [Violation])] = []
         var objectRules: [(KubernetesRule, @Sendable (KubeObject, InventoryIndex) -> [Violation])] = []
         var inventoryRules: [(KubernetesRule, @Sendable (InventoryIndex) -> [Violation])] = []

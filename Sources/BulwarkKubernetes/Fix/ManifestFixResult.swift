@@ -50,4 +50,8 @@ public struct ManifestFixResult: Sendable {
     }
 
     public var isChanged: Bool { fixed != original }
+
+    /// Whether `fixed` is worth writing or showing: the file was read, and either nothing went
+    /// wrong or only some of its documents were left unchanged (`isPartial`).
+    public var isUsable: Bool { errors.isEmpty || isPartial }
 }

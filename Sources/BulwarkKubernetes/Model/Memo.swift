@@ -21,6 +21,14 @@ public final class Memo: Sendable {
 
     public init() {}
 
+    /// Forgets every value. Values may hold the owner of the memo (the reachability engine holds its
+    /// `InventoryIndex`, whose memo holds it): the scanner clears an index's memo when its scan
+    /// ends, so nothing outlives the scan in a reference cycle.
+    public func removeAll() {
+        values.withLock { $0.removeAll() }
+        computing.withLock { $0.removeAll() }
+    }
+
     /// The value for `key`, computing it the first time. `compute` must not ask this memo for the
     /// same key.
     public func value<T: Sendable>(_ key: Key, _ compute: () -> T) -> T {

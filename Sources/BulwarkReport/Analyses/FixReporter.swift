@@ -7,7 +7,7 @@ public enum FixReporter {
     /// double-quoted with escapes when it holds a line break or another control character, so a
     /// file name can never add a document to the stream (`x\n---\nkind: Pod` stays one comment).
     public static func stream(_ results: [ManifestFixResult]) -> String {
-        let readable = results.filter { $0.errors.isEmpty }
+        let readable = results.filter(\.isUsable)
         if results.count == 1 { return readable.first?.fixed ?? "" }
         var text = ""
         for result in readable {
@@ -19,9 +19,9 @@ public enum FixReporter {
         return text
     }
 
-    /// A unified diff of every readable file that changed.
+    /// A unified diff of every readable file that changed (partly fixed files included).
     public static func diff(_ results: [ManifestFixResult]) -> String {
-        results.filter { $0.errors.isEmpty }.map { result in
+        results.filter(\.isUsable).map { result in
             LineDiff.unified(old: result.original, new: result.fixed, oldLabel: result.file, newLabel: result.file)
         }.joined()
     }

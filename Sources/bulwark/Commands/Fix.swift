@@ -99,7 +99,8 @@ struct FixManifests: AsyncParsableCommand {
             for error in result.errors { console.error("\(error)") }
         }
         if write {
-            for result in outcome.results where result.errors.isEmpty && result.isChanged {
+            // A file some of whose documents could not be fixed is still written with the others fixed.
+            for result in outcome.results where result.isUsable && result.isChanged {
                 do {
                     try OutputFile.replace(result.file, with: Array(result.fixed.utf8))
                     console.error("fixed \(result.file) (\(result.changes.count) \(result.changes.count == 1 ? "change" : "changes"))")
