@@ -41,5 +41,32 @@ let package = Package(
             dependencies: [.product(name: "BulwarkCore", package: "Bulwark")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        // `seal --cert`: certificates, keys and PEM in every shape; messages in our words.
+        .executableTarget(
+            name: "FuzzCertificate",
+            dependencies: [
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkSecrets", package: "Bulwark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // `.bulwark.yaml` and netpol intents: errors and warnings with positions.
+        .executableTarget(
+            name: "FuzzConfiguration",
+            dependencies: [
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkKubernetes", package: "Bulwark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // Path globs, shell patterns and .dockerignore patterns: bounded cost.
+        .executableTarget(
+            name: "FuzzGlob",
+            dependencies: [
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkDockerfile", package: "Bulwark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )
