@@ -86,6 +86,26 @@ struct AccessCase: Sendable, CustomTestStringConvertible {
     }
 }
 
+/// Matching details checked against the authorizer's `evaluation_helpers.go`.
+@Suite struct RBACMatchingEdgeTests {
+    /// `ResourceNameMatches` compares the requested name, empty for a list, with each listed name.
+    @Test func anEmptyResourceNameMatchesRequestsWithoutAName() {
+        let rule = RBACPolicyRule(apiGroups: [""], resources: ["secrets"], resourceNames: [""], verbs: ["list"])
+        #expect(rule.allows(verb: "list", group: "", resource: "secrets", name: nil))
+        #expect(!rule.allows(verb: "list", group: "", resource: "secrets", name: "x"))
+        let named = RBACPolicyRule(apiGroups: [""], resources: ["secrets"], resourceNames: ["x"], verbs: ["get"])
+        #expect(!named.allows(verb: "get", group: "", resource: "secrets", name: nil))
+        #expect(named.allows(verb: "get", group: "", resource: "secrets", name: "x"))
+    }
+
+    /// `NonResourceURLMatches` trims every trailing `*` (`strings.TrimRight`), not just one.
+    @Test(arguments: [("/healthz*", "/healthz/ready", true), ("/healthz**", "/healthz/ready", true), ("/healthz**", "/healthz", true),
+                      ("/healthz", "/healthz/ready", false), ("*", "/anything", true), ("/api/*", "/apis", false)])
+    func nonResourceURLs(_ entry: String, _ path: String, _ matches: Bool) {
+        #expect(RBACPolicyRule(verbs: ["get"], nonResourceURLs: [entry]).matchesNonResourceURL(path) == matches)
+    }
+}
+
 @Suite struct RBACSubjectTests {
     @Test(arguments: [
         ("serviceaccount:ml:model-server", RBACSubject.serviceAccount("ml", "model-server")),

@@ -83,16 +83,23 @@ public struct RBACPolicyRule: Sendable, Hashable {
         return false
     }
 
+    /// `ResourceNameMatches`: no names match every request; otherwise the requested name (empty
+    /// for a request without one, such as list) must be listed — so `resourceNames: [""]` matches
+    /// exactly the requests without a name, as in the authorizer.
     public func matchesName(_ name: String?) -> Bool {
         if resourceNames.isEmpty { return true }
-        guard let name, !name.isEmpty else { return false }
-        return resourceNames.contains(name)
+        return resourceNames.contains(name ?? "")
     }
 
+    /// `NonResourceURLMatches`: `*`, the exact path, or a prefix ending in `*` with every trailing
+    /// `*` removed (`strings.TrimRight(ruleURL, "*")`, so `/healthz**` is the prefix `/healthz`).
     public func matchesNonResourceURL(_ path: String) -> Bool {
         nonResourceURLs.contains { entry in
             if entry == "*" || entry == path { return true }
-            return entry.hasSuffix("*") && path.hasPrefix(entry.dropLast())
+            guard entry.hasSuffix("*") else { return false }
+            var prefix = Substring(entry)
+            while prefix.hasSuffix("*") { prefix = prefix.dropLast() }
+            return path.hasPrefix(prefix)
         }
     }
 
