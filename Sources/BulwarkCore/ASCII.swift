@@ -62,6 +62,9 @@ public enum ASCII {
         isDigit(byte) || (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x66
     }
 
+    /// The standard base64 alphabet (`A-Z a-z 0-9 + /`), without the `=` padding.
+    @inline(__always) public static func isBase64(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == plus || byte == slash }
+
     /// A Character that is one of `0`…`9` (`Character.isNumber` also accepts other scripts' digits).
     @inline(__always) public static func isDigit(_ character: Character) -> Bool {
         character.asciiValue.map(isDigit) ?? false

@@ -1,3 +1,4 @@
+import BulwarkCore
 import Foundation
 
 /// One `-----BEGIN X-----` … `-----END X-----` block of a PEM file (RFC 7468,
@@ -87,7 +88,7 @@ struct PEMBlock: Equatable {
             if line.isEmpty || problem != nil { continue }
             if body.isEmpty && line.contains(":") { continue }
             for character in line.unicodeScalars where character != " " && character != "\t" {
-                guard character.isASCII, Self.isBase64(UInt8(character.value)) else {
+                guard character.isASCII, (ASCII.isBase64(UInt8(character.value)) || character == "=") else {
                     problem = .notBase64(character: Self.describe(character), line: number)
                     break
                 }
@@ -130,16 +131,6 @@ struct PEMBlock: Equatable {
             }
         }
         return lines
-    }
-
-    private static func isBase64(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
-            true
-        default:
-            false
-        }
     }
 
     private static func describe(_ character: Unicode.Scalar) -> String {

@@ -1,3 +1,4 @@
+import BulwarkCore
 import Foundation
 import SwiftASN1
 import X509
@@ -24,7 +25,7 @@ struct SealingCertificate {
     static func read(_ bytes: [UInt8], now: Date) throws(SealingError) -> SealingCertificate {
         var content = bytes[...]
         if content.starts(with: [0xEF, 0xBB, 0xBF]) { content = content.dropFirst(3) }
-        content = content.drop { isSpace($0) }
+        content = content.drop { ASCII.isSpace($0) }
         guard let first = content.first else {
             throw .unreadableCertificate("the file is empty; \(SealingError.expected)")
         }
@@ -180,10 +181,6 @@ struct SealingCertificate {
             warnings.append("the certificate expired on \(formatter.string(from: notValidAfter)); kubeseal refuses expired certificates, "
                             + "and the controller has likely made a newer key since: get its current certificate with kubeseal --fetch-cert")
         }
-    }
-
-    private static func isSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     /// Control characters other than tab, line feed and carriage return.

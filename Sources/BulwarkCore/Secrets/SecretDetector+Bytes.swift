@@ -4,7 +4,6 @@ extension SecretDetector {
 
     @inline(__always) static func ascii(_ scalar: Unicode.Scalar) -> UInt8 { UInt8(scalar.value) }
     @inline(__always) static func isURLSafe(_ b: UInt8) -> Bool { ASCII.isAlphanumeric(b) || b == 0x2D || b == 0x5F }
-    @inline(__always) static func isBase64(_ b: UInt8) -> Bool { ASCII.isAlphanumeric(b) || b == 0x2B || b == 0x2F }
 
     /// No letter, digit or underscore right before `i` (a token starts a word).
     @inline(__always) static func wordStart(_ b: Bytes, _ i: Int) -> Bool {

@@ -69,8 +69,8 @@ public enum SecretDetector {
             default:
                 break
             }
-            if found == nil, index >= base64RunEnd, isBase64(byte), index == 0 || !isBase64(bytes[index - 1]) {
-                base64RunEnd = runEnd(bytes, from: index, where: isBase64)
+            if found == nil, index >= base64RunEnd, ASCII.isBase64(byte), index == 0 || !ASCII.isBase64(bytes[index - 1]) {
+                base64RunEnd = runEnd(bytes, from: index, where: ASCII.isBase64)
                 if base64RunEnd - index == 40, base64RunEnd == count || bytes[base64RunEnd] != ascii("="),
                    hasMixedCase(bytes, index..<base64RunEnd),
                    awsSecretContext || awsSecretKeyContext(bytes, before: index) {
