@@ -86,12 +86,13 @@ public struct Configuration: Sendable, Equatable {
 
     public init() {}
 
-    /// Reads a configuration file; errors carry the file, line and reason.
+    /// Reads a configuration file (through `InputFile`: a regular file or a named pipe, at most
+    /// 1 MiB); errors carry the file, line and reason.
     public static func load(file: String) throws(InputError) -> Configuration {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw InputError(file: file, message: "cannot read configuration file")
+        switch InputFile.read(file, limit: ByteLimit(bytes: 1 << 20)) {
+        case .failure(let error): throw error
+        case .success(let bytes): return try parse(String(decoding: bytes, as: UTF8.self), file: file)
         }
-        return try parse(String(decoding: data, as: UTF8.self), file: file)
     }
 
     /// Parses `.bulwark.yaml`.

@@ -99,7 +99,7 @@ public struct NetworkIntent: Sendable, Equatable {
             throw InputError(file: file, line: error.line, column: error.column, message: error.message)
         }
         guard let root = result.documents.lazy.compactMap(\.root).first(where: { !$0.isNull }) else {
-            throw InputError(file: file, message: "the file is empty; an intent names the namespace, modelServer, gateway and registry")
+            throw InputError(file: file, line: 1, column: 1, message: "the file is empty; an intent names the namespace, modelServer, gateway and registry")
         }
         var reader = NetworkIntentReader(file: file)
         let intent = try reader.read(root)
