@@ -61,29 +61,14 @@ public struct Instruction: Sendable, Hashable {
         self.trigger = onbuildTrigger.map { [$0] } ?? []
     }
 
-    /// The parser's initializer (the trigger already wrapped).
+    /// The parser's initializer (the trigger already wrapped; at most one).
     init(
         keyword: Keyword, rawKeyword: String, keywordRange: TextRange, flags: [Flag], arguments: TextSpan, form: CommandForm?,
         details: InstructionDetails, startLine: Int, endLine: Int, column: Int, original: String, trigger: [Instruction]
     ) {
-        self.keyword = keyword
-        self.rawKeyword = rawKeyword
-        self.keywordRange = keywordRange
-        self.flags = flags
-        self.arguments = arguments
-        self.form = form
-        self.heredocs = []
-        self.details = details
-        self.startLine = startLine
-        self.endLine = endLine
-        self.column = column
-        self.original = original
-        self.sourceText = ""
-        self.byteRange = 0..<0
-        self.stageIndex = nil
-        self.comments = []
-        self.shell = []
-        self.trigger = trigger
+        self.init(keyword: keyword, rawKeyword: rawKeyword, keywordRange: keywordRange, flags: flags, arguments: arguments, form: form,
+                  details: details, startLine: startLine, endLine: endLine, column: column, original: original,
+                  onbuildTrigger: trigger.first)
     }
 
     /// For ONBUILD, the instruction it registers as a trigger.
