@@ -99,6 +99,9 @@ public struct ScanContext: Sendable {
     public var evaluationDate: CalendarDate
     /// Collects the time of each rule when set (`BULWARK_TIMINGS=rules`).
     public var ruleTimings: RuleTimings?
+    /// Told when a phase of the domain's scan ends (`kubernetes: load 1000 files, 10000 objects`),
+    /// for `BULWARK_TIMINGS`.
+    public var onPhase: (@Sendable (String) -> Void)?
 
     public init(enabledRules: Set<String>, maxFileSize: ByteLimit = .standard, evaluationDate: CalendarDate = .today(),
                 ruleTimings: RuleTimings? = nil) {

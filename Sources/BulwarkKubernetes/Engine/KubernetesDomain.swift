@@ -33,10 +33,15 @@ public struct KubernetesDomain: ScanDomain {
     public func scan(sources: [SourceInput], documents: [MemoryDocument], context: ScanContext) -> DomainScanResult {
         let inventory = KubernetesLoader.load(sources: sources, documents: documents,
                                               options: LoadOptions(maxFileSize: context.maxFileSize.bytes))
+        context.onPhase?("kubernetes: load \(inventory.files) files, \(inventory.objects.count) objects")
         let rules = KubernetesRules.all.filter { context.enabledRules.contains($0.id) }
         let findings = KubernetesScanner(rules: rules, timings: context.ruleTimings).scan(inventory)
-        return DomainScanResult(findings: findings, errors: inventory.errors, files: inventory.files,
+        context.onPhase?("kubernetes: rules, \(findings.count) findings")
+        let result = DomainScanResult(findings: findings, errors: inventory.errors, files: inventory.files,
                                 objects: inventory.objects.count, skippedDocuments: inventory.skippedDocuments)
+        _ = consume inventory
+        context.onPhase?("kubernetes: release the objects")
+        return result
     }
 
     /// Whether a line of the text starts (after indentation, `- `, `{` or `"`) with the key
