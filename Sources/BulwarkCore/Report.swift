@@ -147,13 +147,16 @@ public struct Report: Codable, Sendable {
     public var summary: ReportSummary
     public var compliance: ComplianceReport?
 
-    public init(findings: [Finding], errors: [InputError], warnings: [InputWarning] = [], inputs: InputSummary,
+    public init(findings: consuming [Finding], errors: [InputError], warnings: [InputWarning] = [], inputs: InputSummary,
                 compliance: ComplianceReport? = nil, tool: ToolInfo = ToolInfo()) {
         self.schemaVersion = 1
         self.tool = tool
-        // Sort indices, not the (large) findings themselves, then gather once.
+        // Sort indices, not the (large) findings themselves, then put each in its place by swaps:
+        // a gathered copy would retain every string of every finding and release the originals.
+        var findings = findings
         let order = findings.indices.sorted { Finding.reportOrder(findings[$0], findings[$1]) }
-        self.findings = order.map { findings[$0] }
+        findings.permute(to: order)
+        self.findings = findings
         self.errors = errors.sorted(by: InputError.inputOrder)
         self.warnings = warnings.sorted(by: InputWarning.inputOrder)
         self.skipped = inputs.skipped.sorted { ($0.path, $0.reason) < ($1.path, $1.reason) }
@@ -177,5 +180,24 @@ public struct Report: Codable, Sendable {
     public func exitCode(failOn: FailThreshold) -> Int32 {
         if !errors.isEmpty { return 2 }
         return findings.contains { !$0.suppressed && failOn.isTripped(by: $0.severity) } ? 1 : 0
+    }
+}
+
+extension Array {
+    /// Reorders the elements in place so that position `k` holds the element that was at
+    /// `order[k]` (`order` a permutation of the indices), following each cycle with swaps.
+    mutating func permute(to order: [Int]) {
+        precondition(order.count == count, "a permutation of every index")
+        var placed = [Bool](repeating: false, count: count)
+        for start in indices where !placed[start] {
+            placed[start] = true
+            var current = start
+            while order[current] != start {
+                let next = order[current]
+                swapAt(current, next)
+                placed[next] = true
+                current = next
+            }
+        }
     }
 }

@@ -41,17 +41,19 @@ public struct Engine: Sendable {
     /// Scans everything the request names and builds the report.
     public func scan(_ request: ScanRequest) -> ScanOutcome {
         var collected = collect(request)
-        request.onPhase?("read \(collected.inputs.files) inputs")
+        request.onPhase?("find \(collected.sources.reduce(0) { $0 + $1.count }) inputs")
         let enabled = enabledRules(request)
-        let context = ScanContext(enabledRules: enabled, maxFileSize: request.maxFileSize,
+        var context = ScanContext(enabledRules: enabled, maxFileSize: request.maxFileSize,
                                   evaluationDate: request.evaluationDate, ruleTimings: request.ruleTimings)
+        context.onPhase = request.onPhase
         var findings: [Finding] = []
         for (position, domain) in domains.enumerated() {
             let sources = collected.sources[position]
             let documents = collected.documents[position]
             guard !sources.isEmpty || !documents.isEmpty else { continue }
             let result = domain.scan(sources: sources, documents: documents, context: context)
-            findings += result.findings
+            // The first domain's findings are taken as they are: appending would copy every finding.
+            if findings.isEmpty { findings = result.findings } else { findings += result.findings }
             collected.errors += result.errors
             collected.warnings += result.warnings
             collected.inputs.files += result.files
@@ -59,10 +61,11 @@ public struct Engine: Sendable {
             collected.inputs.skippedDocuments += result.skippedDocuments
             collected.inputs.filesByDomain[domain.name, default: 0] += result.files
         }
-        let applied = request.configuration.apply(to: findings, catalog: catalog)
-        request.onPhase?("rules: \(applied.count) findings")
+        // Consumed so the configuration edits the one array in place rather than a copy of it.
+        let applied = request.configuration.apply(to: consume findings, catalog: catalog)
+        request.onPhase?("configuration: \(applied.count) findings")
         let compliance = request.compliance.map { ComplianceSummarizer(catalog: catalog).summarize(applied, framework: $0) }
-        let report = Report(findings: applied, errors: collected.errors, warnings: collected.warnings, inputs: collected.inputs,
+        let report = Report(findings: consume applied, errors: collected.errors, warnings: collected.warnings, inputs: collected.inputs,
                             compliance: compliance)
         return ScanOutcome(report: report)
     }

@@ -1,5 +1,6 @@
-/// A deterministic byte mutator for fuzz tests (SplitMix64; same seed, same inputs).
-public struct Mutator: Sendable {
+/// A deterministic byte mutator for fuzz tests (SplitMix64; same seed, same inputs), and the
+/// seeded random number generator of property tests.
+public struct Mutator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }

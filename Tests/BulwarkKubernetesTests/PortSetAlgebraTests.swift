@@ -1,11 +1,12 @@
 import BulwarkKubernetes
+import BulwarkTestSupport
 import Testing
 
 /// `PortSet` operations walk the sorted range lists once; these tests hold them to a plain set of
 /// (protocol, port) pairs on random inputs.
 @Suite struct PortSetAlgebraTests {
     /// Random ranges over ports 1–120 (and the edges of the port range), as a `PortSet` and as a plain set.
-    static func randomSet(_ random: inout SeededGenerator) -> (PortSet, Set<Int>) {
+    static func randomSet(_ random: inout Mutator) -> (PortSet, Set<Int>) {
         var ranges: [NetworkProtocol: [ClosedRange<Int>]] = [:]
         var plain: Set<Int> = []
         for (number, proto) in NetworkProtocol.allCases.enumerated() {
@@ -42,7 +43,7 @@ import Testing
 
     @Test(arguments: 0..<200)
     func operationsMatchAPlainSet(_ seed: Int) {
-        var random = SeededGenerator(seed: UInt64(seed))
+        var random = Mutator(seed: UInt64(seed))
         let (a, plainA) = Self.randomSet(&random)
         let (b, plainB) = Self.randomSet(&random)
         let union = a.union(b)

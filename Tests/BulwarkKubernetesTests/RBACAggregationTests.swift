@@ -1,5 +1,6 @@
 import BulwarkCore
 @testable import BulwarkKubernetes
+import BulwarkTestSupport
 import Testing
 
 /// `aggregationRule`s resolved over the selector graph (`RBACAggregation`), held to the recursive
@@ -105,7 +106,7 @@ import Testing
 
     @Test(arguments: 0..<30)
     func randomGraphsGiveTheFixpoint(_ seed: Int) {
-        var random = SeededGenerator(seed: UInt64(seed))
+        var random = Mutator(seed: UInt64(seed))
         let count = Int.random(in: 2...14, using: &random)
         let acyclic = seed % 2 == 0
         let roles = (0..<count).map { position -> RBACRole in

@@ -1,6 +1,7 @@
 import BulwarkCore
 @testable import BulwarkKubernetes
 import BulwarkReport
+import BulwarkTestSupport
 import Testing
 
 /// The matrix is computed per class of endpoints (`ReachabilityClasses`); these tests hold it to
@@ -145,7 +146,7 @@ enum MatrixReference {
 /// NetworkPolicies and CiliumNetworkPolicies with every kind of selector, peer and port.
 enum RandomNetworkInventory {
     static func yaml(seed: UInt64) -> String {
-        var random = SeededGenerator(seed: seed)
+        var random = Mutator(seed: seed)
         func pick<T>(_ list: [T]) -> T { list[Int.random(in: 0..<list.count, using: &random)] }
         func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
         let namespaces = ["a", "b", "c"]
