@@ -106,7 +106,7 @@ public struct Configuration: Sendable, Equatable {
     public static func parse(_ text: String, file: String = ".bulwark.yaml") throws(InputError) -> Configuration {
         let result = YAMLReader.read(text)
         if let error = result.errors.first {
-            throw InputError(file: file, line: error.line, column: error.column, message: error.message)
+            throw error.located(in: file)
         }
         var config = Configuration()
         guard let root = result.documents.first?.root, !root.isNull else { return config }

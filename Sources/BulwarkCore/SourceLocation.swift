@@ -35,3 +35,23 @@ public struct TextPosition: Sendable, Hashable, Comparable {
         SourceLocation(file: file, line: line, column: column)
     }
 }
+
+/// A problem at a 1-based position in one text (without the file name): what the YAML reader and
+/// the text decoder report, and an `InputError` once the file is known.
+public struct TextError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let line: Int
+    public let column: Int
+    public let message: String
+
+    public init(line: Int, column: Int, message: String) {
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String { "\(line):\(column): \(message)" }
+
+    public func located(in file: String) -> InputError {
+        InputError(file: file, line: line, column: column, message: message)
+    }
+}

@@ -15,19 +15,7 @@ public enum TextEncoding: Sendable, Hashable, CustomStringConvertible {
     case binary(nulOffset: Int)
 
     /// A text that cannot be read, with the 1-based position where reading stopped.
-    public struct DecodingError: Error, Sendable, Hashable, CustomStringConvertible {
-        public let line: Int
-        public let column: Int
-        public let message: String
-
-        public init(line: Int, column: Int, message: String) {
-            self.line = line
-            self.column = column
-            self.message = message
-        }
-
-        public var description: String { "\(line):\(column): \(message)" }
-    }
+    public typealias DecodingError = TextError
 
     /// The encoding the bytes declare (BOM first; UTF-32 before UTF-16, whose BOM starts it).
     public static func detect(_ bytes: [UInt8]) -> TextEncoding {

@@ -17,19 +17,7 @@ public struct YAMLDocument: Sendable {
 }
 
 /// A syntax or limit error with its 1-based position.
-public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let line: Int
-    public let column: Int
-    public let message: String
-
-    public init(line: Int, column: Int, message: String) {
-        self.line = line
-        self.column = column
-        self.message = message
-    }
-
-    public var description: String { "\(line):\(column): \(message)" }
-}
+public typealias YAMLError = TextError
 
 /// Bounds that keep hostile YAML from exhausting the stack or memory.
 public struct YAMLLimits: Sendable {

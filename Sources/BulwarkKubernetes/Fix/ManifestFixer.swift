@@ -61,7 +61,7 @@ public struct ManifestFixer: Sendable {
         switch TextEncoding.utf8(bytes, fileKind: "Kubernetes manifest") {
         case .failure(let error):
             return ManifestFixResult(file: file, original: "", fixed: "", changes: [], warnings: [],
-                                     errors: [InputError(file: file, line: error.line, column: error.column, message: error.message)])
+                                     errors: [error.located(in: file)])
         case .success(let decoded):
             utf8 = decoded
         }

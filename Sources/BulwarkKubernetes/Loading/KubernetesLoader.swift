@@ -41,14 +41,14 @@ public enum KubernetesLoader {
         let text: [UInt8]
         switch TextEncoding.utf8(bytes, fileKind: "Kubernetes manifest") {
         case .failure(let error):
-            inventory.errors.append(InputError(file: file, line: error.line, column: error.column, message: error.message))
+            inventory.errors.append(error.located(in: file))
             return inventory
         case .success(let utf8):
             text = utf8
         }
         let result = YAMLReader.read(bytes: text, limits: options.yamlLimits)
         for error in result.errors {
-            inventory.errors.append(InputError(file: file, line: error.line, column: error.column, message: error.message))
+            inventory.errors.append(error.located(in: file))
         }
         for document in result.documents {
             guard let root = document.root, !root.isNull else { continue }

@@ -96,7 +96,7 @@ public struct NetworkIntent: Sendable, Equatable {
     public static func read(_ text: String, file: String = "intent.yaml") throws(InputError) -> ParseResult {
         let result = YAMLReader.read(text)
         if let error = result.errors.first {
-            throw InputError(file: file, line: error.line, column: error.column, message: error.message)
+            throw error.located(in: file)
         }
         guard let root = result.documents.lazy.compactMap(\.root).first(where: { !$0.isNull }) else {
             throw InputError(file: file, line: 1, column: 1, message: "the file is empty; an intent names the namespace, modelServer, gateway and registry")
