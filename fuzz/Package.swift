@@ -8,10 +8,13 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "Bulwark", path: "..")],
     targets: [
+        // libFuzzer's driver, called by every target's entry point.
+        .target(name: "FuzzDriver"),
         // YAML/JSON loader (aliases, encodings) and every Kubernetes rule.
         .executableTarget(
             name: "FuzzKubernetes",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "BulwarkCore", package: "Bulwark"),
                 .product(name: "BulwarkKubernetes", package: "Bulwark"),
             ],
@@ -21,6 +24,7 @@ let package = Package(
         .executableTarget(
             name: "FuzzDockerfile",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "BulwarkCore", package: "Bulwark"),
                 .product(name: "BulwarkDockerfile", package: "Bulwark"),
             ],
@@ -30,6 +34,7 @@ let package = Package(
         .executableTarget(
             name: "FuzzManifestFixer",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "BulwarkCore", package: "Bulwark"),
                 .product(name: "BulwarkKubernetes", package: "Bulwark"),
             ],
@@ -38,13 +43,15 @@ let package = Package(
         // Byte-order marks and UTF-16 transcoding, against the standard library.
         .executableTarget(
             name: "FuzzTextEncoding",
-            dependencies: [.product(name: "BulwarkCore", package: "Bulwark")],
+            dependencies: [
+                "FuzzDriver", .product(name: "BulwarkCore", package: "Bulwark")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         // `seal --cert`: certificates, keys and PEM in every shape; messages in our words.
         .executableTarget(
             name: "FuzzCertificate",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "BulwarkCore", package: "Bulwark"),
                 .product(name: "BulwarkSecrets", package: "Bulwark"),
             ],
@@ -54,6 +61,7 @@ let package = Package(
         .executableTarget(
             name: "FuzzConfiguration",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "BulwarkCore", package: "Bulwark"),
                 .product(name: "BulwarkKubernetes", package: "Bulwark"),
             ],
@@ -63,6 +71,7 @@ let package = Package(
         .executableTarget(
             name: "FuzzGlob",
             dependencies: [
+                "FuzzDriver",
                 .product(name: "BulwarkCore", package: "Bulwark"),
                 .product(name: "BulwarkDockerfile", package: "Bulwark"),
             ],
