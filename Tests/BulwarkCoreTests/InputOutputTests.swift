@@ -122,6 +122,24 @@ import Glibc
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["a.yaml"])
     }
 
+
+    /// A large output starts writeback as it goes (every 8 MiB); the file still holds every byte,
+    /// in order, once committed, including chunks that straddle the writeback boundary.
+    @Test func aLargeOutputIsWrittenWhole() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("report.json").path
+        let output = try OutputFile.create(path)
+        var expected: [UInt8] = []
+        for chunk in 0..<40 {
+            let bytes = [UInt8](repeating: UInt8(truncatingIfNeeded: chunk), count: 1_000_003)
+            output.write(bytes)
+            expected += bytes
+        }
+        try output.commit()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(expected))
+    }
     @Test func aDirectoryIsNotAnOutput() {
         #expect(throws: OutputError(path: "/tmp", reason: "is a directory")) { try OutputFile.create("/tmp") }
     }

@@ -43,7 +43,8 @@ import Testing
         #expect(froms == testCase.expected, "\(result.changes)")
         // What the rewrite picked is not reported by the rule at the same date.
         let dockerfile = DockerfileParser.parse(text: result.text, file: "Dockerfile")
-        let findings = DockerfileScanner().scan(DockerfileAnalysis(dockerfile, evaluationDate: try #require(CalendarDate(testCase.date))))
+        let day = try #require(CalendarDate(testCase.date))
+        let findings = DockerfileScanner().scan(DockerfileAnalysis(dockerfile, evaluationDate: day))
         #expect(!findings.contains { $0.ruleId == "dockerfile/base-image-eol" }, "\(findings.map(\.message))")
     }
 

@@ -3,6 +3,13 @@ import Glibc
 #endif
 import Synchronization
 
+#if os(Linux)
+/// glibc's `sync_file_range(2)`, which its headers declare only under `_GNU_SOURCE` (not set for
+/// Swift's Glibc module); four integer arguments, so the Swift and C calling conventions agree.
+@_silgen_name("sync_file_range")
+private func startWriteback(_ descriptor: Int32, _ offset: Int64, _ count: Int64, _ flags: UInt32) -> Int32
+#endif
+
 /// A write that failed: the destination and the reason.
 public struct OutputError: Error, Sendable, Hashable, CustomStringConvertible {
     public let path: String
@@ -36,7 +43,14 @@ public final class OutputFile: Sendable {
         var target: String?
         var error: OutputError?
         var committed = false
+        /// Bytes written to the temporary file, and how many of them writeback was started for.
+        var written = 0
+        var writebackStarted = 0
     }
+
+    /// Writeback of a temporary file is started every this many bytes, so that the disk works
+    /// while the report is still being encoded and `fsync` at the end waits only for the tail.
+    static let writebackChunk = 8 << 20
 
     /// Standard output.
     public static func standardOutput() -> OutputFile {
@@ -73,7 +87,7 @@ public final class OutputFile: Sendable {
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw OutputError(path: path, reason: Errno(errno).description) }
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // mkstemp makes the file 0600: give it the target's mode, or what a new file would get.
         let mode: mode_t = exists ? info.st_mode & 0o7777 : 0o666 & ~currentUmask()
         if fchmod(descriptor, mode) != 0 {
@@ -123,6 +137,16 @@ public final class OutputFile: Sendable {
                     }
                     offset += written
                 }
+            }
+            guard state.temporary != nil else { return }
+            state.written += bytes.count
+            if state.written - state.writebackStarted >= Self.writebackChunk {
+                // Asynchronous: queues the pages for writing and returns (Linux; elsewhere fsync does it all).
+                #if os(Linux)
+                _ = startWriteback(state.descriptor, Int64(state.writebackStarted), Int64(state.written - state.writebackStarted),
+                                   2 /* SYNC_FILE_RANGE_WRITE */)
+                #endif
+                state.writebackStarted = state.written
             }
         }
     }

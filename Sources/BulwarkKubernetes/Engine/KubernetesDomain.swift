@@ -39,8 +39,9 @@ public struct KubernetesDomain: ScanDomain {
         context.onPhase?("kubernetes: rules, \(findings.count) findings")
         let result = DomainScanResult(findings: findings, errors: inventory.errors, files: inventory.files,
                                 objects: inventory.objects.count, skippedDocuments: inventory.skippedDocuments)
-        _ = consume inventory
-        context.onPhase?("kubernetes: release the objects")
+        // Freeing tens of thousands of YAML trees takes time (~45 ms at 10,000 objects): do it on
+        // another core while the engine goes on to the report.
+        Task.detached(priority: .utility) { _ = consume inventory }
         return result
     }
 
