@@ -62,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "BulwarkEngine",
-            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkSecrets"],
+            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkSecrets", "BulwarkArtifacts"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -72,14 +72,14 @@ let package = Package(
         ),
         .target(
             name: "BulwarkTestSupport",
-            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkEngine"],
+            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkEngine", "BulwarkArtifacts"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "bulwark",
             dependencies: [
                 "BulwarkCore", "BulwarkEngine", "BulwarkKubernetes", "BulwarkReport", "BulwarkDockerfile", "BulwarkSecrets",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BulwarkArtifacts", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings,
             plugins: ["BuildInfoPlugin"]
@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BulwarkEngineTests",
-            dependencies: ["BulwarkCore", "BulwarkEngine", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkTestSupport"],
+            dependencies: ["BulwarkCore", "BulwarkEngine", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkArtifacts", "BulwarkTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

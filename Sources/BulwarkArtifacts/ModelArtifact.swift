@@ -9,7 +9,8 @@ public struct ModelArtifact: Sendable {
         case unknown
     }
 
-    /// One pickle program: the zip member that holds it (nil for the file itself) and its offset.
+    /// One pickle program: the zip member that holds it (nil for the file itself) and the offset
+    /// of its first byte in the file (offsets inside the program add to it).
     public struct Program: Sendable {
         public var member: String?
         public var offset: Int
@@ -29,15 +30,15 @@ public struct ModelArtifact: Sendable {
     static let nestingLimit = 3
 
     public init(bytes: [UInt8], analyzer: PickleAnalyzer = PickleAnalyzer()) {
-        self.init(bytes: bytes, analyzer: analyzer, depth: 0, prefix: nil)
+        self.init(bytes: bytes, analyzer: analyzer, depth: 0, prefix: nil, base: 0)
     }
 
-    init(bytes: [UInt8], analyzer: PickleAnalyzer, depth: Int, prefix: String?) {
+    init(bytes: [UInt8], analyzer: PickleAnalyzer, depth: Int, prefix: String?, base: Int) {
         if bytes.starts(with: Self.legacyMagic) {
             // magic, protocol version, system info, the object, the storage keys; then raw storage bytes.
             format = .legacyPyTorch
             var source = PickleBytes(bytes)
-            programs.append(Program(member: prefix, offset: 0, program: analyzer.analyze(&source, pickles: 5)))
+            programs.append(Program(member: prefix, offset: base, program: analyzer.analyze(&source, pickles: 5)))
         } else if LenientZip.isZip(bytes.prefix(4)) {
             format = .zip
             let zip = LenientZip(bytes)
@@ -54,18 +55,19 @@ public struct ModelArtifact: Sendable {
                     continue
                 }
                 if LenientZip.isZip(data.prefix(4)), depth < Self.nestingLimit {
-                    let nested = ModelArtifact(bytes: Array(data), analyzer: analyzer, depth: depth + 1, prefix: name)
+                    let nested = ModelArtifact(bytes: Array(data), analyzer: analyzer, depth: depth + 1, prefix: name,
+                                               base: base + member.dataOffset)
                     programs += nested.programs
                     notes += nested.notes
                     continue
                 }
                 var source = PickleBytes(Array(data))
-                programs.append(Program(member: name, offset: member.dataOffset, program: analyzer.analyze(&source)))
+                programs.append(Program(member: name, offset: base + member.dataOffset, program: analyzer.analyze(&source)))
             }
         } else if PickleAnalyzer.Machine.looksLikePickle(Array(bytes.prefix(256))) {
             format = .pickle
             var source = PickleBytes(bytes)
-            programs.append(Program(member: prefix, offset: 0, program: analyzer.analyze(&source)))
+            programs.append(Program(member: prefix, offset: base, program: analyzer.analyze(&source)))
         }
     }
 }

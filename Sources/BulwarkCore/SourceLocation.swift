@@ -1,8 +1,14 @@
-/// A 1-based position in an input file.
+/// A position in an input file: a 1-based line and column in a text, or for a binary input (a
+/// model file) the byte offset, inside an archive member when there is one; line and column are 0
+/// then.
 public struct SourceLocation: Codable, Sendable, Hashable, Comparable {
     public var file: String
     public var line: Int
     public var column: Int
+    /// The member of an archive (`archive/data.pkl` in a PyTorch checkpoint) the offset is in.
+    public var member: String?
+    /// The byte offset in the file, or in `member`.
+    public var offset: Int?
 
     public init(file: String, line: Int, column: Int) {
         self.file = file
@@ -10,11 +16,30 @@ public struct SourceLocation: Codable, Sendable, Hashable, Comparable {
         self.column = column
     }
 
-    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
+    /// A position in a binary input.
+    public init(file: String, member: String?, offset: Int) {
+        self.file = file
+        line = 0
+        column = 0
+        self.member = member
+        self.offset = offset
     }
 
-    public var description: String { "\(file):\(line):\(column)" }
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        (lhs.file, lhs.line, lhs.column, lhs.member ?? "", lhs.offset ?? 0) < (rhs.file, rhs.line, rhs.column, rhs.member ?? "", rhs.offset ?? 0)
+    }
+
+    /// `12:5` in a text; `archive/data.pkl@1042` (or `@1042`) in a binary input.
+    public var position: String {
+        guard let offset else { return "\(line):\(column)" }
+        return (member ?? "") + "@\(offset)"
+    }
+
+    /// `deploy.yaml:12:5`; `model.pt!archive/data.pkl@1042` for a binary input.
+    public var description: String {
+        guard offset != nil else { return "\(file):\(line):\(column)" }
+        return file + (member.map { "!" + $0 } ?? "") + "@\(offset ?? 0)"
+    }
 }
 
 /// A position inside one text (without the file name), as YAML marks carry it.

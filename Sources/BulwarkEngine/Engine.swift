@@ -1,3 +1,4 @@
+import BulwarkArtifacts
 import BulwarkCore
 import BulwarkDockerfile
 import BulwarkKubernetes
@@ -20,7 +21,7 @@ import Foundation
 /// Nothing here prints or exits: the caller renders the report.
 public struct Engine: Sendable {
     /// Every domain Bulwark has, in claim-tie order.
-    public static let standard = Engine(domains: [KubernetesDomain(), DockerfileDomain()])
+    public static let standard = Engine(domains: [KubernetesDomain(), DockerfileDomain(), ModelDomain()])
 
     public let domains: [any ScanDomain]
     /// Every rule of every domain.
@@ -59,7 +60,8 @@ public struct Engine: Sendable {
             collected.inputs.files += result.files
             collected.inputs.objects += result.objects
             collected.inputs.skippedDocuments += result.skippedDocuments
-            collected.inputs.filesByDomain[domain.name, default: 0] += result.files
+            collected.inputs.unrecognizedFiles += result.unrecognized
+            if result.files > 0 { collected.inputs.filesByDomain[domain.name, default: 0] += result.files }
         }
         // Consumed so the configuration edits the one array in place rather than a copy of it.
         let applied = request.configuration.apply(to: consume findings, catalog: catalog)

@@ -113,7 +113,7 @@ public struct HTMLReporter: Reporter {
         return "<tr\(rowClass)><td><span class=\"badge sev-\(finding.severity.rawValue)\">\(finding.severity.rawValue)</span></td>"
             + "<td><code>\(e(finding.ruleId))</code><br><span class=\"sub\">\(e(finding.title))</span></td>"
             + "<td>\(object)</td>"
-            + "<td class=\"loc\">\(e(finding.location.file)):\(finding.location.line):\(finding.location.column)</td>"
+            + "<td class=\"loc\">\(e(finding.location.description))</td>"
             + "<td>\(message)</td><td>\(e(finding.remediation))</td></tr>\n"
     }
 

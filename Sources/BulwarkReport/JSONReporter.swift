@@ -95,6 +95,10 @@ public struct JSONReporter: Reporter {
         writer.field("file", finding.location.file)
         writer.field("line", finding.location.line)
         writer.field("column", finding.location.column)
+        if let offset = finding.location.offset {
+            writer.optionalField("member", finding.location.member)
+            writer.field("offset", offset)
+        }
         writer.endObject()
         writer.key("object")
         if let object = finding.object {

@@ -117,7 +117,7 @@ public struct JUnitReporter: Reporter {
             name += ": \(object.displayName)"
             if let container = object.container { name += " (container \(container))" }
         } else {
-            name += ": line \(finding.location.line)"
+            name += finding.location.offset == nil ? ": line \(finding.location.line)" : ": \(finding.location.position)"
         }
         let outcome = self.outcome(of: finding)
         var details = "\(finding.location.description): \(finding.message)\nremediation: \(finding.remediation)"

@@ -183,8 +183,9 @@ extension SARIFLog.Location {
         if let region = physicalLocation.region {
             writer.key("region")
             writer.beginObject()
+            writer.optionalField("byteOffset", region.byteOffset)
             writer.optionalField("startColumn", region.startColumn)
-            writer.field("startLine", region.startLine)
+            writer.optionalField("startLine", region.startLine)
             writer.endObject()
         }
         writer.endObject()

@@ -110,8 +110,16 @@ public struct SARIFLog: Codable, Sendable, Equatable {
     }
 
     public struct Region: Codable, Sendable, Equatable {
-        public var startLine: Int
+        public var startLine: Int?
         public var startColumn: Int?
+        /// For binary artifacts (SARIF 2.1.0 §3.30.2: a region given by bytes).
+        public var byteOffset: Int?
+
+        public init(startLine: Int? = nil, startColumn: Int? = nil, byteOffset: Int? = nil) {
+            self.startLine = startLine
+            self.startColumn = startColumn
+            self.byteOffset = byteOffset
+        }
     }
 
     public struct LogicalLocation: Codable, Sendable, Equatable {

@@ -218,9 +218,9 @@ public struct SARIFReporter: Reporter {
                 kind: "object"
             )]
         }
-        let region = location.line >= 1
+        let region = location.offset.map { SARIFLog.Region(byteOffset: $0) } ?? (location.line >= 1
             ? SARIFLog.Region(startLine: location.line, startColumn: location.column >= 1 ? location.column : nil)
-            : nil
+            : nil)
         return SARIFLog.Result(
             ruleId: ruleId,
             ruleIndex: ruleIndex,

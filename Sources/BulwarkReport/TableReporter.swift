@@ -108,7 +108,7 @@ public struct TableReporter: Reporter {
         }
         groups = groups.filter { $0.header == nil } + groups.filter { $0.header != nil }
 
-        let positionWidth = indices.map { "\(all[$0].location.line):\(all[$0].location.column)".count }.max() ?? 0
+        let positionWidth = indices.map { Self.singleLine(all[$0].location.position).count }.max() ?? 0
         let ruleWidth = indices.map { all[$0].ruleId.count }.max() ?? 0
         out += paint(Self.singleLine(file), .bold) + "\n"
         for group in groups {
@@ -120,7 +120,7 @@ public struct TableReporter: Reporter {
     /// A finding's two lines: position, severity, rule and message, then the remediation.
     private func line(for finding: Finding, positionWidth: Int, ruleWidth: Int) -> String {
         let severityWidth = 8  // CRITICAL
-        let position = "\(finding.location.line):\(finding.location.column)"
+        let position = Self.singleLine(finding.location.position)
         let severity = finding.severity.rawValue.uppercased()
         var line = "    " + Self.pad(position, positionWidth) + "  "
         line += paint(Self.pad(severity, severityWidth), Self.style(for: finding.severity)) + "  "

@@ -40,7 +40,14 @@ public enum RuleExampleVerifier {
         var problems: [String] = []
         func scan(_ input: String) -> [Finding]? {
             let context = ScanContext(enabledRules: [id], evaluationDate: evaluationDate)
-            let result = domain.scan(sources: [SourceInput(name: harness.sourceName(example.fileName), bytes: Array(input.utf8))],
+            let bytes: [UInt8]
+            switch harness.input(input) {
+            case .failure(let problem):
+                problems.append("example cannot be written as input (\(variant)): \(problem)")
+                return nil
+            case .success(let converted): bytes = converted
+            }
+            let result = domain.scan(sources: [SourceInput(name: harness.sourceName(example.fileName), bytes: bytes)],
                                      documents: [], context: context)
             // A Dockerfile of comments only is an error for BuildKit; the commented-out variant
             // only asks for no finding.
@@ -84,7 +91,7 @@ public enum RuleExampleVerifier {
         for finding in findings where finding.suppressed {
             problems.append("\(id) (\(variant)) finding at \(finding.location.line):\(finding.location.column) is suppressed without a suppression")
         }
-        let actual = findings.map { TextPosition(line: $0.location.line, column: $0.location.column) }
+        let actual = findings.map { harness.position(of: $0, in: input) }
         if actual.count != Set(actual).count {
             problems.append("\(id) (\(variant)) reported two findings at one position: " + describe(findings))
         }
@@ -143,6 +150,12 @@ public protocol ExampleHarness: Sendable {
     func commentedOut(_ text: String) -> String
     /// The text with an in-source suppression of `ruleId` for each finding.
     func suppressed(_ text: String, findings: [Finding], ruleId: String, reason: String) -> Result<String, ExampleProblem>
+    /// The variants that apply to the domain's inputs (a binary format has no comments or line ends).
+    var variants: [RuleExampleVerifier.Variant] { get }
+    /// The bytes an example's text stands for (UTF-8 for text formats; assembled for binary ones).
+    func input(_ text: String) -> Result<[UInt8], ExampleProblem>
+    /// Where in the example's text a finding lands.
+    func position(of finding: Finding, in text: String) -> TextPosition
 }
 
 extension ExampleHarness {
@@ -153,11 +166,19 @@ extension ExampleHarness {
     public func commentedOut(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }.joined(separator: "\n")
     }
+
+    public var variants: [RuleExampleVerifier.Variant] { RuleExampleVerifier.Variant.allCases }
+
+    public func input(_ text: String) -> Result<[UInt8], ExampleProblem> { .success(Array(text.utf8)) }
+
+    public func position(of finding: Finding, in text: String) -> TextPosition {
+        TextPosition(line: finding.location.line, column: finding.location.column)
+    }
 }
 
 /// The harness of every domain of the engine.
 public enum ExampleHarnesses {
-    public static let all: [any ExampleHarness] = [KubernetesExampleHarness(), DockerfileExampleHarness()]
+    public static let all: [any ExampleHarness] = [KubernetesExampleHarness(), DockerfileExampleHarness(), ModelExampleHarness()]
 
     public static func harness(for domain: String) -> (any ExampleHarness)? {
         all.first { $0.domain == domain }

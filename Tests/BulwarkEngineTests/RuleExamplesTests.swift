@@ -27,7 +27,7 @@ struct ExampleCase: Sendable, CustomTestStringConvertible {
     func example(_ testCase: ExampleCase) throws {
         let domain = try #require(Engine.standard.domain(testCase.domain))
         let harness = try #require(ExampleHarnesses.harness(for: testCase.domain))
-        for variant in RuleExampleVerifier.Variant.allCases {
+        for variant in harness.variants {
             let problems = RuleExampleVerifier.verify(testCase.rule, example: testCase.example, failing: testCase.failing,
                                                       variant: variant, domain: domain, harness: harness)
             for problem in problems {

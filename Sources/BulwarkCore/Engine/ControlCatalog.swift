@@ -12,6 +12,8 @@ public enum ControlCatalog {
         "nist-800-190": "NIST SP 800-190",
         "nsa-k8s": "NSA/CISA Kubernetes Hardening Guide",
         "owasp-k8s": "OWASP Kubernetes Top 10",
+        "mitre-atlas": "MITRE ATLAS",
+        "owasp-ml": "OWASP Machine Learning Security Top 10",
     ]
 
     /// Whether the catalogue lists the control.
@@ -63,6 +65,20 @@ public enum ControlCatalog {
         "nsa-k8s": Table(nsaKubernetes, complete: false),
         "pss-baseline": Table(pssBaseline, complete: false),
         "pss-restricted": Table(pssRestricted, complete: false),
+        "mitre-atlas": Table(mitreAtlas, complete: false),
+        "owasp-ml": Table(owaspMachineLearning, complete: false),
+    ]
+
+    /// MITRE ATLAS techniques that model rules address (https://atlas.mitre.org/techniques).
+    static let mitreAtlas: [(String, String)] = [
+        ("AML.T0010.003", "ML Supply Chain Compromise: Model"),
+        ("AML.T0011.000", "User Execution: Unsafe ML Artifacts"),
+    ]
+
+    /// OWASP Machine Learning Security Top 10 (2023), the items model rules address
+    /// (https://owasp.org/www-project-machine-learning-security-top-10/).
+    static let owaspMachineLearning: [(String, String)] = [
+        ("ML06", "AI Supply Chain Attacks"),
     ]
 
     /// CIS Kubernetes Benchmark v1.9.0, section 5 (Policies); one control of section 1 (API server)

@@ -73,6 +73,20 @@ public struct SourceInput: Sendable {
         }
     }
 
+    /// The first `count` bytes, for a domain that got the input without a probe and checks its
+    /// content before reading it all.
+    public func head(_ count: Int) -> Result<ArraySlice<UInt8>, InputError> {
+        switch content {
+        case .bytes(let bytes):
+            return .success(bytes.prefix(count))
+        case .file:
+            switch InputFile.open(name, named: explicit) {
+            case .failure(let error): return .failure(error)
+            case .success(let file): return file.head(count)
+            }
+        }
+    }
+
     /// The last path component.
     public var fileName: String { DiscoveredFile(path: name, explicit: explicit).fileName }
 }
@@ -124,9 +138,13 @@ public struct DomainScanResult: Sendable {
     public var objects = 0
     /// Documents that were not objects of the domain (a YAML document without `kind`).
     public var skippedDocuments = 0
+    /// Inputs handed to the domain that turned out not to be its kind (counted with the
+    /// unrecognised files of the summary).
+    public var unrecognized = 0
 
     public init(findings: [Finding] = [], errors: [InputError] = [], warnings: [InputWarning] = [], files: Int = 0,
-                objects: Int = 0, skippedDocuments: Int = 0) {
+                objects: Int = 0, skippedDocuments: Int = 0, unrecognized: Int = 0) {
+        self.unrecognized = unrecognized
         self.findings = findings
         self.errors = errors
         self.warnings = warnings

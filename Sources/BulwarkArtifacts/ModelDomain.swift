@@ -1,0 +1,95 @@
+import BulwarkCore
+
+/// Model files as a domain of the engine: claimed by content, never by name (a pickle named
+/// `weights.bin`, `model.pt` or `README.md` is a pickle), so every file is probed.
+///
+/// Model files are read whole, up to the read limit (`--max-file-size`); a larger checkpoint is an
+/// input error that says so. Reading only the pickle members of multi-gigabyte checkpoints is the
+/// file-backed reader's job, not built yet.
+public struct ModelDomain: ScanDomain {
+    public let name = "model"
+    public let ruleDomains = ["model"]
+    public var rules: [any AnyRule] { ModelRules.all }
+    public let policy: PicklePolicy
+
+    public init(policy: PicklePolicy = .standard) {
+        self.policy = policy
+    }
+
+    public func mayClaim(_ file: DiscoveredFile) -> Bool { true }
+
+    public func claim(_ probe: InputProbe) -> InputClaim? {
+        Self.isModel(Array(probe.head)) ? .content : nil
+    }
+
+    /// Whether the first bytes are a model file's: a pickle (protocol 2–5 header, or a protocol-0/1
+    /// program that starts with an import), or a zip with a pickle member.
+    static func isModel(_ head: [UInt8]) -> Bool {
+        if PickleAnalyzer.Machine.looksLikePickle(Array(head.prefix(256))) {
+            // Text that happens to start with `c` and two lines is not a pickle: the first
+            // line must be a module name.
+            if head.first == PickleOpcode.global.rawValue {
+                let module = head.dropFirst().prefix { $0 != 0x0A }
+                return !module.isEmpty && module.allSatisfy { ASCII.isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+            }
+            return true
+        }
+        guard LenientZip.isZip(head.prefix(4)) else { return false }
+        // A zip with a pickle member (PyTorch writes `archive/data.pkl` first), a PyTorch layout
+        // or a nested model among the local headers in the first bytes. Other zips (jars,
+        // documents) are not claimed.
+        var offset = 0
+        while let member = LenientZip.local(at: offset, in: head) {
+            let name = member.name
+            if name.hasSuffix(".pkl") || name.hasSuffix("/version") || name.hasSuffix(".pt") || name.hasSuffix(".pt2")
+                || name.hasSuffix(".pth") || name.hasSuffix(".bin") {
+                return true
+            }
+            guard member.dataOffset + member.compressedSize > offset else { break }
+            offset = member.dataOffset + member.compressedSize
+        }
+        return false
+    }
+
+    public func scan(sources: [SourceInput], documents: [MemoryDocument], context: ScanContext) -> DomainScanResult {
+        let rules = ModelRules.all.filter { context.enabledRules.contains($0.id) }
+        let results = sources.parallelMap { source -> DomainScanResult in
+            // A file no other domain may want comes here unprobed: check its first bytes first.
+            switch source.head(InputProbe.headSize) {
+            case .failure(let error): return DomainScanResult(errors: [error], files: 1)
+            case .success(let head):
+                guard Self.isModel(Array(head)) else {
+                    return source.explicit
+                        ? DomainScanResult(errors: [InputError(file: source.name, message: "not an input any domain of Bulwark reads")])
+                        : DomainScanResult(unrecognized: 1)
+                }
+            }
+            switch source.read(limit: context.maxFileSize) {
+            case .failure(let error):
+                return DomainScanResult(errors: [error], files: 1)
+            case .success(let bytes):
+                let file = ModelFile(path: source.name, artifact: ModelArtifact(bytes: bytes), policy: policy)
+                var result = DomainScanResult(files: 1)
+                for note in file.artifact.notes {
+                    result.warnings.append(InputWarning(file: source.name, message: note))
+                }
+                for rule in rules {
+                    for violation in rule.check.run(file) {
+                        result.findings.append(rule.descriptor.finding(
+                            violation, at: SourceLocation(file: source.name, member: violation.member, offset: violation.offset)))
+                    }
+                }
+                return result
+            }
+        }
+        var merged = DomainScanResult()
+        for result in results {
+            merged.findings += result.findings
+            merged.errors += result.errors
+            merged.warnings += result.warnings
+            merged.files += result.files
+            merged.unrecognized += result.unrecognized
+        }
+        return merged
+    }
+}

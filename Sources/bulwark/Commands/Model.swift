@@ -1,0 +1,69 @@
+import ArgumentParser
+import BulwarkArtifacts
+import BulwarkCore
+import BulwarkEngine
+import BulwarkReport
+import Foundation
+
+struct Model: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check model files (pickles, PyTorch checkpoints) for code that runs when they are loaded.",
+        subcommands: [ModelScan.self]
+    )
+}
+
+struct ModelScan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan model files for pickle programs that import or call anything outside the allowlist.",
+        discussion: """
+        Files are recognised by content, whatever their names: raw pickles (protocols 0–5, several in a row), the \
+        legacy PyTorch format, and zips with pickle members (PyTorch checkpoints, nested archives), read as \
+        leniently as PyTorch reads them. Each pickle program is followed as CPython's unpickler runs it, without \
+        running anything: a global on no allowlist is high, one that a peer scanner blocks is critical, a call of a \
+        computed value is high, and a stream that cannot be followed is high, never clean. bulwark scan runs the same \
+        rules on every model file it finds. Findings give the byte offset (and archive member) of the opcode.
+        """
+    )
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var dates: DateOptions
+    @OptionGroup var reporting: ReportingOptions
+
+    @Option(name: .customLong("allow"), help: ArgumentHelp(
+        "Allow a global with a reason: MODULE.NAME=REASON (MODULE:NAME=REASON when the name has dots). Repeatable.",
+        valueName: "global=reason"))
+    var allow: [String] = []
+
+    func allowed() throws -> [PickleGlobal: String] {
+        var allowed: [PickleGlobal: String] = [:]
+        for entry in allow {
+            guard let equals = entry.firstIndex(of: "=") else {
+                throw ValidationError("--allow \(entry.terminalSafe): give the reason after =, e.g. --allow mylib.Model='our class, reviewed'")
+            }
+            let target = entry[..<equals]
+            let reason = entry[entry.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let split = target.firstIndex(of: ":") ?? target.lastIndex(of: ".")
+            guard let split, split != target.startIndex, target.index(after: split) != target.endIndex, !reason.isEmpty else {
+                throw ValidationError("--allow \(entry.terminalSafe): expected MODULE.NAME=REASON")
+            }
+            allowed[PickleGlobal(module: String(target[..<split]), name: String(target[target.index(after: split)...]))] = reason
+        }
+        return allowed
+    }
+
+    func run() async throws {
+        let clock = PhaseClock()
+        let configuration = try reporting.loadConfiguration()
+        let engine = Engine(domains: [ModelDomain(policy: PicklePolicy(extraAllowed: try allowed()))])
+        var request = ScanRequest(paths: input.paths, configuration: configuration, configurationFile: reporting.configurationFile,
+                                  maxFileSize: input.limits.limit, evaluationDate: dates.date, compliance: reporting.compliance)
+        request.onPhase = clock.mark
+        let report = engine.scan(request).report
+        let threshold = reporting.threshold(configuration)
+        try reporting.emit(report, failOn: threshold)
+        clock.mark("report")
+        let code = report.exitCode(failOn: threshold)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
