@@ -46,19 +46,24 @@ public struct KubernetesScanner: Sendable {
         let objectChecks = objectRules
         let podChecks = podRules
         let inventoryChecks = inventoryRules
+        let ownership = index.ownership
         @Sendable func scanObject(_ position: Int) -> [Finding] {
+            // An object a controller of the input made (a Pod of a ReplicaSet of a Deployment) is
+            // judged through the top of its chain, whose findings say how many objects share it.
+            if ownership.isJudgedThroughOwner(position) { return [] }
+            let suffix = ownership.sharedSuffix(position: position, kind: index.objects[position].kind)
             let object = index.objects[position]
             let ignores = Self.ignores(of: object, pods: index.podSpecsByObject[position])
             var findings: [Finding] = []
             for (rule, check) in objectChecks {
                 for violation in run(rule, { check(object, index) }) {
-                    findings.append(Self.finding(rule, violation, object: object, ignores: ignores))
+                    findings.append(Self.finding(rule, Self.shared(violation, suffix, ownership), object: object, ignores: ignores))
                 }
             }
             for pod in index.podSpecsByObject[position] {
                 for (rule, check) in podChecks {
                     for violation in run(rule, { check(pod, index) }) {
-                        findings.append(Self.finding(rule, violation, object: object, ignores: ignores))
+                        findings.append(Self.finding(rule, Self.shared(violation, suffix, ownership), object: object, ignores: ignores))
                     }
                 }
             }
@@ -66,8 +71,12 @@ public struct KubernetesScanner: Sendable {
         }
         @Sendable func scanInventory(_ number: Int) -> [Finding] {
             let (rule, check) = inventoryChecks[number]
-            return run(rule, { check(index) }).map { violation in
+            return run(rule, { check(index) }).compactMap { violation in
+                // The objects judged through their controller are reported there, once.
+                if let target = violation.object, ownership.isJudgedThroughOwner(target) { return nil }
                 let ignores = violation.object.map { Self.ignores(of: $0, pods: []) } ?? [:]
+                var violation = violation
+                if let target = violation.object { violation.message += ownership.sharedSuffix(for: target) }
                 return Self.finding(rule, violation, object: violation.object, ignores: ignores)
             }
         }
@@ -107,6 +116,17 @@ public struct KubernetesScanner: Sendable {
             parts[position] = []
         }
         return findings
+    }
+
+    /// The violation with the owner's suffix, when it is about the scanned object itself.
+    static func shared(_ violation: Violation, _ suffix: String, _ ownership: Ownership) -> Violation {
+        var violation = violation
+        if let other = violation.object {
+            violation.message += ownership.sharedSuffix(for: other)
+        } else {
+            violation.message += suffix
+        }
+        return violation
     }
 
     static func finding(_ rule: KubernetesRule, _ violation: Violation, object: KubeObject?, ignores: [String: String]) -> Finding {
