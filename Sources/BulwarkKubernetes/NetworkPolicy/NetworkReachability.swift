@@ -136,6 +136,13 @@ public struct NetworkReachability: Sendable {
                 workloads.append(Workload(endpoint: .workload(pod, id: id), pod: pod))
             }
         }
+        // The pods operators create from custom resources of the input (Prometheus, Alertmanager …).
+        for pod in OperatorPods.views(in: index) {
+            var id = "\(pod.object.effectiveNamespace ?? "default")/\(pod.object.name)"
+            used[id, default: 0] += 1
+            if let count = used[id], count > 1 { id += "#\(pod.object.kind.lowercased())" + (count > 2 ? "\(count)" : "") }
+            workloads.append(Workload(endpoint: .workload(pod, id: id), pod: pod))
+        }
         self.workloads = workloads
         dns = workloads.first { $0.endpoint.kind == .dns }?.endpoint ?? (options.modelClusterDNS ? .clusterDNS : nil)
 

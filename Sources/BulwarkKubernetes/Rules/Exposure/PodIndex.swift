@@ -24,6 +24,10 @@ extension ExposureRules {
                     add(Entry(pod: pod, labels: pod.runningPodLabels, judgedAs: top ?? objectPosition, isJudged: top == nil))
                 }
             }
+            // The pods operators create from custom resources of the input (Prometheus …).
+            for (number, pod) in OperatorPods.views(in: index).enumerated() {
+                add(Entry(pod: pod, labels: pod.podLabels, judgedAs: index.objects.count + number, isJudged: true))
+            }
         }
 
         private mutating func add(_ entry: Entry) {
