@@ -16,8 +16,8 @@ public struct Ownership: Sendable {
     /// For each object (by position), the top of its chain of controllers in the input, or nil when
     /// its controller is not in the input (or it has none).
     public let judgedThrough: [Int?]
-    /// For each top-of-chain object (by position), the objects judged through it, counted by kind
-    /// in the order first met: `[("ReplicaSet", 1), ("Pod", 3)]`.
+    /// For each top-of-chain object (by position), the objects judged through it, counted by kind,
+    /// nearest the top first: `[("ReplicaSet", 1), ("Pod", 3)]`.
     public let sharers: [Int: [(kind: String, count: Int)]]
     /// Positions of the objects with sharers, by identity (`kind/namespace/name`), for findings that
     /// whole-inventory rules report on a copy of the object.
@@ -69,7 +69,7 @@ public struct Ownership: Sendable {
             return found
         }
         var tops: [Int?] = Array(repeating: nil, count: objects.count)
-        var counts: [Int: [(kind: String, count: Int)]] = [:]
+        var counts: [Int: [(kind: String, count: Int, depth: Int)]] = [:]
         for position in objects.indices {
             guard var top = owner[position] else { continue }
             var steps = 0
@@ -89,11 +89,15 @@ public struct Ownership: Sendable {
             if let slot = counts[top]?.firstIndex(where: { $0.kind == kind }) {
                 counts[top]?[slot].count += 1
             } else {
-                counts[top, default: []].append((kind, 1))
+                counts[top, default: []].append((kind, 1, steps))
             }
         }
         judgedThrough = tops
-        sharers = counts
+        // Nearest the owner first: `1 ReplicaSet and 3 Pods`, whatever order the dump lists them in.
+        sharers = counts.mapValues { list in
+            list.enumerated().sorted { ($0.element.depth, $0.offset) < ($1.element.depth, $1.offset) }
+                .map { (kind: $0.element.kind, count: $0.element.count) }
+        }
         var positions: [String: Int] = [:]
         for top in counts.keys {
             let object = objects[top]
