@@ -263,4 +263,37 @@ import Testing
         func summary(_ text: String) -> [String] { Self.scan(text).map { "\($0.ruleId) \($0.severity) \($0.message)" } }
         #expect(summary(live) == summary(bare))
     }
+
+    /// A whole-inventory rule that names a Pod of a Deployment (the first workload of a namespace
+    /// in a dump, which lists Pods first) reports on the Deployment instead, once.
+    @Test func namespaceFindingsNamingAnOwnedPodMoveToItsOwner() {
+        let text = """
+        apiVersion: v1
+        kind: List
+        items:
+        \(Self.pod("web-6f-1", uid: "p1", owner: ("ReplicaSet", "web-6f", "r1"), namespace: "shop"))
+        \(Self.pod("web-6f-2", uid: "p2", owner: ("ReplicaSet", "web-6f", "r1"), namespace: "shop"))
+        - apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: web, namespace: shop, uid: d1}
+          spec:
+            template:
+              spec:
+        \(Self.podSpec(indent: 8))
+        - apiVersion: apps/v1
+          kind: ReplicaSet
+          metadata:
+            name: web-6f
+            namespace: shop
+            uid: r1
+            ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: d1, controller: true}]
+          spec:
+            template:
+              spec:
+        \(Self.podSpec(indent: 8))
+        """
+        let findings = Self.scan(text, rules: [rule("netpol/missing-default-deny-ingress")])
+        #expect(findings.map { "\($0.object?.kind ?? "") \($0.object?.name ?? "")" } == ["Deployment web"])
+        #expect(findings.first?.message.hasSuffix("(also in 1 ReplicaSet and 2 Pods of this Deployment)") == true)
+    }
 }

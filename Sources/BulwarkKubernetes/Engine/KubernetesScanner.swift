@@ -71,9 +71,24 @@ public struct KubernetesScanner: Sendable {
         }
         @Sendable func scanInventory(_ number: Int) -> [Finding] {
             let (rule, check) = inventoryChecks[number]
-            return run(rule, { check(index) }).compactMap { violation in
-                // The objects judged through their controller are reported there, once.
-                if let target = violation.object, ownership.isJudgedThroughOwner(target) { return nil }
+            var violations = run(rule, { check(index) })
+            // A violation about an object judged through its controller is about the controller:
+            // dropped when the rule reports the controller itself, else moved to it (once).
+            if violations.contains(where: { $0.object.map(ownership.isJudgedThroughOwner) ?? false }) {
+                var reported = Set(violations.compactMap { violation in
+                    violation.object.flatMap { ownership.judgingOwner(of: $0) == nil ? ownership.position(of: $0) : nil }
+                })
+                violations = violations.compactMap { violation in
+                    guard let target = violation.object, let top = ownership.judgingOwner(of: target) else { return violation }
+                    guard reported.insert(top).inserted else { return nil }
+                    var moved = violation
+                    moved.object = index.objects[top]
+                    moved.node = nil
+                    moved.field = nil
+                    return moved
+                }
+            }
+            return violations.map { violation in
                 let ignores = violation.object.map { Self.ignores(of: $0, pods: []) } ?? [:]
                 var violation = violation
                 if let target = violation.object { violation.message += ownership.sharedSuffix(for: target) }

@@ -22,8 +22,9 @@ public struct Ownership: Sendable {
     /// Positions of the objects with sharers, by identity (`kind/namespace/name`), for findings that
     /// whole-inventory rules report on a copy of the object.
     private let ownerPositions: [String: Int]
-    /// Identities (`kind/namespace/name/uid`) of the objects judged through a controller.
-    private let ownedIdentities: Set<String>
+    /// The top of the chain (by position) of each object judged through a controller, by identity
+    /// (`kind/namespace/name/uid`).
+    private let ownedIdentities: [String: Int]
 
     /// The controller reference of an object: the `ownerReferences` entry with `controller: true`.
     public struct ControllerReference: Sendable, Hashable {
@@ -51,7 +52,7 @@ public struct Ownership: Sendable {
             judgedThrough = Array(repeating: nil, count: objects.count)
             sharers = [:]
             ownerPositions = [:]
-            ownedIdentities = []
+            ownedIdentities = [:]
             return
         }
         let podSpecs = hasPodSpecs ?? objects.map { !PodSpecExtractor.podSpecs(in: $0).isEmpty }
@@ -104,7 +105,11 @@ public struct Ownership: Sendable {
             positions[Self.identity(kind: object.kind, namespace: object.effectiveNamespace, name: object.name)] = top
         }
         ownerPositions = positions
-        ownedIdentities = Set(objects.indices.filter { tops[$0] != nil }.map { Self.ownedIdentity(objects[$0]) })
+        var owned: [String: Int] = [:]
+        for (position, top) in tops.enumerated() {
+            if let top { owned[Self.ownedIdentity(objects[position])] = top }
+        }
+        ownedIdentities = owned
     }
 
     /// Whether the object at `position` is judged through a controller of the input.
@@ -115,7 +120,18 @@ public struct Ownership: Sendable {
     /// Whether `object` (a copy a whole-inventory rule reports on) is judged through a controller
     /// of the input: the object has a controller reference that resolves in the input.
     public func isJudgedThroughOwner(_ object: KubeObject) -> Bool {
-        !ownedIdentities.isEmpty && object.metadata?["ownerReferences"] != nil && ownedIdentities.contains(Self.ownedIdentity(object))
+        judgingOwner(of: object) != nil
+    }
+
+    /// The position of the object `object` (a copy) is judged through, or nil when it is judged itself.
+    public func judgingOwner(of object: KubeObject) -> Int? {
+        guard !ownedIdentities.isEmpty, object.metadata?["ownerReferences"] != nil else { return nil }
+        return ownedIdentities[Self.ownedIdentity(object)]
+    }
+
+    /// The position of a copy of a top-of-chain object (one that others are judged through).
+    public func position(of object: KubeObject) -> Int? {
+        ownerPositions.isEmpty ? nil : ownerPositions[Self.identity(kind: object.kind, namespace: object.effectiveNamespace, name: object.name)]
     }
 
     /// ` (also in 1 ReplicaSet and 3 Pods of this Deployment)` for an object with sharers, else empty.
