@@ -295,5 +295,22 @@ import Testing
         let findings = Self.scan(text, rules: [rule("netpol/missing-default-deny-ingress")])
         #expect(findings.map { "\($0.object?.kind ?? "") \($0.object?.name ?? "")" } == ["Deployment web"])
         #expect(findings.first?.message.hasSuffix("(also in 1 ReplicaSet and 2 Pods of this Deployment)") == true)
+        // The workloads it lists are the judged ones.
+        #expect(findings.first?.message.contains("namespace shop runs 1 workload (Deployment shop/web)") == true, "\(findings.first?.message ?? "")")
+    }
+
+    /// A whole-inventory rule that reports on Pods: a Pod judged through its controller moves the
+    /// finding to the controller, once; a Pod whose owner is absent keeps it.
+    @Test func inventoryViolationsOnOwnedObjectsMoveToTheController() {
+        let podRule = KubernetesRule(
+            RuleDescriptor(id: "k8s/test-every-pod", severity: .low, title: "t", summary: "s.", remediation: "r.", controls: [],
+                           failing: [], passing: []),
+            check: .inventory { index in
+                index.objects(ofKind: "Pod").map { Violation("\($0.displayName) is a pod", at: $0.root, object: $0) }
+            })
+        let findings = Self.scan(Self.dump, rules: [podRule])
+        #expect(findings.map { "\($0.object?.kind ?? "") \($0.object?.name ?? "")" }
+            == ["Deployment server", "CronJob retrain", "StatefulSet cache", "Pod orphan-7c9d-q"])
+        #expect(findings.first?.message == "Pod ml/server-5d8f7-a is a pod (also in 1 ReplicaSet and 3 Pods of this Deployment)")
     }
 }

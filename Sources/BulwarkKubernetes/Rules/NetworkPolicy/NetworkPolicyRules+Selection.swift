@@ -77,8 +77,9 @@ extension NetworkPolicyRules {
         ),
         check: .inventory { index in
             let network = NetworkReachability.shared(index)
+            // Workloads as findings list them: a controller, not also its ReplicaSets and Pods.
             var byNamespace: [String: [NetworkEndpoint]] = [:]
-            for workload in network.workloads {
+            for workload in network.workloads where !workload.judgedThroughOwner {
                 if let namespace = workload.endpoint.namespace { byNamespace[namespace, default: []].append(workload.endpoint) }
             }
             // The policies that select some workload, from each workload's selecting policies
