@@ -1,5 +1,6 @@
 import BulwarkCore
 import BulwarkKubernetes
+import Foundation
 import Testing
 
 /// Objects read back from a cluster (`kubectl get all,cm,secret,sa,rolebinding,networkpolicy -A -o
@@ -312,5 +313,18 @@ import Testing
         #expect(findings.map { "\($0.object?.kind ?? "") \($0.object?.name ?? "")" }
             == ["Deployment server", "CronJob retrain", "StatefulSet cache", "Pod orphan-7c9d-q"])
         #expect(findings.first?.message == "Pod ml/server-5d8f7-a is a pod (also in 1 ReplicaSet and 3 Pods of this Deployment)")
+    }
+
+    /// No rule, and nothing the rules read through, names `status` or `managedFields`.
+    @Test func noRuleReadsStatusOrManagedFields() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/BulwarkKubernetes")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.allObjects as? [URL])
+        let swiftFiles = files.filter { $0.pathExtension == "swift" && !$0.path.contains("/Fix/") }
+        #expect(swiftFiles.count > 50)
+        for file in swiftFiles {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            #expect(!text.contains("\"status\"") && !text.contains("\"managedFields\""), "\(file.lastPathComponent) reads status or managedFields")
+        }
     }
 }

@@ -39,21 +39,20 @@ public struct Ownership: Sendable {
     /// owned by a custom resource without pod template, such as a Prometheus, are judged at their
     /// StatefulSet).
     public init(_ objects: [KubeObject], hasPodSpecs: [Bool]? = nil) {
-        var byUID: [String: Int] = [:]
-        var byName: [String: Int] = [:]
-        var hasReference = false
-        for (position, object) in objects.enumerated() {
-            if let uid = object.uid, byUID[uid] == nil { byUID[uid] = position }
-            let key = Self.identity(kind: object.kind, namespace: object.effectiveNamespace, name: object.name)
-            if byName[key] == nil { byName[key] = position }
-            if object.metadata?["ownerReferences"] != nil { hasReference = true }
-        }
-        guard hasReference else {
+        // Manifests written by hand have no owner references: nothing to index (no cost per object).
+        guard objects.contains(where: { $0.metadata?["ownerReferences"] != nil }) else {
             judgedThrough = Array(repeating: nil, count: objects.count)
             sharers = [:]
             ownerPositions = [:]
             ownedIdentities = [:]
             return
+        }
+        var byUID: [String: Int] = [:]
+        var byName: [String: Int] = [:]
+        for (position, object) in objects.enumerated() {
+            if let uid = object.uid, byUID[uid] == nil { byUID[uid] = position }
+            let key = Self.identity(kind: object.kind, namespace: object.effectiveNamespace, name: object.name)
+            if byName[key] == nil { byName[key] = position }
         }
         let podSpecs = hasPodSpecs ?? objects.map { !PodSpecExtractor.podSpecs(in: $0).isEmpty }
         // The direct owner of each object in the input.
