@@ -4,9 +4,9 @@ import BulwarkCore
 /// every pod that will run (NetworkPolicy selection and reachability, the pods a Service selects).
 ///
 /// The ML CRDs with a pod template (KServe, KubeRay, LeaderWorkerSet, JobSet …) are pod specs
-/// already (`PodSpecExtractor`, with the labels their operators add in
-/// `PodSpecView.runningPodLabels`). The custom resources below carry no pod template: the operator
-/// builds the pods from a few fields. One entry per kind: where the user's pod labels are, the
+/// already (`PodSpecExtractor`), with the labels their operators add (`templateLabels`, used by
+/// `PodSpecView.runningPodLabels`). The custom resources of `kinds` carry no pod template: the
+/// operator builds the pods from a few fields. One entry per kind: where the user's pod labels are, the
 /// labels the operator always sets, and the container ports it opens (so that named ports
 /// resolve). Sources: docs/facts.md ("Pods that operators create").
 ///
@@ -47,6 +47,31 @@ public enum OperatorPods {
              defaultLabels: { name in prometheusOperatorLabels("thanos-ruler", name).merging(["thanos-ruler": name]) { first, _ in first } },
              ports: [("thanos-ruler", "web", 10902), ("thanos-ruler", "grpc", 10901)]),
     ]
+
+    /// The labels the operators of ML CRDs with pod templates add to the pods they create from a
+    /// template (the template's own labels win where they set the same key): KServe
+    /// InferenceService `serving.kserve.io/inferenceservice: NAME` and `component: predictor |
+    /// transformer | explainer`; KubeRay `ray.io/cluster: NAME` (RayCluster; RayService and RayJob
+    /// name the cluster they create themselves) and `ray.io/node-type: head | worker`.
+    public static func templateLabels(of pod: PodSpecView) -> [String: String] {
+        let object = pod.object
+        switch (object.group, object.kind) {
+        case ("serving.kserve.io", "InferenceService"):
+            var labels = ["serving.kserve.io/inferenceservice": object.name]
+            if let role = pod.role { labels["component"] = role }
+            return labels
+        case ("ray.io", "RayCluster"), ("ray.io", "RayService"), ("ray.io", "RayJob"):
+            var labels: [String: String] = [:]
+            if object.kind == "RayCluster" { labels["ray.io/cluster"] = object.name }
+            if let role = pod.role {
+                let nodeType = role.hasPrefix("head") ? "head" : role.hasPrefix("worker") ? "worker" : nil
+                if let nodeType { labels["ray.io/node-type"] = nodeType }
+            }
+            return labels
+        default:
+            return [:]
+        }
+    }
 
     /// `app.kubernetes.io/name`, `app.kubernetes.io/instance` and `app.kubernetes.io/managed-by`
     /// as prometheus-operator sets them on the pods of every kind it runs.
