@@ -137,6 +137,30 @@ import Testing
     \(podSpec(indent: 8))
     \(pod("cache-0", uid: "33333333-0000-0000-0000-00000000000a", owner: ("StatefulSet", "cache", "33333333-0000-0000-0000-000000000001"), labels: "{app: cache}"))
     \(pod("orphan-7c9d-q", uid: "44444444-0000-0000-0000-00000000000a", owner: ("ReplicaSet", "orphan-7c9d", "44444444-0000-0000-0000-000000000002"), labels: "{app: orphan}"))
+    - apiVersion: apps/v1
+      kind: DaemonSet
+      metadata: {name: node-agent, namespace: ml, uid: 77777777-0000-0000-0000-000000000001}
+      spec:
+        selector: {matchLabels: {app: node-agent}}
+        template:
+          metadata: {labels: {app: node-agent}}
+          spec:
+    \(podSpec(indent: 8))
+      status: {desiredNumberScheduled: 2, numberReady: 2}
+    \(pod("node-agent-x1", uid: "77777777-0000-0000-0000-00000000000a", owner: ("DaemonSet", "node-agent", "77777777-0000-0000-0000-000000000001"), labels: "{app: node-agent}"))
+    \(pod("node-agent-x2", uid: "77777777-0000-0000-0000-00000000000b", owner: ("DaemonSet", "node-agent", "77777777-0000-0000-0000-000000000001"), labels: "{app: node-agent}"))
+    - apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: kube-root-ca.crt, namespace: ml, uid: 88888888-0000-0000-0000-000000000001}
+      data: {ca.crt: "-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n"}
+    - apiVersion: v1
+      kind: ServiceAccount
+      metadata: {name: default, namespace: ml, uid: 88888888-0000-0000-0000-000000000002}
+    - apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: {name: server-view, namespace: ml, uid: 88888888-0000-0000-0000-000000000003}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+      subjects: [{kind: ServiceAccount, name: default, namespace: ml}]
     - apiVersion: v1
       kind: Service
       metadata: {name: server, namespace: ml, uid: 55555555-0000-0000-0000-000000000001}
@@ -205,8 +229,9 @@ import Testing
     @Test func aPrivilegedDeploymentIsOneFindingWithItsSharers() {
         let findings = Self.scan(Self.dump, rules: [rule("pss/privileged")])
         #expect(findings.map { "\($0.object?.kind ?? "") \($0.object?.name ?? "")" }
-            == ["Deployment server", "CronJob retrain", "StatefulSet cache", "Pod orphan-7c9d-q"])
+            == ["Deployment server", "CronJob retrain", "StatefulSet cache", "Pod orphan-7c9d-q", "DaemonSet node-agent"])
         #expect(findings.allSatisfy { $0.severity == .critical })
+        #expect(findings[4].message.hasSuffix("(also in 2 Pods of this DaemonSet)"), "\(findings[4].message)")
         #expect(findings[0].message.hasSuffix("(also in 1 ReplicaSet and 3 Pods of this Deployment)"), "\(findings[0].message)")
         #expect(findings[1].message.hasSuffix("(also in 1 Job and 1 Pod of this CronJob)"), "\(findings[1].message)")
         #expect(findings[2].message.hasSuffix("(also in 1 Pod of this StatefulSet)"), "\(findings[2].message)")
@@ -216,7 +241,7 @@ import Testing
     @Test func everyRuleReportsAControllersObjectsOnceThroughIt() {
         let findings = Self.scan(Self.dump)
         let owned: Set<String> = ["server-5d8f7", "server-5d8f7-a", "server-5d8f7-b", "server-5d8f7-c", "retrain-29000000",
-                                  "retrain-29000000-x", "cache-0"]
+                                  "retrain-29000000-x", "cache-0", "node-agent-x1", "node-agent-x2"]
         let onOwned = findings.filter { owned.contains($0.object?.name ?? "") }
         #expect(onOwned.isEmpty, "\(onOwned.map { "\($0.ruleId) \($0.message)" })")
         // No finding is repeated for one object.
@@ -311,7 +336,7 @@ import Testing
             })
         let findings = Self.scan(Self.dump, rules: [podRule])
         #expect(findings.map { "\($0.object?.kind ?? "") \($0.object?.name ?? "")" }
-            == ["Deployment server", "CronJob retrain", "StatefulSet cache", "Pod orphan-7c9d-q"])
+            == ["Deployment server", "CronJob retrain", "StatefulSet cache", "Pod orphan-7c9d-q", "DaemonSet node-agent"])
         #expect(findings.first?.message == "Pod ml/server-5d8f7-a is a pod (also in 1 ReplicaSet and 3 Pods of this Deployment)")
     }
 
