@@ -45,17 +45,49 @@ public struct SkippedInput: Codable, Sendable, Hashable, CustomStringConvertible
 /// files found there are candidates. What is not walked or not a regular file is skipped with a
 /// reason, so nothing under the paths is left out silently:
 /// - version-control, dependency and build folders (`.git`, `node_modules`, `.venv`, SwiftPM's
-///   `.build` …), which are named once each;
+///   `.build` …), each only when it holds what that tool writes there (`skippedDirectories`), and
+///   named once each: a `.buildkite` or a `venv` of manifests is walked;
 /// - symbolic links to directories (not followed: loops and escapes from the tree);
 /// - FIFOs, sockets and devices, and links to them or to nothing.
 /// A path named on the command line that does not exist is an error; a named FIFO or `-` is read.
 public enum InputDiscovery {
-    /// Folders that are not walked unless named on the command line.
-    public static let skippedDirectories: [String: String] = [
-        ".git": "version control", ".hg": "version control", ".svn": "version control",
-        "node_modules": "installed dependencies", ".venv": "Python virtualenv", "venv": "Python virtualenv",
-        "__pycache__": "Python bytecode cache", ".terraform": "Terraform providers", ".build": "SwiftPM build folder",
+    /// A kind of folder that is not walked unless named on the command line: what it is, and the
+    /// entries one of which must be in it (none: the name alone tells). A folder that only shares
+    /// the name (a `.build` of other tools, a `venv` of manifests) is walked.
+    public struct SkippedDirectory: Sendable {
+        public let reason: String
+        public let markers: [String]
+    }
+
+    /// Folders that are not walked unless named on the command line, by name.
+    public static let skippedDirectories: [String: SkippedDirectory] = [
+        ".git": SkippedDirectory(reason: "version control", markers: []),
+        ".hg": SkippedDirectory(reason: "version control", markers: ["requires", "store", "00changelog.i"]),
+        ".svn": SkippedDirectory(reason: "version control", markers: ["wc.db", "entries"]),
+        "node_modules": SkippedDirectory(reason: "installed dependencies", markers: []),
+        ".venv": SkippedDirectory(reason: "Python virtualenv", markers: ["pyvenv.cfg"]),
+        "venv": SkippedDirectory(reason: "Python virtualenv", markers: ["pyvenv.cfg"]),
+        "__pycache__": SkippedDirectory(reason: "Python bytecode cache", markers: []),
+        ".terraform": SkippedDirectory(reason: "Terraform providers", markers: ["providers", "modules", "terraform.tfstate", "environment"]),
+        ".build": swiftPMBuild,
     ]
+
+    /// SwiftPM's build folder (`.build`, and the scratch folders `.build-*`, `.build_*` named with
+    /// `--scratch-path`): one of the entries SwiftPM always writes there.
+    public static let swiftPMBuild = SkippedDirectory(
+        reason: "SwiftPM build", markers: ["workspace-state.json", "debug.yaml", "release.yaml", "checkouts", "repositories", "artifacts"])
+
+    /// Why the folder `name` at `path` is not walked, or nil when it is walked.
+    static func skipReason(name: String, path: String) -> String? {
+        guard let kind = skippedDirectories[name] ?? (isScratchFolder(name) ? swiftPMBuild : nil) else { return nil }
+        if kind.markers.isEmpty { return "\(kind.reason) folder" }
+        for marker in kind.markers {
+            if case .success = FileKind.ofLink(path + "/" + marker) {
+                return "\(kind.reason) folder (holds \(marker))"
+            }
+        }
+        return nil
+    }
 
     public struct Result: Sendable {
         public var files: [DiscoveredFile] = []
@@ -131,8 +163,8 @@ public enum InputDiscovery {
             case .regular:
                 result.files.append(DiscoveredFile(path: path, explicit: false))
             case .directory:
-                if let why = skippedDirectories[name] ?? (isScratchFolder(name) ? "SwiftPM build folder" : nil) {
-                    result.skipped.append(SkippedInput(path: path, reason: "\(why) folder, not walked (name it to scan it)"))
+                if let why = skipReason(name: name, path: path) {
+                    result.skipped.append(SkippedInput(path: path, reason: "\(why), not walked (name it to scan it)"))
                 } else {
                     walk(directory: path, into: &result)
                 }

@@ -15,7 +15,8 @@ public struct CredentialLiteral: Sendable, Hashable {
 
     /// Nil when the value is not a credential: no token format and a non-sensitive name, or an
     /// empty value, a reference (`$(VAR)`, `${VAR}`, `{{ … }}`; any `$` when `dollarIsReference`, as
-    /// in a Dockerfile), a file path or a flag. High for a token format or a random-looking value;
+    /// in a Dockerfile), a value computed by a shell or template expansion anywhere in it (see
+    /// `containsExpansion`), a file path or a flag. High for a token format or a random-looking value;
     /// `plainSeverity` for other literals of a credential name; medium for placeholders. A token
     /// format is described by `tokenPhrase` (its display name by default).
     public static func assess(name: String, value: String, plainSeverity: Severity, dollarIsReference: Bool = false,
@@ -25,7 +26,7 @@ public struct CredentialLiteral: Sendable, Hashable {
         }
         guard SecretDetector.isSensitiveName(name) else { return nil }
         if value.allSatisfy(\.isWhitespace) || SecretDetector.isReference(value) || (dollarIsReference && value.contains("$"))
-            || SecretDetector.isPath(value) || SecretDetector.isFlag(value) {
+            || containsExpansion(value) || SecretDetector.isPath(value) || SecretDetector.isFlag(value) {
             return nil
         }
         let redacted = SecretDetector.redact(value)
@@ -36,6 +37,51 @@ public struct CredentialLiteral: Sendable, Hashable {
             return CredentialLiteral(severity: .medium, what: "a literal placeholder value", redacted: redacted)
         }
         return CredentialLiteral(severity: plainSeverity, what: "a literal value", redacted: redacted)
+    }
+
+    /// Whether the value is computed rather than written: it holds a shell command substitution
+    /// (`$(…)`, backticks), a parameter expansion (`${…}`; `$VAR` or `$1` where a word starts), a template expression
+    /// (`{{ … }}`) or a Python format field (`%(name)s`). `ESCAPED_AUTH=$(echo "${AUTH}" | sed …)` in a
+    /// script assigns what the command prints, not a literal; a token format inside such a value is
+    /// still found by `SecretDetector.scan`, which runs first.
+    public static func containsExpansion(_ value: String) -> Bool {
+        let bytes = Array(value.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+            switch byte {
+            case UInt8(ascii: "`"):
+                if bytes[(index + 1)...].contains(UInt8(ascii: "`")) { return true }
+            case UInt8(ascii: "$"):
+                if next == UInt8(ascii: "(") || next == UInt8(ascii: "{") { return true }
+                // `$VAR` where a word starts (`$TOKEN`, `Bearer $TOKEN`, `user:$PASS`), not inside
+                // one: `Pa$sword1` is a literal password with a dollar sign.
+                let startsWord = index == 0 || !(ASCII.isAlphanumeric(bytes[index - 1]) || bytes[index - 1] == UInt8(ascii: "$"))
+                if startsWord, next == UInt8(ascii: "_") || ASCII.isAlphanumeric(next) { return true }
+            case UInt8(ascii: "{"):
+                if next == UInt8(ascii: "{"), let close = firstIndex(of: "}}", in: bytes, from: index + 2), close > index { return true }
+            case UInt8(ascii: "%"):
+                if next == UInt8(ascii: "("), let close = bytes[(index + 2)...].firstIndex(of: UInt8(ascii: ")")),
+                   close + 1 < bytes.count, Self.formatConversions.contains(bytes[close + 1]) { return true }
+            default:
+                break
+            }
+            index += 1
+        }
+        return false
+    }
+
+    /// Python `%`-format conversion characters.
+    private static let formatConversions: Set<UInt8> = Set("sdirfxXeEgGcoa".utf8)
+
+    private static func firstIndex(of needle: String, in bytes: [UInt8], from start: Int) -> Int? {
+        let pattern = Array(needle.utf8)
+        guard bytes.count >= pattern.count, start <= bytes.count - pattern.count else { return nil }
+        for index in start...(bytes.count - pattern.count) where bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
+            return index
+        }
+        return nil
     }
 
     /// The matched text of `value`, redacted.

@@ -18,12 +18,15 @@ public struct InventoryIndex: Sendable {
     /// When set, the RBAC rules consider only the bindings that apply to this identity (its user
     /// name or one of its groups): what `bulwark rbac --subject` reports.
     public let rbacSubject: RBACSubject?
+    /// Objects made by a controller that is in the input (live dumps): judged through it.
+    public let ownership: Ownership
     private let byKind: [String: [Int]]
 
     public init(_ objects: [KubeObject], rbacSubject: RBACSubject? = nil) {
         self.objects = objects
         self.rbacSubject = rbacSubject
         let perObject = objects.parallelMap(PodSpecExtractor.podSpecs(in:))
+        ownership = Ownership(objects, hasPodSpecs: perObject.map { !$0.isEmpty })
         podSpecsByObject = perObject
         podSpecs = perObject.flatMap { $0 }
         var byKind: [String: [Int]] = [:]

@@ -46,19 +46,24 @@ public struct KubernetesScanner: Sendable {
         let objectChecks = objectRules
         let podChecks = podRules
         let inventoryChecks = inventoryRules
+        let ownership = index.ownership
         @Sendable func scanObject(_ position: Int) -> [Finding] {
+            // An object a controller of the input made (a Pod of a ReplicaSet of a Deployment) is
+            // judged through the top of its chain, whose findings say how many objects share it.
+            if ownership.isJudgedThroughOwner(position) { return [] }
+            let suffix = ownership.sharedSuffix(position: position, kind: index.objects[position].kind)
             let object = index.objects[position]
             let ignores = Self.ignores(of: object, pods: index.podSpecsByObject[position])
             var findings: [Finding] = []
             for (rule, check) in objectChecks {
                 for violation in run(rule, { check(object, index) }) {
-                    findings.append(Self.finding(rule, violation, object: object, ignores: ignores))
+                    findings.append(Self.finding(rule, Self.shared(violation, suffix, ownership), object: object, ignores: ignores))
                 }
             }
             for pod in index.podSpecsByObject[position] {
                 for (rule, check) in podChecks {
                     for violation in run(rule, { check(pod, index) }) {
-                        findings.append(Self.finding(rule, violation, object: object, ignores: ignores))
+                        findings.append(Self.finding(rule, Self.shared(violation, suffix, ownership), object: object, ignores: ignores))
                     }
                 }
             }
@@ -66,8 +71,27 @@ public struct KubernetesScanner: Sendable {
         }
         @Sendable func scanInventory(_ number: Int) -> [Finding] {
             let (rule, check) = inventoryChecks[number]
-            return run(rule, { check(index) }).map { violation in
+            var violations = run(rule, { check(index) })
+            // A violation about an object judged through its controller is about the controller:
+            // dropped when the rule reports the controller itself, else moved to it (once).
+            if violations.contains(where: { $0.object.map(ownership.isJudgedThroughOwner) ?? false }) {
+                var reported = Set(violations.compactMap { violation in
+                    violation.object.flatMap { ownership.judgingOwner(of: $0) == nil ? ownership.position(of: $0) : nil }
+                })
+                violations = violations.compactMap { violation in
+                    guard let target = violation.object, let top = ownership.judgingOwner(of: target) else { return violation }
+                    guard reported.insert(top).inserted else { return nil }
+                    var moved = violation
+                    moved.object = index.objects[top]
+                    moved.node = nil
+                    moved.field = nil
+                    return moved
+                }
+            }
+            return violations.map { violation in
                 let ignores = violation.object.map { Self.ignores(of: $0, pods: []) } ?? [:]
+                var violation = violation
+                if let target = violation.object { violation.message += ownership.sharedSuffix(for: target) }
                 return Self.finding(rule, violation, object: violation.object, ignores: ignores)
             }
         }
@@ -107,6 +131,17 @@ public struct KubernetesScanner: Sendable {
             parts[position] = []
         }
         return findings
+    }
+
+    /// The violation with the owner's suffix, when it is about the scanned object itself.
+    static func shared(_ violation: Violation, _ suffix: String, _ ownership: Ownership) -> Violation {
+        var violation = violation
+        if let other = violation.object {
+            violation.message += ownership.sharedSuffix(for: other)
+        } else {
+            violation.message += suffix
+        }
+        return violation
     }
 
     static func finding(_ rule: KubernetesRule, _ violation: Violation, object: KubeObject?, ignores: [String: String]) -> Finding {

@@ -10,24 +10,12 @@ extension PodSpecView {
 
     /// The labels the running pods carry: the template's, plus those the ML operators add
     /// (KServe `serving.kserve.io/inferenceservice` and `component`; KubeRay `ray.io/cluster`,
-    /// `ray.io/node-type`), which Services and NetworkPolicies commonly select on.
+    /// `ray.io/node-type`; see `OperatorPods.templateLabels`), which Services and NetworkPolicies
+    /// commonly select on.
     public var runningPodLabels: [String: String] {
         var labels = podLabels
-        func add(_ key: String, _ value: String) {
-            if labels[key] == nil { labels[key] = value }
-        }
-        switch (object.group, object.kind) {
-        case ("serving.kserve.io", "InferenceService"):
-            add("serving.kserve.io/inferenceservice", object.name)
-            if let role { add("component", role) }
-        case ("ray.io", "RayCluster"), ("ray.io", "RayService"), ("ray.io", "RayJob"):
-            if object.kind == "RayCluster" { add("ray.io/cluster", object.name) }
-            if let role {
-                let nodeType = role.hasPrefix("head") ? "head" : role.hasPrefix("worker") ? "worker" : nil
-                if let nodeType { add("ray.io/node-type", nodeType) }
-            }
-        default:
-            break
+        for (key, value) in OperatorPods.templateLabels(of: self) where labels[key] == nil {
+            labels[key] = value
         }
         return labels
     }

@@ -48,6 +48,9 @@ public struct NetworkReachability: Sendable {
     public struct Workload: Sendable {
         public let endpoint: NetworkEndpoint
         public let pod: PodSpecView
+        /// Made by a controller of the input and judged through it (`Ownership`): an endpoint like
+        /// any other, but findings and lists name the controller instead.
+        public var judgedThroughOwner = false
     }
 
     public struct LookupError: Error, Sendable, CustomStringConvertible {
@@ -127,14 +130,22 @@ public struct NetworkReachability: Sendable {
         var workloads: [Workload] = []
         var used: [String: Int] = [:]
         for (position, object) in index.objects.enumerated() {
+            let owned = index.ownership.isJudgedThroughOwner(position)
             let pods = index.podSpecsByObject[position].filter(\.describesRunningPods)
             for (number, pod) in pods.enumerated() {
                 var id = "\(object.effectiveNamespace ?? "default")/\(object.name)"
                 if pods.count > 1 { id += "#\(pod.role ?? String(number))" }
                 used[id, default: 0] += 1
                 if let count = used[id], count > 1 { id += "#\(object.kind.lowercased())" + (count > 2 ? "\(count)" : "") }
-                workloads.append(Workload(endpoint: .workload(pod, id: id), pod: pod))
+                workloads.append(Workload(endpoint: .workload(pod, id: id), pod: pod, judgedThroughOwner: owned))
             }
+        }
+        // The pods operators create from custom resources of the input (Prometheus, Alertmanager …).
+        for pod in OperatorPods.views(in: index) {
+            var id = "\(pod.object.effectiveNamespace ?? "default")/\(pod.object.name)"
+            used[id, default: 0] += 1
+            if let count = used[id], count > 1 { id += "#\(pod.object.kind.lowercased())" + (count > 2 ? "\(count)" : "") }
+            workloads.append(Workload(endpoint: .workload(pod, id: id), pod: pod))
         }
         self.workloads = workloads
         dns = workloads.first { $0.endpoint.kind == .dns }?.endpoint ?? (options.modelClusterDNS ? .clusterDNS : nil)

@@ -8,20 +8,34 @@ extension ExposureRules {
         struct Entry {
             let pod: PodSpecView
             let labels: [String: String]
+            /// The object it is judged through: the top of its controllers in the input, else itself
+            /// (see `Ownership`); the Pods of a Deployment count as the Deployment.
+            let judgedAs: Int
+            let isJudged: Bool
         }
 
         private(set) var entries: [Entry] = []
         private var byLabel: [String: [String: [Int]]] = [:]  // namespace → "key=value" → entries
 
         init(_ index: InventoryIndex) {
-            for pod in index.podSpecs where pod.describesRunningPods {
-                let labels = pod.runningPodLabels
-                let position = entries.count
-                entries.append(Entry(pod: pod, labels: labels))
-                let namespace = pod.object.effectiveNamespace ?? "default"
-                for (key, value) in labels {
-                    byLabel[namespace, default: [:]]["\(key)=\(value)", default: []].append(position)
+            for (objectPosition, pods) in index.podSpecsByObject.enumerated() {
+                let top = index.ownership.judgedThrough[objectPosition]
+                for pod in pods where pod.describesRunningPods {
+                    add(Entry(pod: pod, labels: pod.runningPodLabels, judgedAs: top ?? objectPosition, isJudged: top == nil))
                 }
+            }
+            // The pods operators create from custom resources of the input (Prometheus …).
+            for (number, pod) in OperatorPods.views(in: index).enumerated() {
+                add(Entry(pod: pod, labels: pod.podLabels, judgedAs: index.objects.count + number, isJudged: true))
+            }
+        }
+
+        private mutating func add(_ entry: Entry) {
+            let position = entries.count
+            entries.append(entry)
+            let namespace = entry.pod.object.effectiveNamespace ?? "default"
+            for (key, value) in entry.labels {
+                byLabel[namespace, default: [:]]["\(key)=\(value)", default: []].append(position)
             }
         }
 
@@ -37,9 +51,26 @@ extension ExposureRules {
                 if candidates.map({ list.count < $0.count }) ?? true { candidates = list }
             }
             guard let candidates else { return [] }
-            return candidates.lazy.map { entries[$0] }
-                .filter { entry in wanted.allSatisfy { entry.labels[$0.key] == $0.value } }
-                .map(\.pod)
+            let matched = candidates.lazy.map { entries[$0] }.filter { entry in wanted.allSatisfy { entry.labels[$0.key] == $0.value } }
+            // One pod spec per object judged (and role): the controller's own when it is selected
+            // too, else the first of the objects judged through it.
+            struct Key: Hashable {
+                let object: Int
+                let role: String?
+            }
+            var chosen: [Key: Entry] = [:]
+            var order: [Key] = []
+            for entry in matched {
+                let key = Key(object: entry.judgedAs, role: entry.pod.role)
+                if let previous = chosen[key] {
+                    if !previous.isJudged && entry.isJudged { chosen[key] = entry }
+                } else {
+                    chosen[key] = entry
+                    order.append(key)
+                }
+            }
+            let ranked = order.enumerated().sorted { ($0.element.object, $0.offset) < ($1.element.object, $1.offset) }
+            return ranked.compactMap { chosen[$0.element]?.pod }
         }
     }
 }

@@ -123,7 +123,7 @@ extension NetworkPolicyRules {
                 let network = NetworkReachability.shared(index)
                 var workloadsByNamespace: [String: [NetworkReachability.Workload]] = [:]
                 var order: [String] = []
-                for workload in network.workloads {
+                for workload in network.workloads where !workload.judgedThroughOwner {
                     guard let namespace = workload.endpoint.namespace else { continue }
                     if workloadsByNamespace[namespace] == nil { order.append(namespace) }
                     workloadsByNamespace[namespace, default: []].append(workload)

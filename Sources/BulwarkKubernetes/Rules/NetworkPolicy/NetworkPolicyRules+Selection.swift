@@ -12,7 +12,10 @@ extension NetworkPolicyRules {
             summary: """
             A NetworkPolicy whose `podSelector` matches none of the workloads of its namespace in the input protects \
             nothing: usually a label typo or a policy in the wrong namespace, which leaves the pods it was written for \
-            open. Reported only for namespaces whose workloads are in the input; an invalid selector selects nothing.
+            open. Reported only for namespaces whose workloads are in the input; an invalid selector selects nothing. \
+            The pods operators create from custom resources of the input (Prometheus, Alertmanager, ThanosRuler, the \
+            ML CRDs) count as workloads; in a namespace holding custom resources of other kinds, whose operator may \
+            create the pods, the finding is info.
             """,
             remediation: """
             Fix the `podSelector` (or the policy's `metadata.namespace`) so that it matches the pod template labels of \
@@ -74,8 +77,9 @@ extension NetworkPolicyRules {
         ),
         check: .inventory { index in
             let network = NetworkReachability.shared(index)
+            // Workloads as findings list them: a controller, not also its ReplicaSets and Pods.
             var byNamespace: [String: [NetworkEndpoint]] = [:]
-            for workload in network.workloads {
+            for workload in network.workloads where !workload.judgedThroughOwner {
                 if let namespace = workload.endpoint.namespace { byNamespace[namespace, default: []].append(workload.endpoint) }
             }
             // The policies that select some workload, from each workload's selecting policies
@@ -91,10 +95,13 @@ extension NetworkPolicyRules {
                 let node = policy.selectorNode.flatMap { _ in
                     (policy.specIndex == nil ? policy.object.root["spec"] : nil)?.keyNode(key)
                 } ?? policy.object.root.keyNode("metadata") ?? policy.object.root
+                // Custom resources of unknown kinds: their operator may make the pods the policy is for.
+                let operatorNote = selector.isValid ? OperatorPods.unknownOperatorNote(namespace: namespace, in: index) : nil
                 violations.append(Violation(
                     "\(policyKind(policy)) \(key) \(selector) \(why) none of the \(endpoints.count) workload\(endpoints.count == 1 ? "" : "s") "
-                        + "of namespace \(namespace) in the input (\(ClusterRules.list(endpoints.map(\.displayName)))), so it protects nothing",
-                    at: node, field: policy.selectorPath, object: policy.object))
+                        + "of namespace \(namespace) in the input (\(ClusterRules.list(endpoints.map(\.displayName)))), so it protects nothing"
+                        + (operatorNote ?? ""),
+                    at: node, field: policy.selectorPath, object: policy.object, severity: operatorNote == nil ? nil : .info))
             }
             return violations
         }
@@ -110,7 +117,8 @@ extension NetworkPolicyRules {
             summary: """
             A `from`/`to` peer whose selectors match none of the pods in the input allows nothing, usually because of \
             a label or namespace-name typo, so the connection it was meant to allow fails (or was never needed). A \
-            pod selector that matches none of the input's workloads of the namespaces it applies to is low; a \
+            pod selector that matches none of the input's workloads of the namespaces it applies to is low (info when \
+            those namespaces hold custom resources of kinds Bulwark does not know, whose operator may create the pods); a \
             `namespaceSelector` that matches no namespace of the input is info, since the namespace may exist outside \
             the scanned files; a peer the API server would reject is low. Namespaces carry the automatic \
             `kubernetes.io/metadata.name` label, and the cluster DNS (kube-system, `k8s-app: kube-dns`) is always known.

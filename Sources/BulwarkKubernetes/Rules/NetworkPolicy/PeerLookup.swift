@@ -93,8 +93,11 @@ extension NetworkPolicyRules {
             guard count > 0, !lookup.matchesSome(peer, pods: pods, namespaces: key, policy: policy) else { return nil }
             let selector = pods.map(\.description) ?? "(everything)"
             let where_ = namespaces == nil ? "namespace \(targets.joined(separator: ", "))" : "the matching namespaces (\(targets.joined(separator: ", ")))"
+            let operatorNote = pods?.isValid == false ? nil
+                : targets.lazy.compactMap { OperatorPods.unknownOperatorNote(namespace: $0, in: network.index) }.first
             return violation("has podSelector \(selector), which matches none of the \(count) workload"
-                             + "\(count == 1 ? "" : "s") of \(where_) in the input", key: pods == nil ? "namespaceSelector" : "podSelector")
+                             + "\(count == 1 ? "" : "s") of \(where_) in the input" + (operatorNote ?? ""),
+                             key: pods == nil ? "namespaceSelector" : "podSelector", severity: operatorNote == nil ? nil : .info)
         case .ciliumEndpoints(let selector, let namespace):
             let targets = namespace.map { [$0] }
                 ?? selector.matchLabels[NetworkPolicy.ciliumNamespaceKey].map { [$0] } ?? []

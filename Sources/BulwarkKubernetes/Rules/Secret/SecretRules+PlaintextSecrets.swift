@@ -11,7 +11,10 @@ extension SecretRules {
             title: "Plaintext Secret committed with the manifests",
             summary: """
             A v1 Secret with `data` or `stringData` in a manifest file is a credential in version control: base64 is \
-            an encoding, not encryption, and every clone, fork, CI log and backup of the repository holds it.
+            an encoding, not encryption, and every clone, fork, CI log and backup of the repository holds it. High \
+            when the content looks like a credential (a credential type such as dockerconfigjson, tls or basic-auth, \
+            a key named like a password, token, key, secret or credential, a known token format or a random-looking \
+            value); low when it does not (a Secret that holds only settings such as a time zone), with the same advice.
             """,
             remediation: """
             Replace the Secret with a SealedSecret (`bulwark seal --cert CERT secret.yaml`) or an ExternalSecret that \
@@ -34,6 +37,13 @@ extension SecretRules {
                 metadata: {name: hf-token, namespace: llm}
                 stringData:
                   ↓token: hf_aBcDeFgHiJkLmNoPqRsTuVwXyZaBcDeFgH
+                """),
+                RuleExample("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: locale, namespace: llm}
+                stringData:
+                  ↓TZ: Europe/Berlin
                 """),
             ],
             passing: [
@@ -72,6 +82,7 @@ extension SecretRules {
             guard object.group.isEmpty, object.kind == "Secret" else { return [] }
             var keys: [(node: YAMLNode, section: String)] = []
             var kinds: [SecretMatch.Kind] = []
+            var credentialKey: (node: YAMLNode, section: String)?
             for section in ["data", "stringData"] {
                 for pair in object.root[section]?.pairs ?? [] {
                     guard let value = pair.value.string, !value.isEmpty else { continue }
@@ -82,20 +93,43 @@ extension SecretRules {
                         continue
                     }
                     keys.append((pair.key, section))
-                    for match in SecretDetector.scan(value: text, name: pair.key.scalar) where !kinds.contains(match.kind) {
+                    let matches = SecretDetector.scan(value: text, name: pair.key.scalar)
+                    for match in matches where !kinds.contains(match.kind) {
                         kinds.append(match.kind)
+                    }
+                    if credentialKey == nil, !matches.isEmpty || isCredentialLike(key: pair.key.scalar ?? "", value: text) {
+                        credentialKey = (pair.key, section)
                     }
                 }
             }
             guard let first = keys.first else { return [] }
             let type = object.root["type"]?.string ?? "Opaque"
+            let credential = credentialTypes.contains(type) || credentialKey != nil
             let names = keys.prefix(5).compactMap(\.node.scalar).joined(separator: ", ") + (keys.count > 5 ? ", …" : "")
             let contents = kinds.isEmpty ? "" : "; it contains " + kinds.map(\.displayName).joined(separator: ", ")
+            let weak = credential ? "" : "; no key or value looks like a credential, but a Secret is where one will be added"
+            let anchor = credentialKey ?? first
             return [Violation(
-                "\(object.displayName) (type \(type)) is committed with \(keys.count) plaintext value\(keys.count == 1 ? "" : "s") (\(names))\(contents)",
-                at: first.node, field: "\(first.section)[\(first.node.scalar ?? "")]")]
+                "\(object.displayName) (type \(type)) is committed with \(keys.count) plaintext value\(keys.count == 1 ? "" : "s") (\(names))\(contents)\(weak)",
+                at: anchor.node, field: "\(anchor.section)[\(anchor.node.scalar ?? "")]", severity: credential ? nil : .low)]
         }
     )
+
+    /// Secret types whose content is a credential by definition.
+    static let credentialTypes: Set<String> = [
+        "kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg", "kubernetes.io/tls", "kubernetes.io/basic-auth",
+        "kubernetes.io/ssh-auth", "kubernetes.io/service-account-token", "bootstrap.kubernetes.io/token",
+    ]
+
+    /// Keys that hold a credential whatever their value: the keys of the credential Secret types.
+    static let credentialKeys: Set<String> = [".dockerconfigjson", ".dockercfg", "tls.key", "ssh-privatekey", "token", "password"]
+
+    /// A key named like a credential (password, token, key, secret, credential …) or a
+    /// random-looking value (token formats are found by `SecretDetector.scan` before).
+    static func isCredentialLike(key: String, value: String) -> Bool {
+        credentialKeys.contains(key) || key.hasSuffix(".key") || key.hasSuffix(".pem") || SecretDetector.isSensitiveName(key)
+            || SecretDetector.looksLikeSecretValue(value) || value.contains("PRIVATE KEY-----")
+    }
 
     static let lastAppliedAnnotation = KubernetesRule(
         RuleDescriptor(

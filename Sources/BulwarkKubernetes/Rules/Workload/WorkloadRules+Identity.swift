@@ -7,7 +7,7 @@ extension WorkloadRules {
             id: "k8s/run-as-high-uid",
             severity: .low,
             title: "Container may run with a UID below 10000",
-            summary: "A container whose user ID is below 10000 shares it with the system and login accounts of the node, so a process that escapes the container, or writes to a host volume, acts as that host user. The effective runAsUser is the container's, else the pod's, else the image's USER (root when the image sets none); pods in a user namespace (hostUsers: false) and Windows pods are exempt.",
+            summary: "A container whose user ID is below 10000 shares it with the system and login accounts of the node, so a process that escapes the container, or writes to a host volume, acts as that host user. The effective runAsUser is the container's, else the pod's, else the image's USER (root when the image sets none, in which case runAsNonRoot: true keeps the container from starting); pods in a user namespace (hostUsers: false) and Windows pods are exempt.",
             remediation: "Set securityContext.runAsUser to 10000 or more (e.g. 10001) on the pod or the container, with a matching runAsGroup, and make the image work under that UID; or run the pod in a user namespace with hostUsers: false.",
             controls: ["cis-k8s:5.7.3", "nist-800-190:4.4.3", "nsa-k8s:non-root-containers", "owasp-k8s:K01"],
             failing: [
@@ -112,8 +112,13 @@ extension WorkloadRules {
             if isWindows(pod) || pod.spec["hostUsers"]?.bool == false { return [] }
             return pod.containers.compactMap { container in
                 guard let effective = contextField("runAsUser", of: container, in: pod) else {
+                    // With runAsNonRoot: true the kubelet refuses to start an image whose USER is root
+                    // (or a name it cannot check), so the container runs as the image's numeric non-root UID.
+                    let what = contextField("runAsNonRoot", of: container, in: pod)?.node.bool == true
+                        ? "so the image's USER decides; with runAsNonRoot: true the kubelet refuses to start the container when that USER is root (also when the image sets none) or a name rather than a number, so it runs as the image's numeric UID, which may be below \(highUIDThreshold)"
+                        : "so the image's USER decides (root when the image sets none)"
                     return Violation(
-                        "\(container.displayName) of \(pod.displayName) sets no runAsUser and neither does the pod, so the image's USER decides (root when the image sets none)",
+                        "\(container.displayName) of \(pod.displayName) sets no runAsUser and neither does the pod, \(what)",
                         at: containerAnchor(container, in: pod), field: "\(container.path).securityContext.runAsUser", container: container.name)
                 }
                 guard let uid = effective.node.int, uid < highUIDThreshold else { return nil }
