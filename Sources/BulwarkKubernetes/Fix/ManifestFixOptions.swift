@@ -22,6 +22,12 @@ public struct ManifestFixOptions: Sendable, ValidatedOptions {
     public var fixObjects: Bool
     /// Seals plaintext Secrets in place; nil leaves them, with a warning.
     public var secretSealer: (any ManifestSecretSealing)?
+    /// `sizeLimit` of the disk-backed emptyDir volumes added for writable paths (a quantity).
+    public var scratchSizeLimit: String
+    /// Add the writable paths as memory-backed emptyDirs (`medium: Memory`, tmpfs) instead, each
+    /// sized inside the container's memory limit (tmpfs pages count against it): together at most
+    /// a quarter of the limit. Without a known memory limit they stay disk-backed, with a warning.
+    public var memoryBackedScratch: Bool
 
     public struct ResourceDefault: Sendable, Hashable {
         public var resource: String
@@ -37,8 +43,11 @@ public struct ManifestFixOptions: Sendable, ValidatedOptions {
         runAsUser: Int = 10001, runAsGroup: Int = 10001, fsGroup: Int = 10001, addResources: Bool = true,
         resourceRequests: [ResourceDefault] = [ResourceDefault("cpu", "100m"), ResourceDefault("memory", "256Mi")],
         resourceLimits: [ResourceDefault] = [ResourceDefault("cpu", "500m"), ResourceDefault("memory", "512Mi"), ResourceDefault("ephemeral-storage", "1Gi")],
-        pssVersion: PSSVersion = .v1(35), fixObjects: Bool = true, secretSealer: (any ManifestSecretSealing)? = nil
+        pssVersion: PSSVersion = .v1(35), fixObjects: Bool = true, secretSealer: (any ManifestSecretSealing)? = nil,
+        scratchSizeLimit: String = "1Gi", memoryBackedScratch: Bool = false
     ) {
+        self.scratchSizeLimit = scratchSizeLimit
+        self.memoryBackedScratch = memoryBackedScratch
         self.fixObjects = fixObjects
         self.secretSealer = secretSealer
         self.runAsUser = runAsUser
@@ -54,8 +63,12 @@ public struct ManifestFixOptions: Sendable, ValidatedOptions {
     /// 1…`KubernetesID.maximum` (0 is root, which the fixer replaces). Empty when they are usable;
     /// `ManifestFixer` refuses to fix otherwise.
     public var problems: [OptionProblem] {
-        [("runAsUser", runAsUser), ("runAsGroup", runAsGroup), ("fsGroup", fsGroup)].compactMap { name, value in
+        var problems = [("runAsUser", runAsUser), ("runAsGroup", runAsGroup), ("fsGroup", fsGroup)].compactMap { name, value in
             KubernetesID.problem(name, value, consequence: "the API server would reject every fixed workload")
         }
+        if !((Quantity.parse(scratchSizeLimit) ?? 0) >= 1_048_576) {
+            problems.append(OptionProblem("scratchSizeLimit \"\(scratchSizeLimit)\" is not a quantity of at least 1Mi (e.g. 256Mi, 1Gi)"))
+        }
+        return problems
     }
 }

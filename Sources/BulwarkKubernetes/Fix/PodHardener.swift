@@ -8,6 +8,8 @@ final class PodHardener {
     let options: ManifestFixOptions
     let patch: DocumentPatch
     let log: FixLog
+    /// Which ServiceAccounts the input binds to roles (they keep their API token).
+    let access: APIAccessIndex
     /// Whether the pod spec has a pod-level `securityContext` and `automountServiceAccountToken`
     /// (KServe ServingRuntimes and Knative Services restrict them to containers).
     let podLevel: Bool
@@ -23,8 +25,9 @@ final class PodHardener {
         "serving.kserve.io/ServingRuntime", "serving.kserve.io/ClusterServingRuntime", "serving.knative.dev/Service",
     ]
 
-    init(pod: PodSpecView, options: ManifestFixOptions, patch: DocumentPatch, log: FixLog) {
+    init(pod: PodSpecView, options: ManifestFixOptions, patch: DocumentPatch, log: FixLog, access: APIAccessIndex = APIAccessIndex()) {
         self.pod = pod
+        self.access = access
         self.options = options
         self.patch = patch
         self.log = log
@@ -39,6 +42,12 @@ final class PodHardener {
     func run() {
         guard !patch.isShared(spec) else {
             log.warn(spec, "\(subject): the pod spec is shared through a YAML anchor and alias (or merge key); left unchanged")
+            return
+        }
+        // Windows pods keep their own path (only the baseline settings change), node agents or not.
+        let nodeReasons = isWindows ? [] : NodeAccess.reasons(pod)
+        guard nodeReasons.isEmpty else {
+            keepNodeAccess(nodeReasons)
             return
         }
         removeHostNamespaces()
@@ -62,6 +71,17 @@ final class PodHardener {
             for container in pod.containers where container.kind == kind { hardenContainer(container) }
         }
         warnAboutKeptSettings()
+    }
+
+    // MARK: - Node agents
+
+    /// A pod that needs its node is left as it is (hardening it would make a pod that cannot do its
+    /// work and still fails the restricted level): only the API token rule applies. Its namespace
+    /// is proposed for a Pod Security Admission exemption.
+    func keepNodeAccess(_ reasons: [String]) {
+        let namespace = pod.object.effectiveNamespace ?? "default"
+        log.warn(spec, "\(subject) needs access to its node (\(reasons.joined(separator: "; "))): its host settings, privileges and security contexts are left as they are, because hardening them would break it; \(NodeAccess.exemption(namespace: namespace))")
+        if podLevel { disableTokenAutomount() }
     }
 
     // MARK: - Baseline: privileged, host namespaces, hostProcess
@@ -228,6 +248,19 @@ final class PodHardener {
         }
         if projectedToken {
             log.warn(spec["volumes"], "\(subject) mounts a projected serviceAccountToken volume; automountServiceAccountToken left unset (review which containers need the token)")
+            return
+        }
+        // The verifier: a workload that calls the API keeps its token (it would crash-loop without it).
+        let namespace = pod.object.effectiveNamespace ?? "default"
+        let account = pod.serviceAccountName
+        let bindings = access.bindings(namespace: namespace, serviceAccount: account)
+        if !bindings.isEmpty {
+            log.warn(spec, "\(subject) keeps its API token (automountServiceAccountToken left unset): ServiceAccount \(namespace)/\(account) is bound by \(bindings.joined(separator: "; ")), so the workload calls the Kubernetes API; make sure the role grants only what it uses")
+            return
+        }
+        let readers = APIAccessIndex.tokenReferences(pod)
+        if !readers.isEmpty {
+            log.warn(spec, "\(subject) keeps its API token (automountServiceAccountToken left unset): \(readers.joined(separator: ", ")) \(readers.count == 1 ? "reads" : "read") \(APIAccessIndex.tokenPath)")
             return
         }
         if set(.node(spec), "automountServiceAccountToken", .bool(false)) {
