@@ -62,6 +62,19 @@ import Testing
         #expect(try String(contentsOfFile: rbac + "/rbac.yaml", encoding: .utf8) == Self.binding)
     }
 
+    @Test func projectedTokenForABoundWorkload() async throws {
+        let directory = try Self.directory(["app/deploy.yaml": Self.deployment, "cluster/rbac.yaml": Self.binding])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let app = directory.appendingPathComponent("app/deploy.yaml").path
+        let rbac = directory.appendingPathComponent("cluster/rbac.yaml").path
+        let result = await CLI.run(["fix", "manifests", app, "--rbac", rbac, "--projected-token", "--token-expiration", "1800"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("automountServiceAccountToken: false"))
+        #expect(result.stdout.contains("expirationSeconds: 1800"))
+        #expect(result.stdout.contains("mountPath: /var/run/secrets/kubernetes.io/serviceaccount"))
+        #expect(result.stderr.contains("keeps API access through a projected token that expires after 1800 s"))
+    }
+
     @Test func tmpfsAndScratchSize() async throws {
         let directory = try Self.directory(["deploy.yaml": Self.deployment])
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -100,6 +113,8 @@ import Testing
         ["fix", "manifests", "examples", "--scratch-size", "0"],
         ["fix", "manifests", "examples", "--rbac", "-"],
         ["fix", "manifests", "examples", "--rbac", "/nonexistent/rbac"],
+        ["fix", "manifests", "examples", "--token-expiration", "7200"],
+        ["fix", "manifests", "examples", "--projected-token", "--token-expiration", "599"],
     ])
     func badVerifierFlagsExitWithTwo(_ arguments: [String]) async throws {
         #expect(await CLI.run(arguments).status == 2)

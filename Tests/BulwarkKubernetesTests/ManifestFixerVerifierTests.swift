@@ -345,3 +345,60 @@ import Testing
         #expect(!result.errors.isEmpty)
     }
 }
+
+/// `projectedServiceAccountToken`: the token of a bound workload as a short-lived projected volume.
+@Suite struct ManifestFixerProjectedTokenTests {
+    static var options: ManifestFixOptions {
+        var options = ManifestFixOptions()
+        options.projectedServiceAccountToken = true
+        return options
+    }
+
+    @Test func boundWorkloadGetsAProjectedTokenInEveryContainer() throws {
+        let withInit = ManifestFixerVerifierTests.controller.replacingOccurrences(
+            of: "      containers:", with: "      initContainers:\n        - {name: wait, image: registry.example.com/wait:1}\n      containers:")
+        let results = ManifestFixerVerifierTests.fix([("deploy.yaml", withInit), ("rbac.yaml", ManifestFixerVerifierTests.roleBinding)],
+                                                     options: Self.options)
+        let result = results[0]
+        #expect(result.errors.isEmpty)
+        let inventory = KubernetesLoader.parse(text: result.fixed, file: "deploy.yaml")
+        #expect(inventory.errors.isEmpty)
+        let pod = try #require(inventory.objects.flatMap(PodSpecExtractor.podSpecs(in:)).first)
+        #expect(pod.spec["automountServiceAccountToken"]?.bool == false)
+        let volume = try #require(pod.volumes.first { $0["name"]?.string == "kube-api-access" })
+        let sources = volume["projected"]?["sources"]?.items ?? []
+        #expect(sources.count == 3)
+        #expect(sources[0]["serviceAccountToken"]?["expirationSeconds"]?.int == 3600)
+        #expect(sources[0]["serviceAccountToken"]?["path"]?.string == "token")
+        #expect(sources[0]["serviceAccountToken"]?["audience"] == nil, "the API server's own audience")
+        #expect(sources[1]["configMap"]?["name"]?.string == "kube-root-ca.crt")
+        #expect(sources[2]["downwardAPI"]?["items"]?.items.first?["fieldRef"]?["fieldPath"]?.string == "metadata.namespace")
+        for container in pod.containers {
+            let mount = (container.node["volumeMounts"]?.items ?? []).first { $0["name"]?.string == "kube-api-access" }
+            #expect(mount?["mountPath"]?.string == "/var/run/secrets/kubernetes.io/serviceaccount", "\(container.displayName)")
+            #expect(mount?["readOnly"]?.bool == true)
+        }
+        #expect(result.warnings.contains { $0.message.contains("keeps API access through a projected token that expires after 3600 s") })
+        #expect(result.changes.contains { $0.message.contains("mounted a projected service-account token") })
+        #expect(PodSecurityEvaluator.evaluate(pod: pod, level: .restricted, version: .v1(35)).allowed)
+        // Idempotent.
+        let again = ManifestFixerVerifierTests.fix([("deploy.yaml", result.fixed), ("rbac.yaml", ManifestFixerVerifierTests.roleBinding)],
+                                                   options: Self.options)[0]
+        #expect(again.fixed == result.fixed)
+        #expect(again.changes.isEmpty)
+    }
+
+    @Test func unboundWorkloadsAreNotGivenAToken() {
+        let result = ManifestFixer(options: Self.options).fix(text: ManifestFixerVerifierTests.controller, file: "deploy.yaml")
+        #expect(result.fixed.contains("automountServiceAccountToken: false"))
+        #expect(!result.fixed.contains("kube-api-access"))
+    }
+
+    @Test func expirationBelowTenMinutesIsRejected() {
+        var options = Self.options
+        options.tokenExpirationSeconds = 599
+        #expect(!options.problems.isEmpty)
+        options.tokenExpirationSeconds = 600
+        #expect(options.problems.isEmpty)
+    }
+}

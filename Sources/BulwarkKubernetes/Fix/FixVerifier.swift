@@ -6,7 +6,8 @@ import BulwarkCore
 /// - The API token: a pod whose ServiceAccount is bound to a Role or ClusterRole (by a RoleBinding or
 ///   ClusterRoleBinding of the input or of the `--rbac` files), or whose containers name the token's
 ///   path (`/var/run/secrets/kubernetes.io/serviceaccount`) in `command`, `args` or `env`, keeps its
-///   token: `automountServiceAccountToken` is left as it is (`APIAccessIndex`).
+///   token: `automountServiceAccountToken` is left as it is (`APIAccessIndex`), or with
+///   `projectedServiceAccountToken` the token becomes a short-lived projected volume at that path.
 /// - The node: a pod that needs the node it runs on (host namespaces, hostPath volumes of the
 ///   node's system paths, and in a DaemonSet privileged containers or node capabilities) keeps its
 ///   pod spec; only the token rule above applies to it, and its namespace is proposed for a Pod

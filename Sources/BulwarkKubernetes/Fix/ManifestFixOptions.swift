@@ -28,6 +28,13 @@ public struct ManifestFixOptions: Sendable, ValidatedOptions {
     /// sized inside the container's memory limit (tmpfs pages count against it): together at most
     /// a quarter of the limit. Without a known memory limit they stay disk-backed, with a warning.
     public var memoryBackedScratch: Bool
+    /// For a workload that keeps its API token (its ServiceAccount is bound to a role): instead of
+    /// leaving the automounted token, set `automountServiceAccountToken: false` and mount a projected
+    /// volume at the token's path (a `serviceAccountToken` source for the API server's audience
+    /// expiring after `tokenExpirationSeconds`, `ca.crt` and `namespace`), in every container.
+    public var projectedServiceAccountToken: Bool
+    /// `expirationSeconds` of the projected token (the API server accepts 600 and more).
+    public var tokenExpirationSeconds: Int
 
     public struct ResourceDefault: Sendable, Hashable {
         public var resource: String
@@ -44,8 +51,11 @@ public struct ManifestFixOptions: Sendable, ValidatedOptions {
         resourceRequests: [ResourceDefault] = [ResourceDefault("cpu", "100m"), ResourceDefault("memory", "256Mi")],
         resourceLimits: [ResourceDefault] = [ResourceDefault("cpu", "500m"), ResourceDefault("memory", "512Mi"), ResourceDefault("ephemeral-storage", "1Gi")],
         pssVersion: PSSVersion = .v1(35), fixObjects: Bool = true, secretSealer: (any ManifestSecretSealing)? = nil,
-        scratchSizeLimit: String = "1Gi", memoryBackedScratch: Bool = false
+        scratchSizeLimit: String = "1Gi", memoryBackedScratch: Bool = false,
+        projectedServiceAccountToken: Bool = false, tokenExpirationSeconds: Int = 3600
     ) {
+        self.projectedServiceAccountToken = projectedServiceAccountToken
+        self.tokenExpirationSeconds = tokenExpirationSeconds
         self.scratchSizeLimit = scratchSizeLimit
         self.memoryBackedScratch = memoryBackedScratch
         self.fixObjects = fixObjects
@@ -68,6 +78,9 @@ public struct ManifestFixOptions: Sendable, ValidatedOptions {
         }
         if !((Quantity.parse(scratchSizeLimit) ?? 0) >= 1_048_576) {
             problems.append(OptionProblem("scratchSizeLimit \"\(scratchSizeLimit)\" is not a quantity of at least 1Mi (e.g. 256Mi, 1Gi)"))
+        }
+        if tokenExpirationSeconds < 600 || tokenExpirationSeconds > 4_294_967_295 {
+            problems.append(OptionProblem("tokenExpirationSeconds \(tokenExpirationSeconds) is outside 600…4294967295 (the API server rejects a projected token that expires sooner than 10 minutes)"))
         }
         return problems
     }

@@ -39,7 +39,8 @@ struct FixManifests: AsyncParsableCommand {
         A verifier keeps what a workload needs. A pod whose ServiceAccount a RoleBinding or ClusterRoleBinding \
         binds to a role (in the input or in the files given with --rbac), or whose containers name \
         /var/run/secrets/kubernetes.io/serviceaccount, keeps its API token (automountServiceAccountToken is left \
-        as it is, with a warning saying why). A node agent (hostNetwork, hostPID or hostIPC; a hostPath volume of \
+        as it is, with a warning saying why; with --projected-token it gets automountServiceAccountToken: false and a \
+        projected token volume expiring after --token-expiration seconds at the same path instead). A node agent (hostNetwork, hostPID or hostIPC; a hostPath volume of \
         /proc, /sys, /dev, /var/lib/kubelet, a container runtime socket, CNI paths, /var/log …; in a DaemonSet \
         privileged containers or capabilities such as SYS_TIME, SYS_ADMIN, NET_ADMIN) is left as it is apart from \
         the token, with a warning proposing pod-security.kubernetes.io/enforce=privileged for its namespace, whose \
@@ -72,6 +73,12 @@ struct FixManifests: AsyncParsableCommand {
     @Option(name: .customLong("rbac"), help: ArgumentHelp("Also read the RoleBindings and ClusterRoleBindings of this file or directory (not fixed): workloads whose ServiceAccount they bind keep their API token. Repeatable.", valueName: "file|dir"))
     var rbac: [String] = []
 
+    @Flag(name: .customLong("projected-token"), help: "For workloads that keep their API token: automountServiceAccountToken: false and a projected token volume that expires after --token-expiration seconds instead.")
+    var projectedToken = false
+
+    @Option(name: .customLong("token-expiration"), help: ArgumentHelp("expirationSeconds of the projected token (600 or more).", valueName: "seconds"))
+    var tokenExpiration = 3600
+
     @Flag(name: .customLong("tmpfs"), help: "Add the writable paths as memory-backed emptyDirs (medium: Memory), sized inside each container's memory limit.")
     var tmpfs = false
 
@@ -96,6 +103,10 @@ struct FixManifests: AsyncParsableCommand {
         if !ManifestFixOptions(scratchSizeLimit: scratchSize).problems.isEmpty {
             throw ValidationError("--scratch-size: \"\(scratchSize)\" is not a quantity of at least 1Mi (e.g. 256Mi, 1Gi)")
         }
+        if tokenExpiration != 3600 && !projectedToken { throw ValidationError("--token-expiration needs --projected-token") }
+        if !ManifestFixOptions(tokenExpirationSeconds: tokenExpiration).problems.isEmpty {
+            throw ValidationError("--token-expiration: \(tokenExpiration) is outside 600…4294967295 seconds")
+        }
         if rbac.contains("-") { throw ValidationError("--rbac cannot read standard input; name a file or directory") }
         if sealScope != nil && sealCert == nil { throw ValidationError("--seal-scope needs --seal-cert") }
         if sealCert != nil && workloadsOnly { throw ValidationError("--seal-cert and --workloads-only exclude each other") }
@@ -114,7 +125,8 @@ struct FixManifests: AsyncParsableCommand {
         let options = ManifestFixOptions(
             runAsUser: uid, runAsGroup: uid, fsGroup: uid, addResources: !noResources,
             fixObjects: !workloadsOnly, secretSealer: try secretSealer(limit: input.limits.limit),
-            scratchSizeLimit: scratchSize, memoryBackedScratch: tmpfs)
+            scratchSizeLimit: scratchSize, memoryBackedScratch: tmpfs,
+            projectedServiceAccountToken: projectedToken, tokenExpirationSeconds: tokenExpiration)
         let outcome = Engine.standard.fixManifests(ScanRequest(paths: input.paths, maxFileSize: input.limits.limit), rbac: rbac, options: options)
         var failed = !outcome.allErrors.isEmpty
         for error in outcome.errors { console.error("\(error)") }
