@@ -83,6 +83,10 @@ import Testing
         let warning = try #require(deployment.warnings.first { $0.message.contains("keeps its API token") })
         #expect(warning.message.contains("(cluster/rbac.yaml:"))
         #expect(warning.message.contains("--rbac"))
+        // A file given both ways counts once.
+        let both = Self.fix([("deploy.yaml", Self.controller), ("rbac.yaml", Self.roleBinding)], rbac: [("rbac.yaml", Self.roleBinding)])[0]
+        let once = try #require(both.warnings.first { $0.message.contains("keeps its API token") })
+        #expect(once.message.components(separatedBy: "RoleBinding ops/model-operator").count == 2, "\(once.message)")
     }
 
     @Test func clusterRoleBindingOfAClusterRoleCountsToo() {

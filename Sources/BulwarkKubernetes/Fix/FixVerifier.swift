@@ -33,7 +33,9 @@ public struct APIAccessIndex: Sendable {
                     || !(binding.roleKind == .clusterRole && binding.roleName == "cluster-admin")
             }.map { ($0, isContext) }
         }
-        for (binding, isContext) in found.joined() {
+        // A file named both as input and with --rbac counts once.
+        var seen: Set<String> = []
+        for (binding, isContext) in found.joined() where seen.insert("\(binding.object.file):\(binding.object.root.position.line)").inserted {
             let role = "\(binding.roleKind.rawValue) \(binding.roleName)"
             let place = "\(binding.object.file):\(binding.object.root.position.line)\(isContext ? ", --rbac" : "")"
             for subject in binding.subjects {
