@@ -6,8 +6,10 @@ import BulwarkSecrets
 extension Engine {
     /// `bulwark fix manifests`: reads the manifests of the request (as a scan would) and fixes
     /// them together. One result per manifest file, in path order; a file that could not be read
-    /// is a result with its error and no text.
-    public func fixManifests(_ request: ScanRequest, options: ManifestFixOptions) -> ManifestFixOutcome {
+    /// is a result with its error and no text. `rbac` names files and directories read only for
+    /// their RoleBindings and ClusterRoleBindings (`--rbac`): they are not fixed, and a pod whose
+    /// ServiceAccount they bind keeps its API token.
+    public func fixManifests(_ request: ScanRequest, rbac: [String] = [], options: ManifestFixOptions) -> ManifestFixOutcome {
         var request = request
         request.domains = ["kubernetes"]
         let collected = collect(request)
@@ -18,14 +20,34 @@ extension Engine {
         for (source, read) in zip(sources, reads) {
             if case .success(let bytes) = read { inputs.append(ManifestFixInput(file: source.name, bytes: bytes)) }
         }
-        var fixed = ManifestFixer(options: options).fix(files: inputs).makeIterator()
+        var rbacInputs: [ManifestFixInput] = []
+        var rbacErrors: [InputError] = []
+        var rbacWarnings: [InputWarning] = []
+        if !rbac.isEmpty {
+            var rbacRequest = request
+            rbacRequest.paths = rbac
+            rbacRequest.sources = []
+            rbacRequest.documents = []
+            let context = collect(rbacRequest)
+            rbacErrors = context.errors
+            rbacWarnings = context.warnings
+            let contextSources = context.sources.flatMap { $0 }
+            for (source, read) in zip(contextSources, contextSources.parallelMap { $0.read(limit: limit) }) {
+                switch read {
+                case .success(let bytes): rbacInputs.append(ManifestFixInput(file: source.name, bytes: bytes))
+                case .failure(let error): rbacErrors.append(error)
+                }
+            }
+        }
+        var fixed = ManifestFixer(options: options).fix(files: inputs, rbac: rbacInputs).makeIterator()
         let results: [ManifestFixResult] = zip(sources, reads).compactMap { source, read in
             switch read {
             case .failure(let error): ManifestFixResult(file: source.name, original: "", fixed: "", changes: [], warnings: [], errors: [error])
             case .success: fixed.next()
             }
         }
-        return ManifestFixOutcome(results: results, errors: collected.errors, warnings: collected.warnings, skipped: collected.inputs.skipped)
+        return ManifestFixOutcome(results: results, errors: collected.errors + rbacErrors, warnings: collected.warnings + rbacWarnings,
+                                  skipped: collected.inputs.skipped)
     }
 
     /// `bulwark fix dockerfile`: reads one Dockerfile (`-` is standard input) and its build context

@@ -97,7 +97,8 @@ import Testing
                   automountServiceAccountToken: false
                   volumes:
                     - name: tmp
-                      emptyDir: {}
+                      emptyDir:
+                        sizeLimit: 1Gi
             """
         ),
         Case(
@@ -135,7 +136,8 @@ import Testing
               automountServiceAccountToken: false
               volumes:
                 - name: tmp
-                  emptyDir: {}
+                  emptyDir:
+                    sizeLimit: 1Gi
             """
         ),
         Case(
@@ -189,7 +191,8 @@ import Testing
                   automountServiceAccountToken: false
                   volumes:
                   - name: tmp
-                    emptyDir: {}
+                    emptyDir:
+                      sizeLimit: 1Gi
             """
         ),
     ]
@@ -253,8 +256,6 @@ import Testing
             spec:
               template:
                 spec:
-                  hostPID: true
-                  hostIPC: true
                   containers: [{name: agent, image: registry.example.com/agent:1}]
             ---
             apiVersion: apps/v1
@@ -384,6 +385,32 @@ import Testing
             "hostPath volumes and host ports stay",
             """
             apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: logs, namespace: ops}
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: shipper
+                    image: registry.example.com/shipper:1
+                    ports:
+                    - {containerPort: 9000, hostPort: 9000}
+                    securityContext:
+                      privileged: true
+                    volumeMounts:
+                    - {name: data, mountPath: /data, readOnly: true}
+                  volumes:
+                  - name: data
+                    hostPath: {path: /srv/data}
+            """,
+            passesRestricted: false,
+            warnings: ["keeps hostPath volume \"data\" (/srv/data)", "keeps hostPort 9000", "still fails Pod Security Standards restricted",
+                       "no longer runs privileged"]
+        ),
+        Case(
+            "node agents keep their host access",
+            """
+            apiVersion: apps/v1
             kind: DaemonSet
             metadata: {name: logs, namespace: ops}
             spec:
@@ -404,8 +431,8 @@ import Testing
                     hostPath: {path: /var/log}
             """,
             passesRestricted: false,
-            warnings: ["keeps hostPath volume \"varlog\" (/var/log)", "keeps hostPort 9000", "still fails Pod Security Standards restricted",
-                       "no longer runs privileged", "no longer uses the node's network namespace"]
+            warnings: ["DaemonSet ops/logs needs access to its node (hostNetwork: true; hostPath /var/log; privileged container \"shipper\")",
+                       "label namespace ops pod-security.kubernetes.io/enforce=privileged", "still fails Pod Security Standards restricted"]
         ),
         Case(
             "Windows pods get only the baseline fixes",
@@ -594,7 +621,7 @@ import Testing
         for path in ["/tmp", "/var/cache/nginx", "/var/run"] {
             #expect(fixed.contains("mountPath: \(path)\n"), "\(path)")
         }
-        #expect(fixed.contains("- name: var-cache-nginx\n        emptyDir: {}"))
+        #expect(fixed.contains("- name: var-cache-nginx\n        emptyDir:\n          sizeLimit: 1Gi\n"))
     }
 
     @Test func modelServerCachesMoveOutOfRootsHome() {

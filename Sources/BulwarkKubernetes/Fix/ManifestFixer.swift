@@ -9,9 +9,14 @@ import BulwarkCore
 /// `seccompProfile: RuntimeDefault`, `automountServiceAccountToken: false`; per container
 /// `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]` (only NET_BIND_SERVICE may stay
 /// added), `readOnlyRootFilesystem: true` with `emptyDir` mounts for `/tmp` and the paths known
-/// images write, and resource defaults marked for review. `privileged`, host namespaces,
-/// `hostProcess`, unsafe `procMount`, SELinux and AppArmor settings are removed with a comment.
-/// hostPath and other restricted volumes, host ports and unsafe sysctls are kept with a warning.
+/// images write (with a `sizeLimit`), and resource defaults marked for review. `privileged`, host
+/// namespaces, `hostProcess`, unsafe `procMount`, SELinux and AppArmor settings are removed with a
+/// comment. hostPath and other restricted volumes, host ports and unsafe sysctls are kept with a
+/// warning.
+///
+/// A verifier (`FixVerifier.swift`) refuses the changes it cannot prove harmless, with a warning:
+/// a ServiceAccount bound to a role keeps its token (`APIAccessIndex`), a node agent keeps its pod
+/// spec (`NodeAccess`), and memory-backed scratch volumes are added only inside the memory limit.
 ///
 /// Then, over the files given together (`fix(files:)`), `ObjectFixer` fixes the objects around the
 /// workloads that the scan reports: Services that publish a model server, cluster-admin bindings
@@ -41,7 +46,11 @@ public struct ManifestFixer: Sendable {
     /// file, then, with `options.fixObjects`, the objects whose fix depends on the others (a Service
     /// and the pods it selects, a binding and the workloads that run as its subjects). One result
     /// per input, in order.
-    public func fix(files: [ManifestFixInput]) -> [ManifestFixResult] {
+    ///
+    /// `rbac` are files read only for their RoleBindings and ClusterRoleBindings (`--rbac`): a pod
+    /// whose ServiceAccount one of them (or one of `files`) binds to a role keeps its API token
+    /// (see `APIAccessIndex`). They are not fixed and get no result.
+    public func fix(files: [ManifestFixInput], rbac: [ManifestFixInput] = []) -> [ManifestFixResult] {
         // Invalid options (an ID the API server rejects) fix nothing: every file comes back
         // unchanged with the problem as its error.
         let problems = options.problems
@@ -52,11 +61,12 @@ public struct ManifestFixer: Sendable {
                                          errors: problems.map { InputError(file: input.file, message: "invalid option: \($0)") })
             }
         }
-        let results = files.parallelMap { fixWorkloads(bytes: $0.bytes, file: $0.file) }
+        let access = APIAccessIndex(inputs: files, context: rbac, objectsFixed: options.fixObjects)
+        let results = files.parallelMap { fixWorkloads(bytes: $0.bytes, file: $0.file, access: access) }
         return options.fixObjects ? fixObjects(results) : results
     }
 
-    func fixWorkloads(bytes: [UInt8], file: String) -> ManifestFixResult {
+    func fixWorkloads(bytes: [UInt8], file: String, access: APIAccessIndex) -> ManifestFixResult {
         let utf8: [UInt8]
         switch TextEncoding.utf8(bytes, fileKind: "Kubernetes manifest") {
         case .failure(let error):
@@ -71,7 +81,7 @@ public struct ManifestFixer: Sendable {
             return ManifestFixResult(file: file, original: original, fixed: original, changes: [], warnings: [], errors: [InputError(
                 file: file, line: bad.line, column: bad.column, message: "not valid UTF-8 (at byte offset \(bad.offset)); left unchanged")])
         }
-        let result = fixWorkloads(text: text, file: file)
+        let result = fixWorkloads(text: text, file: file, access: access)
         guard case .utf16 = TextEncoding.detect(bytes), result.isChanged else { return result }
         // The fixed text is written as UTF-8 (which kubectl reads as well).
         let note = ManifestFixNote(kind: .warning, file: file, line: 1,
@@ -82,7 +92,7 @@ public struct ManifestFixer: Sendable {
         return noted
     }
 
-    func fixWorkloads(text: String, file: String) -> ManifestFixResult {
+    func fixWorkloads(text: String, file: String, access: APIAccessIndex) -> ManifestFixResult {
         let read = YAMLReader.read(text)
         if !read.errors.isEmpty {
             return ManifestFixResult(
@@ -97,7 +107,7 @@ public struct ManifestFixer: Sendable {
             guard let root = document.root, !root.isNull else { continue }
             for object in Self.objects(in: root, file: file, helmSource: document.helmSource) {
                 for pod in PodSpecExtractor.podSpecs(in: object) where seen.insert(ObjectIdentifier(pod.spec)).inserted {
-                    PodHardener(pod: pod, options: options, patch: patch, log: log).run()
+                    PodHardener(pod: pod, options: options, patch: patch, log: log, access: access).run()
                 }
             }
         }

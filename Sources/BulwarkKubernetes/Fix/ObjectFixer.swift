@@ -22,7 +22,9 @@ public protocol ManifestSecretSealing: Sendable {
 /// - `secret/plaintext-secret`: the Secret is replaced by a SealedSecret when a sealer is given.
 /// - `k8s/namespace-pss-enforce`: the Pod Security Admission labels (`enforce` pinned to the
 ///   version the workloads were checked against, `audit` and `warn` at latest), when every
-///   workload of the namespace in the input passes that level after the workload fixes.
+///   workload of the namespace in the input passes that level after the workload fixes. A
+///   namespace with a node agent (`NodeAccess`) is never labelled: a warning proposes
+///   `enforce: privileged` for it instead.
 final class ObjectFixer {
     static let ruleIDs: Set<String> = [
         "k8s/service-exposed", "rbac/workload-cluster-admin", "secret/plaintext-secret", "k8s/namespace-pss-enforce",
@@ -167,6 +169,16 @@ final class ObjectFixer {
         let name = namespace.name
         let pods = index.podSpecs.filter { $0.describesRunningPods && $0.object.effectiveNamespace == name }
         let version = options.pssVersion
+        // Node agents (left as they are by the workload pass) would be refused by either level: the
+        // namespace is proposed for an exemption instead, and never raised.
+        let agents = pods.filter { !NodeAccess.reasons($0).isEmpty }
+        if !agents.isEmpty {
+            let names = agents.prefix(3).map(\.displayName).joined(separator: ", ") + (agents.count > 3 ? " …" : "")
+            let current = namespace.metadata?["labels"]?[ClusterRules.enforceLabel]?.string
+            let today = current.map { $0 == "privileged" ? "" : " (it enforces \($0) today, which refuses them)" } ?? ""
+            log.warn(namespace.root, "\(subject): left without a stricter Pod Security Admission label, because \(names) \(agents.count == 1 ? "needs" : "need") access to the node\(today); \(NodeAccess.exemption(namespace: name))")
+            return
+        }
         var level = "restricted"
         var failing = pods.filter { !PodSecurityEvaluator.evaluate(pod: $0, level: .restricted, version: version).allowed }
         if !failing.isEmpty {

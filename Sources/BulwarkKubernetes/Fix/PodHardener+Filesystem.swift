@@ -39,11 +39,66 @@ extension PodHardener {
             log.warn(container.node, "\(label): cannot add an emptyDir volume for \(path) (volumes or volumeMounts is not a list, or is shared through a YAML anchor and alias)")
             return
         }
-        patch.append(volumes, .map(PendingMap([("name", .scalar(.string(name))), ("emptyDir", .map(PendingMap()))])))
+        let source = scratchSource(container, label: label)
+        patch.append(volumes, .map(PendingMap([("name", .scalar(.string(name))), ("emptyDir", .map(source.map))])))
         patch.append(mounts, .map(PendingMap([("name", .scalar(.string(name))), ("mountPath", .scalar(.string(path)))])))
         volumeNames.insert(name)
         addedMounts[id, default: []].append(path)
-        log.change(container.node, "\(label): mounted emptyDir volume \"\(name)\" at \(path)")
+        log.change(container.node, "\(label): mounted emptyDir volume \"\(name)\" at \(path) (\(source.description))")
+    }
+
+    /// The emptyDir of an added writable path: disk-backed with `options.scratchSizeLimit`, or with
+    /// `memoryBackedScratch` memory-backed, when the sum of the container's memory-backed volumes
+    /// can be proven to stay inside its memory limit (tmpfs pages are charged to it; a full /tmp
+    /// would be an OOM kill). The added ones share a quarter of the limit.
+    func scratchSource(_ container: ContainerView, label: String) -> (map: PendingMap, description: String) {
+        let disk = options.scratchSizeLimit
+        let diskSource = (PendingMap([("sizeLimit", .scalar(.string(disk)))]), "disk-backed, sizeLimit \(disk)")
+        guard options.memoryBackedScratch else { return diskSource }
+        guard let limit = memoryLimit(container) else {
+            log.warn(container.node, "\(label): no memory limit is known, so the writable paths stay disk-backed emptyDirs (a memory-backed one could not be sized inside the limit)")
+            return diskSource
+        }
+        guard let existing = mountedMemoryVolumes(container) else {
+            log.warn(container.node, "\(label) mounts a memory-backed emptyDir without sizeLimit; the writable paths stay disk-backed emptyDirs (set its sizeLimit below the memory limit)")
+            return diskSource
+        }
+        let count = Double(max(1, WritablePaths.paths(for: container).count))
+        let share = min(limit / 4 / count, Quantity.parse(disk) ?? .infinity)
+        let mebibytes = Int(share / 1_048_576)
+        guard mebibytes >= 1, existing + Double(mebibytes) * 1_048_576 * count < limit else {
+            log.warn(container.node, "\(label): the memory-backed volumes would not fit inside the memory limit; the writable paths stay disk-backed emptyDirs")
+            return diskSource
+        }
+        let size = "\(mebibytes)Mi"
+        let map = PendingMap([("medium", .scalar(.string("Memory"))), ("sizeLimit", .scalar(.string(size)))])
+        return (map, "memory-backed, sizeLimit \(size), inside the memory limit")
+    }
+
+    /// The memory limit of the container after the fix: its own, the pod's, or the default the
+    /// fixer adds (never below the container's request, as `addResources` does).
+    func memoryLimit(_ container: ContainerView) -> Double? {
+        let resources = container.node["resources"]
+        if let text = resources?["limits"]?["memory"]?.scalar, Quantity.isSet(resources?["limits"]?["memory"]) { return Quantity.parse(text) }
+        if let text = spec["resources"]?["limits"]?["memory"]?.scalar, Quantity.isSet(spec["resources"]?["limits"]?["memory"]) { return Quantity.parse(text) }
+        guard options.addResources, container.kind != .embedded, let added = options.resourceLimits.first(where: { $0.resource == "memory" }),
+              var limit = Quantity.parse(added.quantity) else { return nil }
+        if let request = resources?["requests"]?["memory"]?.scalar.flatMap(Quantity.parse) { limit = max(limit, request) }
+        return limit
+    }
+
+    /// The sum of the `sizeLimit`s of the memory-backed emptyDirs the container mounts; nil when one
+    /// has none (it may fill the whole limit).
+    func mountedMemoryVolumes(_ container: ContainerView) -> Double? {
+        let names = Set((container.node["volumeMounts"]?.items ?? []).compactMap { $0["name"]?.string })
+        var total = 0.0
+        for volume in pod.volumes {
+            guard let name = volume["name"]?.string, names.contains(name), let emptyDir = volume["emptyDir"],
+                  emptyDir["medium"]?.string == "Memory" else { continue }
+            guard let size = emptyDir["sizeLimit"]?.scalar.flatMap(Quantity.parse), size > 0 else { return nil }
+            total += size
+        }
+        return total
     }
 
     /// For model servers that cache under `~/.cache`: once the container no longer runs as root,

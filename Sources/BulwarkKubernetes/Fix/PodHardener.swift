@@ -8,6 +8,8 @@ final class PodHardener {
     let options: ManifestFixOptions
     let patch: DocumentPatch
     let log: FixLog
+    /// Which ServiceAccounts the input binds to roles (they keep their API token).
+    let access: APIAccessIndex
     /// Whether the pod spec has a pod-level `securityContext` and `automountServiceAccountToken`
     /// (KServe ServingRuntimes and Knative Services restrict them to containers).
     let podLevel: Bool
@@ -23,8 +25,9 @@ final class PodHardener {
         "serving.kserve.io/ServingRuntime", "serving.kserve.io/ClusterServingRuntime", "serving.knative.dev/Service",
     ]
 
-    init(pod: PodSpecView, options: ManifestFixOptions, patch: DocumentPatch, log: FixLog) {
+    init(pod: PodSpecView, options: ManifestFixOptions, patch: DocumentPatch, log: FixLog, access: APIAccessIndex = APIAccessIndex()) {
         self.pod = pod
+        self.access = access
         self.options = options
         self.patch = patch
         self.log = log
@@ -39,6 +42,12 @@ final class PodHardener {
     func run() {
         guard !patch.isShared(spec) else {
             log.warn(spec, "\(subject): the pod spec is shared through a YAML anchor and alias (or merge key); left unchanged")
+            return
+        }
+        // Windows pods keep their own path (only the baseline settings change), node agents or not.
+        let nodeReasons = isWindows ? [] : NodeAccess.reasons(pod)
+        guard nodeReasons.isEmpty else {
+            keepNodeAccess(nodeReasons)
             return
         }
         removeHostNamespaces()
@@ -62,6 +71,17 @@ final class PodHardener {
             for container in pod.containers where container.kind == kind { hardenContainer(container) }
         }
         warnAboutKeptSettings()
+    }
+
+    // MARK: - Node agents
+
+    /// A pod that needs its node is left as it is (hardening it would make a pod that cannot do its
+    /// work and still fails the restricted level): only the API token rule applies. Its namespace
+    /// is proposed for a Pod Security Admission exemption.
+    func keepNodeAccess(_ reasons: [String]) {
+        let namespace = pod.object.effectiveNamespace ?? "default"
+        log.warn(spec, "\(subject) needs access to its node (\(reasons.joined(separator: "; "))): its host settings, privileges and security contexts are left as they are, because hardening them would break it; \(NodeAccess.exemption(namespace: namespace))")
+        if podLevel { disableTokenAutomount() }
     }
 
     // MARK: - Baseline: privileged, host namespaces, hostProcess
@@ -230,9 +250,81 @@ final class PodHardener {
             log.warn(spec["volumes"], "\(subject) mounts a projected serviceAccountToken volume; automountServiceAccountToken left unset (review which containers need the token)")
             return
         }
+        // The verifier: a workload that calls the API keeps its token (it would crash-loop without it).
+        let namespace = pod.object.effectiveNamespace ?? "default"
+        let account = pod.serviceAccountName
+        let bindings = access.bindings(namespace: namespace, serviceAccount: account)
+        let readers = APIAccessIndex.tokenReferences(pod)
+        var reason: String?
+        if !bindings.isEmpty {
+            reason = "ServiceAccount \(namespace)/\(account) is bound by \(bindings.joined(separator: "; ")), so the workload calls the Kubernetes API; make sure the role grants only what it uses"
+        } else if !readers.isEmpty {
+            reason = "\(readers.joined(separator: ", ")) \(readers.count == 1 ? "reads" : "read") \(APIAccessIndex.tokenPath)"
+        }
+        if let reason {
+            if options.projectedServiceAccountToken, projectToken(automount: node, reason: reason) { return }
+            log.warn(spec, "\(subject) keeps its API token (automountServiceAccountToken left unset): \(reason)")
+            return
+        }
         if set(.node(spec), "automountServiceAccountToken", .bool(false)) {
             log.change(node ?? spec, "\(subject): set automountServiceAccountToken: false")
         }
+    }
+
+    /// `automountServiceAccountToken: false` and a projected token volume mounted where the kubelet
+    /// mounts the token, in every container: the same files (`token`, `ca.crt`, `namespace`), with a
+    /// token for the API server's own audience (no `audience`: the API server fills in its own)
+    /// that expires after `tokenExpirationSeconds` and that the kubelet renews.
+    func projectToken(automount node: YAMLNode?, reason: String) -> Bool {
+        let containers = pod.containers.filter { $0.kind != .ephemeral && $0.kind != .embedded }
+        let isList = { (node: YAMLNode?) in node == nil || node?.isNull == true || node?.isSequence == true }
+        // Everything is checked before anything is planned: the token moves completely or not at all.
+        guard !containers.isEmpty, isList(spec["volumes"]), containers.allSatisfy({ !patch.isShared($0.node) && isList($0.node["volumeMounts"]) }),
+              !containers.contains(where: { WritablePaths.isCovered(APIAccessIndex.tokenPath, by: mountPaths($0)) })
+        else {
+            log.warn(spec, "\(subject): the API token cannot be projected (volumes or volumeMounts is not a list, is shared through a YAML alias, or a volume is already mounted at \(APIAccessIndex.tokenPath))")
+            return false
+        }
+        guard let volumes = patch.childSequence(.node(spec), "volumes") else { return false }
+        var mountLists: [SeqRef] = []
+        for container in containers {
+            guard let mounts = patch.childSequence(.node(container.node), "volumeMounts") else { return false }
+            mountLists.append(mounts)
+        }
+        var name = "kube-api-access"
+        var suffix = 2
+        while volumeNames.contains(name) {
+            name = "kube-api-access-\(suffix)"
+            suffix += 1
+        }
+        let seconds = options.tokenExpirationSeconds
+        let token = PendingMap([("path", .scalar(.string("token"))), ("expirationSeconds", .scalar(.int(seconds)))])
+        let ca = PendingMap([
+            ("name", .scalar(.string("kube-root-ca.crt"))),
+            ("items", .seq(PendingSeq([.map(PendingMap([("key", .scalar(.string("ca.crt"))), ("path", .scalar(.string("ca.crt")))]))]))),
+        ])
+        let field = PendingMap([("apiVersion", .scalar(.string("v1"))), ("fieldPath", .scalar(.string("metadata.namespace")))])
+        let namespaceFile = PendingMap([
+            ("items", .seq(PendingSeq([.map(PendingMap([("path", .scalar(.string("namespace"))), ("fieldRef", .map(field))]))]))),
+        ])
+        let sources = PendingSeq([
+            .map(PendingMap([("serviceAccountToken", .map(token))])),
+            .map(PendingMap([("configMap", .map(ca))])),
+            .map(PendingMap([("downwardAPI", .map(namespaceFile))])),
+        ])
+        let volume = PendingMap([("name", .scalar(.string(name))), ("projected", .map(PendingMap([("sources", .seq(sources))])))])
+        volume.entry("name")?.comment = "bulwark: the API token, projected: expires after \(seconds) s (the kubelet renews it; clients must re-read the file)"
+        guard set(.node(spec), "automountServiceAccountToken", .bool(false)) else { return false }
+        patch.append(volumes, .map(volume))
+        for mounts in mountLists {
+            patch.append(mounts, .map(PendingMap([
+                ("name", .scalar(.string(name))), ("mountPath", .scalar(.string(APIAccessIndex.tokenPath))), ("readOnly", .scalar(.bool(true))),
+            ])))
+        }
+        volumeNames.insert(name)
+        log.change(node ?? spec, "\(subject): set automountServiceAccountToken: false and mounted a projected service-account token (volume \"\(name)\", expirationSeconds \(seconds)) at \(APIAccessIndex.tokenPath)")
+        log.warn(spec, "\(subject) keeps API access through a projected token that expires after \(seconds) s (automountServiceAccountToken: false): \(reason); its clients must re-read the token file (client-go does)")
+        return true
     }
 
     // MARK: - Containers

@@ -21,6 +21,7 @@ public enum WorkloadRules {
         memoryRequests,
         cpuRequests,
         ephemeralStorageLimits,
+        memoryVolumeExceedsLimit,
         // Images
         latestTag,
         imageDigest,

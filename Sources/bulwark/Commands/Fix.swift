@@ -36,6 +36,17 @@ struct FixManifests: AsyncParsableCommand {
         pass; with --seal-cert, plaintext Secrets are replaced by SealedSecrets (kubeseal-compatible). Each such \
         change leaves a "# bulwark:" comment and a warning saying what to check.
 
+        A verifier keeps what a workload needs. A pod whose ServiceAccount a RoleBinding or ClusterRoleBinding \
+        binds to a role (in the input or in the files given with --rbac), or whose containers name \
+        /var/run/secrets/kubernetes.io/serviceaccount, keeps its API token (automountServiceAccountToken is left \
+        as it is, with a warning saying why; with --projected-token it gets automountServiceAccountToken: false and a \
+        projected token volume expiring after --token-expiration seconds at the same path instead). A node agent (hostNetwork, hostPID or hostIPC; a hostPath volume of \
+        /proc, /sys, /dev, /var/lib/kubelet, a container runtime socket, CNI paths, /var/log …; in a DaemonSet \
+        privileged containers or capabilities such as SYS_TIME, SYS_ADMIN, NET_ADMIN) is left as it is apart from \
+        the token, with a warning proposing pod-security.kubernetes.io/enforce=privileged for its namespace, whose \
+        labels are then never raised. Writable paths are emptyDir volumes with a sizeLimit (--scratch-size, \
+        disk-backed); with --tmpfs they are memory-backed and sized inside the container's memory limit.
+
         Comments, key order and the other documents of a file are kept. The result goes to standard output (one \
         file as it is; several files each after a "--- # file: PATH" line), or back into the files with --write, or \
         as a unified diff with --diff. Warnings go to standard error. Exit 2 when an input cannot be read or parsed.
@@ -59,6 +70,21 @@ struct FixManifests: AsyncParsableCommand {
     @Flag(name: .customLong("workloads-only"), help: "Change pod specs only: leave Services, bindings, Namespaces and Secrets.")
     var workloadsOnly = false
 
+    @Option(name: .customLong("rbac"), help: ArgumentHelp("Also read the RoleBindings and ClusterRoleBindings of this file or directory (not fixed): workloads whose ServiceAccount they bind keep their API token. Repeatable.", valueName: "file|dir"))
+    var rbac: [String] = []
+
+    @Flag(name: .customLong("projected-token"), help: "For workloads that keep their API token: automountServiceAccountToken: false and a projected token volume that expires after --token-expiration seconds instead.")
+    var projectedToken = false
+
+    @Option(name: .customLong("token-expiration"), help: ArgumentHelp("expirationSeconds of the projected token (600 or more).", valueName: "seconds"))
+    var tokenExpiration = 3600
+
+    @Flag(name: .customLong("tmpfs"), help: "Add the writable paths as memory-backed emptyDirs (medium: Memory), sized inside each container's memory limit.")
+    var tmpfs = false
+
+    @Option(name: .customLong("scratch-size"), help: ArgumentHelp("sizeLimit of the disk-backed emptyDirs added for writable paths (and the most a memory-backed one gets).", valueName: "quantity"))
+    var scratchSize = "1Gi"
+
     @Option(name: .customLong("seal-cert"), help: ArgumentHelp("Replace plaintext Secrets with SealedSecrets sealed for this sealed-secrets controller certificate (PEM or DER).", valueName: "cert.pem"))
     var sealCert: String?
 
@@ -74,6 +100,14 @@ struct FixManifests: AsyncParsableCommand {
         } catch {
             throw ValidationError("--uid: \(error.message)")
         }
+        if !ManifestFixOptions(scratchSizeLimit: scratchSize).problems.isEmpty {
+            throw ValidationError("--scratch-size: \"\(scratchSize)\" is not a quantity of at least 1Mi (e.g. 256Mi, 1Gi)")
+        }
+        if tokenExpiration != 3600 && !projectedToken { throw ValidationError("--token-expiration needs --projected-token") }
+        if !ManifestFixOptions(tokenExpirationSeconds: tokenExpiration).problems.isEmpty {
+            throw ValidationError("--token-expiration: \(tokenExpiration) is outside 600…4294967295 seconds")
+        }
+        if rbac.contains("-") { throw ValidationError("--rbac cannot read standard input; name a file or directory") }
         if sealScope != nil && sealCert == nil { throw ValidationError("--seal-scope needs --seal-cert") }
         if sealCert != nil && workloadsOnly { throw ValidationError("--seal-cert and --workloads-only exclude each other") }
     }
@@ -90,8 +124,10 @@ struct FixManifests: AsyncParsableCommand {
         let console = Console.current
         let options = ManifestFixOptions(
             runAsUser: uid, runAsGroup: uid, fsGroup: uid, addResources: !noResources,
-            fixObjects: !workloadsOnly, secretSealer: try secretSealer(limit: input.limits.limit))
-        let outcome = Engine.standard.fixManifests(ScanRequest(paths: input.paths, maxFileSize: input.limits.limit), options: options)
+            fixObjects: !workloadsOnly, secretSealer: try secretSealer(limit: input.limits.limit),
+            scratchSizeLimit: scratchSize, memoryBackedScratch: tmpfs,
+            projectedServiceAccountToken: projectedToken, tokenExpirationSeconds: tokenExpiration)
+        let outcome = Engine.standard.fixManifests(ScanRequest(paths: input.paths, maxFileSize: input.limits.limit), rbac: rbac, options: options)
         var failed = !outcome.allErrors.isEmpty
         for error in outcome.errors { console.error("\(error)") }
         for result in outcome.results {
