@@ -34,21 +34,59 @@ enum PackageRole: Sendable, Hashable {
         return name.lowercased()
     }
 
-    /// The programs a package installs under another name (`build-essential` → `make`, `gcc`).
+    /// The programs a package installs (`build-essential` → `make`, `gcc` …; any other package →
+    /// its own name). From the Debian and Alpine package contents (`dpkg -L`, `apk info -L`) of
+    /// the packages Dockerfiles commonly install; see docs/facts.md, "Packages and the commands
+    /// they provide".
     static func programs(of package: String) -> [String] {
-        switch baseName(package) {
-        case "build-essential", "build-base": ["gcc", "g++", "make", "cc", "c++"]
-        case "vim", "vim-tiny", "vim-nox": ["vim", "vi"]
-        case "iputils-ping", "inetutils-ping": ["ping"]
-        case "netcat", "netcat-openbsd", "netcat-traditional": ["nc", "netcat"]
-        case "dnsutils", "bind9-dnsutils", "bind-tools": ["dig", "nslookup", "host"]
-        case "net-tools": ["ifconfig", "netstat", "route"]
-        case "openssh-client": ["ssh", "scp", "sftp"]
-        case "openssh-server": ["sshd"]
-        case "emacs", "emacs-nox": ["emacs"]
-        case "procps": ["ps", "top", "kill"]
-        case let name: [name]
-        }
+        let name = baseName(package)
+        if let programs = providedPrograms[name] { return programs }
+        for (prefix, programs) in providedPrefixes where name.hasPrefix(prefix) { return programs + [name] }
+        return [name]
+    }
+
+    static let providedPrograms: [String: [String]] = [
+        "build-essential": ["gcc", "g++", "cc", "c++", "cpp", "make", "dpkg-buildpackage"],
+        "build-base": ["gcc", "g++", "cc", "c++", "cpp", "make"],
+        "gcc": ["gcc", "cc", "cpp"], "g++": ["g++", "c++"], "clang": ["clang", "clang++", "cc", "c++"],
+        "make": ["make"], "cmake": ["cmake", "ctest", "cpack"], "ninja-build": ["ninja"],
+        "pkg-config": ["pkg-config"], "pkgconf": ["pkg-config", "pkgconf"],
+        "git": ["git"], "git-lfs": ["git-lfs", "git"], "subversion": ["svn"], "mercurial": ["hg"],
+        "curl": ["curl"], "wget": ["wget"], "aria2": ["aria2c"],
+        "unzip": ["unzip"], "zip": ["zip"], "xz-utils": ["xz", "unxz", "xzcat"], "bzip2": ["bzip2", "bunzip2", "bzcat"],
+        "zstd": ["zstd", "unzstd"], "p7zip-full": ["7z", "7za"], "tar": ["tar"], "gzip": ["gzip", "gunzip", "zcat"],
+        "gnupg": ["gpg", "gpg-agent", "gpgv"], "gnupg2": ["gpg", "gpg2", "gpgv"], "gpg": ["gpg"], "gpgv": ["gpgv"],
+        "openssl": ["openssl"], "jq": ["jq"], "yq": ["yq"],
+        "vim": ["vim", "vi"], "vim-tiny": ["vim", "vi"], "vim-nox": ["vim", "vi"], "neovim": ["nvim"],
+        "iputils-ping": ["ping"], "inetutils-ping": ["ping"],
+        "netcat": ["nc", "netcat"], "netcat-openbsd": ["nc", "netcat"], "netcat-traditional": ["nc", "netcat"], "ncat": ["ncat", "nc"],
+        "dnsutils": ["dig", "nslookup", "host"], "bind9-dnsutils": ["dig", "nslookup", "host"], "bind-tools": ["dig", "nslookup", "host"],
+        "net-tools": ["ifconfig", "netstat", "route"], "iproute2": ["ip", "ss", "tc"],
+        "openssh-client": ["ssh", "scp", "sftp", "ssh-keygen", "ssh-keyscan"], "openssh-server": ["sshd"],
+        "emacs": ["emacs"], "emacs-nox": ["emacs"], "procps": ["ps", "top", "kill", "pgrep", "pkill", "free"],
+        "psmisc": ["killall", "pstree", "fuser"], "less": ["less"], "file": ["file"], "rsync": ["rsync"],
+        "sudo": ["sudo"], "tini": ["tini"], "dumb-init": ["dumb-init"], "gosu": ["gosu"], "su-exec": ["su-exec"],
+        "python3": ["python3", "python"], "python3-pip": ["pip", "pip3"], "python3-venv": ["python3"],
+        "nodejs": ["node", "nodejs"], "npm": ["npm", "npx"], "default-jre": ["java"], "default-jre-headless": ["java"],
+        "golang": ["go", "gofmt"], "golang-go": ["go", "gofmt"], "go": ["go", "gofmt"], "cargo": ["cargo"], "rustc": ["rustc"],
+        "ffmpeg": ["ffmpeg", "ffprobe"], "libcap2-bin": ["setcap", "getcap", "capsh"], "passwd": ["useradd", "groupadd", "usermod"],
+        "shadow": ["useradd", "groupadd", "usermod"], "coreutils": ["cp", "mv", "ln", "cat", "chmod", "chown", "sha256sum"],
+        "ca-certificates": ["update-ca-certificates"],
+    ]
+    static let providedPrefixes: [(String, [String])] = [("gcc-", ["gcc", "cc"]), ("g++-", ["g++", "c++"]), ("clang-", ["clang", "cc"])]
+
+    /// Packages no command names but that programs use: `ca-certificates` holds the trust store
+    /// curl, wget, git, pip and Python's `urllib` read for https. Kept while any of them is.
+    static let implicitDependencies: [String: Set<String>] = [
+        "ca-certificates": ["curl", "wget", "git", "pip", "pip3", "python", "python3", "uv", "aria2c", "openssl", "conda", "apt-get", "apk"],
+    ]
+
+    /// True when a package is needed because of the programs in `used`: it provides one of them,
+    /// or one of them reads its files.
+    static func isUsed(_ package: String, by used: Set<String>) -> Bool {
+        if programs(of: package).contains(where: used.contains) { return true }
+        if let readers = implicitDependencies[baseName(package)], !readers.isDisjoint(with: used) { return true }
+        return false
     }
 
     static let buildNames: Set<String> = [
