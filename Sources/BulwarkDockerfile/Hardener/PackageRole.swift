@@ -34,10 +34,9 @@ enum PackageRole: Sendable, Hashable {
         return name.lowercased()
     }
 
-    /// The programs a package installs (`build-essential` → `make`, `gcc` …; any other package →
-    /// its own name). From the Debian and Alpine package contents (`dpkg -L`, `apk info -L`) of
-    /// the packages Dockerfiles commonly install; see docs/facts.md, "Packages and the commands
-    /// they provide".
+    /// The programs a package installs or brings in (`build-essential` → `make`, `gcc` …; any
+    /// other package → its own name). Where the table comes from, and which entries were checked
+    /// against a package's file list: docs/facts.md, "Packages and the commands they provide".
     static func programs(of package: String) -> [String] {
         let name = baseName(package)
         if let programs = providedPrograms[name] { return programs }
@@ -48,23 +47,23 @@ enum PackageRole: Sendable, Hashable {
     static let providedPrograms: [String: [String]] = [
         "build-essential": ["gcc", "g++", "cc", "c++", "cpp", "make", "dpkg-buildpackage"],
         "build-base": ["gcc", "g++", "cc", "c++", "cpp", "make"],
-        "gcc": ["gcc", "cc", "cpp"], "g++": ["g++", "c++"], "clang": ["clang", "clang++", "cc", "c++"],
-        "make": ["make"], "cmake": ["cmake", "ctest", "cpack"], "ninja-build": ["ninja"],
+        "gcc": ["gcc", "cc", "cpp", "gcc-ar", "gcc-nm", "gcc-ranlib", "gcov", "c89-gcc", "c99-gcc"], "g++": ["g++", "c++"], "clang": ["clang", "clang++", "cc", "c++"],
+        "make": ["make", "gmake"], "cmake": ["cmake", "ctest", "cpack"], "ninja-build": ["ninja"],
         "pkg-config": ["pkg-config"], "pkgconf": ["pkg-config", "pkgconf"],
-        "git": ["git"], "git-lfs": ["git-lfs", "git"], "subversion": ["svn"], "mercurial": ["hg"],
+        "git": ["git", "git-receive-pack", "git-shell", "git-upload-archive", "git-upload-pack", "scalar"], "git-lfs": ["git-lfs", "git"], "subversion": ["svn"], "mercurial": ["hg"],
         "curl": ["curl"], "wget": ["wget"], "aria2": ["aria2c"],
-        "unzip": ["unzip"], "zip": ["zip"], "xz-utils": ["xz", "unxz", "xzcat"], "bzip2": ["bzip2", "bunzip2", "bzcat"],
-        "zstd": ["zstd", "unzstd"], "p7zip-full": ["7z", "7za"], "tar": ["tar"], "gzip": ["gzip", "gunzip", "zcat"],
-        "gnupg": ["gpg", "gpg-agent", "gpgv"], "gnupg2": ["gpg", "gpg2", "gpgv"], "gpg": ["gpg"], "gpgv": ["gpgv"],
-        "openssl": ["openssl"], "jq": ["jq"], "yq": ["yq"],
+        "unzip": ["unzip", "funzip", "unzipsfx", "zipgrep", "zipinfo"], "zip": ["zip"], "xz-utils": ["xz", "unxz", "xzcat", "xzgrep", "xzless", "xzdiff", "lzmainfo"], "bzip2": ["bzip2", "bunzip2", "bzcat", "bzgrep", "bzless", "bzdiff", "bzip2recover"],
+        "zstd": ["zstd", "unzstd", "zstdcat", "zstdgrep", "zstdmt", "pzstd"], "p7zip-full": ["7z", "7za"], "tar": ["tar"], "gzip": ["gzip", "gunzip", "zcat", "zgrep", "zless", "zdiff", "uncompress"],
+        "gnupg": ["gpg", "gpg-agent", "gpgv", "gpgconf", "dirmngr"], "gnupg2": ["gpg", "gpg2", "gpgv"], "gpg": ["gpg"], "gpgv": ["gpgv"],
+        "openssl": ["openssl", "c_rehash"], "jq": ["jq"], "yq": ["yq"],
         "vim": ["vim", "vi"], "vim-tiny": ["vim", "vi"], "vim-nox": ["vim", "vi"], "neovim": ["nvim"],
         "iputils-ping": ["ping"], "inetutils-ping": ["ping"],
         "netcat": ["nc", "netcat"], "netcat-openbsd": ["nc", "netcat"], "netcat-traditional": ["nc", "netcat"], "ncat": ["ncat", "nc"],
         "dnsutils": ["dig", "nslookup", "host"], "bind9-dnsutils": ["dig", "nslookup", "host"], "bind-tools": ["dig", "nslookup", "host"],
-        "net-tools": ["ifconfig", "netstat", "route"], "iproute2": ["ip", "ss", "tc"],
-        "openssh-client": ["ssh", "scp", "sftp", "ssh-keygen", "ssh-keyscan"], "openssh-server": ["sshd"],
-        "emacs": ["emacs"], "emacs-nox": ["emacs"], "procps": ["ps", "top", "kill", "pgrep", "pkill", "free"],
-        "psmisc": ["killall", "pstree", "fuser"], "less": ["less"], "file": ["file"], "rsync": ["rsync"],
+        "net-tools": ["ifconfig", "netstat", "route", "arp"], "iproute2": ["ip", "ss", "tc", "bridge"],
+        "openssh-client": ["ssh", "scp", "sftp", "ssh-keygen", "ssh-keyscan", "ssh-add", "ssh-agent", "ssh-copy-id"], "openssh-server": ["sshd"],
+        "emacs": ["emacs"], "emacs-nox": ["emacs"], "procps": ["ps", "top", "kill", "pgrep", "pkill", "free", "watch", "pmap", "sysctl", "uptime", "vmstat", "w"],
+        "psmisc": ["killall", "pstree", "fuser", "peekfd", "prtstat"], "less": ["less", "lesspipe", "lessfile"], "file": ["file"], "rsync": ["rsync"],
         "sudo": ["sudo"], "tini": ["tini"], "dumb-init": ["dumb-init"], "gosu": ["gosu"], "su-exec": ["su-exec"],
         "python3": ["python3", "python"], "python3-pip": ["pip", "pip3"], "python3-venv": ["python3"],
         "nodejs": ["node", "nodejs"], "npm": ["npm", "npx"], "default-jre": ["java"], "default-jre-headless": ["java"],
