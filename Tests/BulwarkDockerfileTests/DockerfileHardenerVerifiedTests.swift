@@ -166,6 +166,15 @@ private func expectStable(_ result: HardenResult, sourceLocation: Testing.Source
         #expect(final.contains("USER 10001:10001"))
     }
 
+    @Test func aUserCreatedOnlyInABuilderIsNotMadeNumeric() {
+        let result = harden(lines("FROM debian:trixie-slim AS build", "RUN useradd -u 3000 appuser", "FROM debian:trixie-slim",
+                                  "COPY app /usr/local/bin/app", "USER appuser", "CMD [\"app\"]"))
+        #expect(result.bodyLines.contains("USER appuser"), "\(result.body)")
+        #expect(!result.bodyLines.contains("USER 3000"))
+        #expect(result.warnings.contains { $0.hasPrefix("USER appuser (line 5): the account is created in stage \"build\", not in the final stage") },
+                "\(result.warnings)")
+    }
+
     @Test func anAccountOfAnAncestorStageIsReused() {
         let result = harden(lines("FROM debian:bookworm-slim AS base", "RUN useradd -u 4000 svc", "FROM base",
                                   "COPY app /usr/local/bin/app", "CMD [\"app\"]"))

@@ -155,6 +155,13 @@ extension InPlaceHardener {
             changes.append("USER \(word.raw) → USER \(uid): the kubelet can only verify runAsNonRoot for a numeric user.")
             return
         }
+        if let other = otherStageCreating(name) {
+            warnings.append("""
+                USER \(word.raw) (line \(user.startLine)): the account is created in \(other), not in the final stage or a stage it \
+                is built FROM, so it does not exist in the final image; create it in the final stage.
+                """)
+            return
+        }
         warnings.append("USER \(word.raw) (line \(user.startLine)) names an account of the base image: replace it with its numeric UID.")
     }
 
@@ -164,6 +171,19 @@ extension InPlaceHardener {
     private func accountCreation(named name: String) -> (command: SimpleCommand?, uid: Int?)? {
         guard let account = finalChainAccounts.last(where: { $0.name == name }) else { return nil }
         return (account.command, account.uid)
+    }
+
+    /// The stage outside the final stage's chain whose useradd/adduser creates `name`, as a label.
+    private func otherStageCreating(_ name: String) -> String? {
+        let chain = Set(finalChain.map(\.index))
+        for stage in dockerfile.stages where !chain.contains(stage.index) {
+            for instruction in dockerfile.instructions(of: stage) where instruction.keyword == .run {
+                if instruction.shellCommands.contains(where: { ($0.program == "useradd" || $0.program == "adduser") && $0.operands.last?.value == name }) {
+                    return stage.name.map { "stage \"\($0)\"" } ?? "stage \(stage.index)"
+                }
+            }
+        }
+        return nil
     }
 
     /// The GID a groupadd/addgroup of the final stage's chain gives `name`.
