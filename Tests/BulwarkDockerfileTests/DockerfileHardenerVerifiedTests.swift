@@ -90,6 +90,18 @@ private func expectStable(_ result: HardenResult, sourceLocation: Testing.Source
         expectStable(result)
     }
 
+    @Test func theBuilderSplitKeepsToolsTheFinalCommandRuns() {
+        let result = harden(lines(
+            "FROM python:3.11", "WORKDIR /app", "RUN apt-get update && apt-get install -y curl gcc vim", "COPY requirements.txt .",
+            "RUN pip install -r requirements.txt", "COPY . .",
+            "CMD [\"sh\", \"-c\", \"curl -fsS http://config/env > .env && exec gunicorn -b 0.0.0.0:8000 app:app\"]"))
+        let final = finalStageLines(result)
+        #expect(result.bodyLines.filter { $0.hasPrefix("FROM ") }.count == 2, "split into a builder: \(result.body)")
+        #expect(final.contains("    && apt-get install -y --no-install-recommends curl \\"), "\(result.body)")
+        #expect(!result.body.contains("vim"))
+        expectStable(result)
+    }
+
     @Test func aVariableProgramIsSaidInTheOutput() {
         let result = harden(lines("FROM debian:bookworm-slim", "RUN apt-get update && apt-get install -y wget vim tini",
                                   "ARG FETCH=wget", "RUN $FETCH -q https://example.com/x", "CMD [\"/app\"]"))
@@ -217,6 +229,25 @@ private func expectStable(_ result: HardenResult, sourceLocation: Testing.Source
                                   "CMD [\"tensorflow_model_server\", \"--port=8500\", \"--model_base_path=/models/m\"]"))
         #expect(!result.text.contains("urllib"))
         #expect(result.warnings.contains { $0.contains("tensorflow_model_server has no --rest_api_port") }, "\(result.warnings)")
+    }
+
+    @Test("a curl check of a gRPC server is not translated, and curl stays", arguments: [
+        // One stage (the in-place pass), and one the builder split rewrites.
+        "RUN apt-get update && apt-get install -y curl vim",
+        "RUN apt-get update && apt-get install -y curl vim\nRUN pip install grpcio",
+    ])
+    func curlCheckOfAGRPCServer(_ installs: String) {
+        let input = lines("FROM python:3.12-slim", "WORKDIR /app", installs, "COPY . .", "EXPOSE 50051",
+                          "HEALTHCHECK CMD curl -f http://localhost:50051/ || exit 1", "CMD [\"python\", \"server.py\", \"--grpc-port=50051\"]")
+        let result = harden(input)
+        let final = finalStageLines(result)
+        #expect(final.contains("HEALTHCHECK CMD curl -f http://localhost:50051/ || exit 1"), "\(result.body)")
+        #expect(!result.text.contains("urllib"))
+        #expect(final.contains { $0.contains("install") && $0.contains(" curl") }, "\(result.body)")
+        #expect(!final.contains { $0.contains("vim") })
+        #expect(result.warnings.contains { $0.hasPrefix("The HEALTHCHECK requests http://localhost:50051/ over HTTP, but the server speaks gRPC") },
+                "\(result.warnings)")
+        expectStable(result)
     }
 
     @Test func anUnknownProtocolGetsNoCheck() {

@@ -70,6 +70,15 @@ extension InPlaceHardener {
             let check = instructions[existing]
             if check.healthcheck?.isNone == true { return }
             guard finalIsPython, let url = Self.downloaderURL(check) else { return }
+            let serverProtocol = ServerProtocol(invocation: mainInvocation(), facts: AppSourceFacts(sources: options.appSource))
+            if serverProtocol.kind == .grpc {
+                // Translating it would keep a check that can never pass: leave it, and say so.
+                warnings.append("""
+                    The HEALTHCHECK requests \(url.isEmpty ? "a URL" : url) over HTTP, but the server speaks gRPC \
+                    (\(serverProtocol.reason)), so it can never pass; check it with grpc_health_probe instead.
+                    """)
+                return
+            }
             let endpoint = endpoint(forURL: url) ?? healthEndpoint()
             guard let endpoint else { return }
             patch.replaceLines(check.startLine, check.endLine, with: endpoint.instructionLines, in: source)

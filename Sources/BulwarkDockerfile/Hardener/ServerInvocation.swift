@@ -85,6 +85,7 @@ struct ServerInvocation: Sendable, Hashable {
                 arguments = Array(arguments[(index + 2)...])
             } else {
                 server = "python"
+                self.arguments = arguments
                 return
             }
         }
