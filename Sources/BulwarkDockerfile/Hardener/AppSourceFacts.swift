@@ -7,6 +7,11 @@ struct AppSourceFacts: Sendable, Hashable {
     var port: Int?
     /// True when a web framework is imported (Flask, FastAPI, Starlette, aiohttp, Django, …).
     var isWebApp: Bool
+    /// True when the sources start a gRPC server (`grpc.server(…)`, `grpc.aio.server(…)`,
+    /// `add_insecure_port(…)`).
+    var isGRPCServer = false
+    /// The port of `server.add_insecure_port("[::]:50051")`.
+    var grpcPort: Int?
 
     static let routePreference = [
         "healthz", "health", "livez", "healthcheck", "health-check", "health_check", "readyz", "ready", "readiness", "liveness",
@@ -18,6 +23,8 @@ struct AppSourceFacts: Sendable, Hashable {
         var best: (rank: Int, route: String)?
         var port: Int?
         var isWebApp = false
+        var isGRPCServer = false
+        var grpcPort: Int?
         for source in sources {
             for rawLine in source.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
                 let line = rawLine.drop { $0 == " " || $0 == "\t" }
@@ -30,11 +37,21 @@ struct AppSourceFacts: Sendable, Hashable {
                     best = (rank, route)
                 }
                 if port == nil { port = Self.port(in: line) }
+                if line.contains("grpc.server(") || line.contains("grpc.aio.server(") || line.contains("add_insecure_port(")
+                    || line.contains("add_secure_port(")
+                {
+                    isGRPCServer = true
+                    if grpcPort == nil, let match = line.firstMatch(of: #/add_(?:in)?secure_port\(\s*[fF]?["'][^"']*:(\d{2,5})["']/#) {
+                        grpcPort = Int(match.output.1)
+                    }
+                }
             }
         }
         healthRoute = best?.route
         self.port = port
         self.isWebApp = isWebApp || best != nil
+        self.isGRPCServer = isGRPCServer
+        self.grpcPort = grpcPort
     }
 
     /// The GET route a line declares, if any.

@@ -150,11 +150,22 @@ struct BuilderSplit {
         var keptInBuilder: [String] = []
         var droppedPackages: [String] = []
         var venvAdded = false
-        let buildPrograms = Set(body.flatMap { index -> [String] in
+        // The programs the build steps run (they stay in the builder) and those the final
+        // image's CMD, ENTRYPOINT and HEALTHCHECK run (they are installed in the final stage too),
+        // read as the in-place pass reads them (`CommandUsage`).
+        var buildUsage = CommandUsage()
+        var finalUsage = CommandUsage()
+        let replacesHealthcheck = InPlaceHardener(dockerfile: dockerfile, source: source, options: options, headerName: "").willReplaceHealthcheck
+        for index in body {
             let instruction = instructions[index]
-            guard instruction.keyword == .run, !isAptOnly(instruction) else { return [] }
-            return instruction.shellCommands.compactMap(\.program)
-        })
+            switch instruction.keyword {
+            case .run where !isAptOnly(instruction): buildUsage.add(instruction)
+            case .cmd, .entrypoint: finalUsage.add(instruction)
+            case .healthcheck where !replacesHealthcheck: finalUsage.add(instruction)
+            default: break
+            }
+        }
+        let buildPrograms = buildUsage
 
         for index in body {
             let instruction = instructions[index]
@@ -172,9 +183,9 @@ struct BuilderSplit {
             }
             switch instruction.keyword {
             case .run where isAptOnly(instruction):
-                let split = splitPackages(instruction, buildPrograms: buildPrograms)
+                let split = splitPackages(instruction, buildPrograms: buildPrograms, finalPrograms: finalUsage)
                 runtimePackages += split.runtime.filter { !runtimePackages.contains($0) }
-                keptInBuilder += split.builder.filter { PackageRole(package: $0) != .runtime && !keptInBuilder.contains($0) }
+                keptInBuilder += split.builder.filter { PackageRole(package: $0) != .runtime && !runtimePackages.contains($0) && !keptInBuilder.contains($0) }
                 droppedPackages += split.dropped.filter { !droppedPackages.contains($0) }
                 if let run = split.builderRun {
                     builderBlocks.append(Block(blankBefore: blank, lines: comments + run))
@@ -347,7 +358,7 @@ struct BuilderSplit {
     /// ones (debugging and download tools nothing calls); and the builder's RUN, nil when it
     /// installs nothing.
     private func splitPackages(
-        _ run: Instruction, buildPrograms: Set<String>
+        _ run: Instruction, buildPrograms: CommandUsage, finalPrograms: CommandUsage
     ) -> (builder: [String], runtime: [String], dropped: [String], builderRun: [String]?) {
         guard let script = run.shellCommand?.script else { return ([], [], [], nil) }
         var builder: [String] = []
@@ -369,7 +380,9 @@ struct BuilderSplit {
                             flagAdded = true
                         }
                         let role = PackageRole(package: word.value)
-                        let used = PackageRole.programs(of: word.value).contains(where: buildPrograms.contains)
+                        // A program named by a variable may be any of them: keep them.
+                        let used = buildPrograms.hasUnknownProgram || PackageRole.isUsed(word.value, by: buildPrograms.programs)
+                        let usedAtRunTime = finalPrograms.hasUnknownProgram || PackageRole.isUsed(word.value, by: finalPrograms.programs)
                         switch role {
                         case .build:
                             builder.append(word.value)
@@ -377,7 +390,15 @@ struct BuilderSplit {
                             builder.append(word.value)
                             runtime.append(word.value)
                         case .download, .debug:
-                            if used { builder.append(word.value) } else { dropped.append(word.value); continue }
+                            if usedAtRunTime {
+                                builder.append(word.value)
+                                runtime.append(word.value)
+                            } else if used {
+                                builder.append(word.value)
+                            } else {
+                                dropped.append(word.value)
+                                continue
+                            }
                         }
                         words.append(word.raw)
                         kept += 1

@@ -12,6 +12,11 @@ import BulwarkCore
 /// HEALTHCHECK that uses the interpreter (slim images have no curl) against the server's port and
 /// health route. Comments are kept; a `# bulwark:` header says what changed.
 ///
+/// The rewrite is verified before it is returned (`HardeningVerifier`): a step whose result breaks
+/// an invariant (a tool a later step runs removed, a USER without an account in its stage, an HTTP
+/// check for a server not known to speak HTTP, a base the rules flag) is not applied, and a
+/// `Not applied …` warning says why.
+///
 /// Hardening is idempotent: each step checks the property it would add, so a hardened file (this
 /// function's output included) comes back byte for byte. Pure: no I/O (see `DockerBuildContext`
 /// for reading the application's sources).
@@ -30,7 +35,11 @@ public enum DockerfileHardener {
         return harden(dockerfile, source: source, original: source.render(source.lines), options: options)
     }
 
-    static func harden(_ dockerfile: Dockerfile, source: HardenSource, original: String, options: HardenOptions) -> HardenResult {
+    /// `verify` is `HardeningVerifier.check`; tests pass another to see how a refused step is handled.
+    static func harden(
+        _ dockerfile: Dockerfile, source: HardenSource, original: String, options: HardenOptions,
+        verify: (Dockerfile, String, HardenOptions) -> [HardeningVerifier.Problem] = HardeningVerifier.verify
+    ) -> HardenResult {
         // Options are the caller's input: refuse them before anything is written (line 0: no
         // position in the file).
         let problems = options.problems
@@ -75,16 +84,41 @@ public enum DockerfileHardener {
         } else if let reason = split.skipReason {
             priorWarnings.append("Kept a single stage: \(reason).")
         }
-        var hardener = InPlaceHardener(dockerfile: current, source: currentSource, options: options, headerName: name,
-                                       priorChanges: priorChanges, priorWarnings: priorWarnings)
-        let text = hardener.run()
-        let changes = (priorChanges + hardener.changes).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let warnings = (priorWarnings + hardener.warnings).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        guard let text, !changes.isEmpty else {
-            return HardenResult(original: original, text: original, warnings: warnings, recommendedDockerignore: hardener.recommendedDockerignore)
+        // The in-place pass, verified (`HardeningVerifier`): a step whose result breaks an
+        // invariant is turned off and the pass runs again, with the reason in the output.
+        var disabled: Set<HardeningStep> = []
+        var refusals: [String] = []
+        var pass = 0
+        while true {
+            pass += 1
+            var hardener = InPlaceHardener(dockerfile: current, source: currentSource, options: options, headerName: name,
+                                           priorChanges: priorChanges, priorWarnings: priorWarnings + refusals, disabledSteps: disabled)
+            let text = hardener.run()
+            let changes = (priorChanges + hardener.changes).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            let warnings = (priorWarnings + refusals + hardener.warnings).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            guard let text, !changes.isEmpty else {
+                return HardenResult(original: original, text: original, warnings: warnings, recommendedDockerignore: hardener.recommendedDockerignore)
+            }
+            let problems = verify(dockerfile, text, options)
+            let avoidable = problems.filter { $0.step.map { !disabled.contains($0) } ?? false }
+            let unexplained = problems.filter { problem in
+                !refusals.contains("Check: \(problem.message).") && !avoidable.contains(problem)
+            }
+            if !avoidable.isEmpty, pass <= HardeningStep.allCases.count {
+                for problem in avoidable {
+                    if let step = problem.step { disabled.insert(step) }
+                    refusals.append("Not applied, as it could not be proven safe: \(problem.message).")
+                }
+                continue
+            }
+            if !unexplained.isEmpty, pass <= HardeningStep.allCases.count + 1 {
+                // What no step can be turned off for is said in the output for a person to review.
+                for problem in unexplained { refusals.append("Check: \(problem.message).") }
+                continue
+            }
+            return verified(HardenResult(original: original, text: text, changes: changes, warnings: warnings,
+                                         recommendedDockerignore: hardener.recommendedDockerignore), file: dockerfile.file)
         }
-        return verified(HardenResult(original: original, text: text, changes: changes, warnings: warnings,
-                                     recommendedDockerignore: hardener.recommendedDockerignore), file: dockerfile.file)
     }
 
     /// A rewrite that parses, or, when the rewrite has syntax errors, the input unchanged with

@@ -55,6 +55,14 @@ public enum HealthPath {
 
     /// A host a HEALTHCHECK may request: a DNS name or IPv4 address (letters, digits, `.`, `-`),
     /// or an IPv6 address in brackets.
+    /// An absolute path of letters, digits, `_`, `.`, `-` and `/` only (a program path bulwark
+    /// writes into a HEALTHCHECK).
+    static func isSafeExecutablePath(_ path: String) -> Bool {
+        path.hasPrefix("/") && !path.contains("..") && path.utf8.allSatisfy {
+            ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 || $0 == 46 || $0 == 47 || $0 == 45
+        }
+    }
+
     public static func isHost(_ host: String) -> Bool {
         if host.hasPrefix("[") {
             let inner = host.dropFirst().dropLast()

@@ -58,8 +58,11 @@ extension InPlaceHardener {
         }
     }
 
-    /// A HEALTHCHECK in a Python final stage that requests the server's health route with the
-    /// image's own interpreter; one that calls curl or wget (absent from slim images) is replaced.
+    /// A HEALTHCHECK for a server whose protocol is known (`ServerProtocol`): in a Python final
+    /// stage serving HTTP, one that requests the server's health route with the image's own
+    /// interpreter (a curl/wget one, absent from slim images, is replaced); for a gRPC server, one
+    /// that runs `grpc_health_probe` when the stage has that binary. Otherwise none, with a note
+    /// saying why: an HTTP request can never pass against a gRPC server.
     mutating func addHealthcheck() {
         let body = finalBody
         let existing = body.last { instructions[$0].keyword == .healthcheck }
@@ -67,10 +70,25 @@ extension InPlaceHardener {
             let check = instructions[existing]
             if check.healthcheck?.isNone == true { return }
             guard finalIsPython, let url = Self.downloaderURL(check) else { return }
+            let serverProtocol = ServerProtocol(invocation: mainInvocation(), facts: AppSourceFacts(sources: options.appSource))
+            if serverProtocol.kind == .grpc {
+                // Translating it would keep a check that can never pass: leave it, and say so.
+                warnings.append("""
+                    The HEALTHCHECK requests \(url.isEmpty ? "a URL" : url) over HTTP, but the server speaks gRPC \
+                    (\(serverProtocol.reason)), so it can never pass; check it with grpc_health_probe instead.
+                    """)
+                return
+            }
             let endpoint = endpoint(forURL: url) ?? healthEndpoint()
             guard let endpoint else { return }
             patch.replaceLines(check.startLine, check.endLine, with: endpoint.instructionLines, in: source)
+            replacedHealthcheck = true
             changes.append("HEALTHCHECK uses the image's Python instead of curl/wget, which slim images do not have: GET \(endpoint.url).")
+            return
+        }
+        let serverProtocol = ServerProtocol(invocation: mainInvocation(), facts: AppSourceFacts(sources: options.appSource))
+        if serverProtocol.kind == .grpc {
+            addGRPCHealthcheck(serverProtocol)
             return
         }
         guard finalIsPython else {
@@ -80,14 +98,107 @@ extension InPlaceHardener {
                 """)
             return
         }
+        if serverProtocol.kind == .unknown, body.contains(where: { !instructions[$0].exposedPorts.isEmpty }) || AppSourceFacts(sources: options.appSource).isGRPCServer {
+            warnings.append("""
+                No HEALTHCHECK added: the server's protocol is unknown (\(serverProtocol.reason)); bulwark adds an HTTP check only \
+                for servers known to speak HTTP, since one against another protocol can never pass. Add one that fits the server.
+                """)
+            return
+        }
         guard let endpoint = healthEndpoint() else { return }
-        // Before the CMD/ENTRYPOINT that ends the stage (and its comments), else at the end.
+        insertHealthcheck(endpoint.instructionLines)
+        changes.append("HEALTHCHECK added: the image's Python interpreter requests \(endpoint.url) (slim images have no curl).")
+    }
+
+    /// Inserts HEALTHCHECK lines before the CMD/ENTRYPOINT that ends the final stage (and its
+    /// comments), else at its end.
+    private mutating func insertHealthcheck(_ lines: [String]) {
+        let body = finalBody
         let tailStart = body.lastIndex { [.run, .copy, .add, .user, .workdir].contains(instructions[$0].keyword) }.map { body.index(after: $0) } ?? 0
         let anchor = body[tailStart...].first { [.cmd, .entrypoint].contains(instructions[$0].keyword) }
         let stageEnd = body.last.map { instructions[$0].endLine } ?? instructions[finalStage.fromIndex].endLine
         let line = anchor.map { blockStart(of: instructions[$0]) } ?? stageEnd + 1
-        patch.insertLines(before: line, endpoint.instructionLines)
-        changes.append("HEALTHCHECK added: the image's Python interpreter requests \(endpoint.url) (slim images have no curl).")
+        patch.insertLines(before: line, lines)
+    }
+
+    /// `HEALTHCHECK CMD ["/bin/grpc_health_probe", "-addr=127.0.0.1:PORT"]` when the final stage
+    /// (or a stage it is built FROM) puts grpc_health_probe at a known path and the port is known;
+    /// else a note.
+    private mutating func addGRPCHealthcheck(_ serverProtocol: ServerProtocol) {
+        let exposed = finalBody.flatMap { instructions[$0].exposedPorts }.first { $0.transport == "tcp" && $0.port != nil }?.port
+        guard let probe = grpcHealthProbePath else {
+            warnings.append("""
+                No HEALTHCHECK added: the server speaks gRPC (\(serverProtocol.reason)), which an HTTP request cannot check, and \
+                the image has no grpc_health_probe; copy it in (to /bin/grpc_health_probe) and bulwark adds a check that runs it.
+                """)
+            return
+        }
+        guard let port = serverProtocol.grpcPort ?? exposed, (1...65535).contains(port) else {
+            warnings.append("No HEALTHCHECK added: the gRPC server's port could not be found; add EXPOSE or pass the port on its command line.")
+            return
+        }
+        serverPort = port
+        insertHealthcheck([
+            "HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \\",
+            "    CMD " + ExecForm.json([probe, "-addr=127.0.0.1:\(port)"]),
+        ])
+        changes.append("HEALTHCHECK added: \(probe) checks the gRPC server on port \(port) (\(serverProtocol.reason)).")
+    }
+
+    /// The absolute path the final stage's chain puts grpc_health_probe at (a COPY/ADD
+    /// destination or a path a RUN writes), nil when it has none.
+    var grpcHealthProbePath: String? {
+        let name = "grpc_health_probe"
+        var found: String?
+        for stage in finalChain.reversed() {
+            for instruction in dockerfile.instructions(of: stage) {
+                if [.copy, .add].contains(instruction.keyword), let transfer = instruction.fileTransfer,
+                    let destination = transfer.destination?.resolved, destination.hasPrefix("/")
+                {
+                    let sources = transfer.sources.map { ServerInvocation.baseName($0.resolved) }
+                    if ServerInvocation.baseName(destination) == name {
+                        found = destination
+                    } else if destination.hasSuffix("/"), sources.contains(name) {
+                        found = destination + name
+                    }
+                } else if instruction.keyword == .run {
+                    for match in instruction.sourceText.matches(of: #/(?:^|[^:/])(/[\w./-]*/grpc_health_probe)(?![\w./-])/#) {
+                        found = String(match.output.1)
+                    }
+                }
+            }
+        }
+        return found.flatMap { HealthPath.isSafeExecutablePath($0) ? $0 : nil }
+    }
+
+    /// The server command of the final stage: the ENTRYPOINT and CMD together, or either alone
+    /// (the first that starts a known web server, else a Python script).
+    func mainInvocation() -> ServerInvocation? {
+        let body = finalBody
+        let environment = finalStage.environment
+        var candidates: [[String]] = []
+        let entrypoint = body.last { instructions[$0].keyword == .entrypoint }.map { instructions[$0] }
+        let cmd = body.last { instructions[$0].keyword == .cmd }.map { instructions[$0] }
+        func words(of instruction: Instruction?) -> [[String]] {
+            guard let instruction else { return [] }
+            if let exec = instruction.execArguments {
+                if exec.count >= 3, ["sh", "bash"].contains(ServerInvocation.baseName(exec[0])), exec[1] == "-c" {
+                    return ShellCommand.parse(exec[2]).allCommands.map { $0.words.map(\.value) }
+                }
+                return [exec]
+            }
+            return instruction.shellCommand?.script.allCommands.map { $0.words.map(\.value) } ?? []
+        }
+        if let exec = entrypoint?.execArguments, let cmdWords = cmd?.execArguments {
+            candidates.append(exec + cmdWords)
+        }
+        candidates += words(of: entrypoint) + words(of: cmd)
+        let invocations = candidates.map { ServerInvocation(words: $0, environment: environment) }
+        return invocations.first { $0.isWebServer }
+            ?? invocations.first { $0.server.map(ServerInvocation.httpModelServers.contains) ?? false }
+            ?? invocations.first { ServerProtocol.grpcFlag($0.arguments) != nil }
+            ?? invocations.first { $0.server == "python" }
+            ?? invocations.first
     }
 
     /// The URL a `curl`/`wget` health check requests, nil when it calls neither.
@@ -128,33 +239,15 @@ extension InPlaceHardener {
     /// HTTP server can be found.
     mutating func healthEndpoint() -> HealthEndpoint? {
         let body = finalBody
-        let environment = finalStage.environment
         let facts = AppSourceFacts(sources: options.appSource)
-        var candidates: [[String]] = []
-        let entrypoint = body.last { instructions[$0].keyword == .entrypoint }.map { instructions[$0] }
-        let cmd = body.last { instructions[$0].keyword == .cmd }.map { instructions[$0] }
-        func words(of instruction: Instruction?) -> [[String]] {
-            guard let instruction else { return [] }
-            if let exec = instruction.execArguments {
-                if exec.count >= 3, ["sh", "bash"].contains(ServerInvocation.baseName(exec[0])), exec[1] == "-c" {
-                    return ShellCommand.parse(exec[2]).allCommands.map { $0.words.map(\.value) }
-                }
-                return [exec]
-            }
-            return instruction.shellCommand?.script.allCommands.map { $0.words.map(\.value) } ?? []
-        }
-        if let exec = entrypoint?.execArguments, let cmdWords = cmd?.execArguments {
-            candidates.append(exec + cmdWords)
-        }
-        candidates += words(of: entrypoint) + words(of: cmd)
-        let invocations = candidates.map { ServerInvocation(words: $0, environment: environment) }
-        let invocation = invocations.first { $0.isWebServer } ?? invocations.first { $0.server == "python" }
+        let invocation = mainInvocation()
         let exposed = body.flatMap { instructions[$0].exposedPorts }.first { $0.transport == "tcp" && $0.port != nil }?.port
         if invocation?.socketOnly == true {
             warnings.append("No HEALTHCHECK added: the server listens on a Unix socket or file descriptor.")
             return nil
         }
-        let isServer = invocation?.isWebServer == true || facts.isWebApp || exposed != nil
+        let isServer = invocation?.isWebServer == true || invocation?.server.map(ServerInvocation.httpModelServers.contains) == true
+            || facts.isWebApp || exposed != nil
         guard isServer else {
             warnings.append("""
                 No HEALTHCHECK added: no HTTP server was found (no gunicorn/uvicorn/flask command, web framework or EXPOSE); \
@@ -191,8 +284,8 @@ extension InPlaceHardener {
             path = explicit
         } else if let route {
             path = route
-        } else if invocation?.server == "streamlit" {
-            path = "/_stcore/health"
+        } else if let known = invocation?.defaultHealthPath {
+            path = known
         } else {
             path = options.defaultHealthPath
             warnings.append("""

@@ -87,31 +87,65 @@ extension InPlaceHardener {
     }
 
     /// Removes debugging and download tools from an install command of the final stage when no
-    /// later RUN (or a HEALTHCHECK that stays) calls them; keeps the command when nothing would be
-    /// left of it. Returns the removed package names.
+    /// command of the stage from that RUN on runs them (`CommandUsage`: the RUN itself and later
+    /// RUNs, through `sh -c`, pipelines, chains, wrappers, `xargs` and substitutions) and the
+    /// stage's CMD, ENTRYPOINT and HEALTHCHECK (unless this pass replaces the HEALTHCHECK) do not
+    /// either; keeps the command when nothing would be left of it. Returns the removed package
+    /// names. When a command's program is a variable nothing is removed, with a warning.
     mutating func dropUnusedTools(_ command: SimpleCommand, after index: Int, in stage: Stage) -> [String] {
         guard HardenerPackageCommand.aptSubcommand(command) == "install" || HardenerPackageCommand.apkSubcommand(command) == "add" else { return [] }
+        guard !disabledSteps.contains(.dropTools) else { return [] }
         let packages = HardenerPackageCommand.packageIndices(command)
-        var used: Set<String> = []
-        for later in stage.instructionRange where later > index && instructions.indices.contains(later) {
-            let instruction = instructions[later]
-            let keepsCommand = instruction.keyword == .run || instruction.keyword == .entrypoint || instruction.keyword == .cmd
-                || (instruction.keyword == .healthcheck && !finalIsPython)
-            guard keepsCommand else { continue }
-            for other in instruction.shellCommands { if let program = other.program { used.insert(program) } }
-            if let words = instruction.execArguments, let first = words.first { used.insert(ServerInvocation.baseName(first)) }
-        }
-        let removable = packages.filter { position in
+        let candidates = packages.filter { position in
             let word = command.words[position]
             let role = PackageRole(package: word.value)
-            guard role == .debug || role == .download, !word.hasExpansion else { return false }
-            return !PackageRole.programs(of: word.value).contains(where: used.contains)
+            return (role == .debug || role == .download) && !word.hasExpansion
         }
+        guard !candidates.isEmpty else { return [] }
+        let usage = stageUsage(in: stage, from: index)
+        if let line = usage.unknownProgramLine {
+            warnings.append("""
+                Kept \(candidates.map { command.words[$0].value }.joined(separator: ", ")) in the final stage: line \(line) runs a \
+                program named by a variable, so bulwark cannot tell whether it needs them.
+                """)
+            return []
+        }
+        let removable = candidates.filter { !PackageRole.isUsed(command.words[$0].value, by: usage.programs) }
         guard !removable.isEmpty, removable.count < packages.count else { return [] }
         for position in removable {
             let previous = command.words[position - 1]
             patch.replace(TextRange(start: previous.range.end, end: command.words[position].range.end), with: "")
         }
         return removable.map { command.words[$0].value }
+    }
+
+    /// The programs a stage runs from instruction `index` on: its RUNs (that one included), and
+    /// for the final stage its CMD, ENTRYPOINT and HEALTHCHECK (a curl/wget HEALTHCHECK this pass
+    /// replaces with the image's Python is left out).
+    func stageUsage(in stage: Stage, from index: Int) -> CommandUsage {
+        var usage = CommandUsage()
+        let isFinal = stage.index == finalStage.index
+        let replacesHealthcheck = isFinal && willReplaceHealthcheck
+        for later in stage.instructionRange where later >= index && instructions.indices.contains(later) {
+            let instruction = instructions[later]
+            switch instruction.keyword {
+            case .run: usage.add(instruction)
+            case .cmd where isFinal, .entrypoint where isFinal: usage.add(instruction)
+            case .healthcheck where isFinal && !replacesHealthcheck: usage.add(instruction)
+            default: break
+            }
+        }
+        return usage
+    }
+
+    /// True when `addHealthcheck` will replace the final stage's curl/wget HEALTHCHECK (run on a
+    /// copy, so nothing of this pass changes).
+    var willReplaceHealthcheck: Bool {
+        guard finalIsPython, !disabledSteps.contains(.healthcheck), finalBody.contains(where: { instructions[$0].keyword == .healthcheck })
+        else { return false }
+        var probe = self
+        probe.patch = SourcePatch()
+        probe.addHealthcheck()
+        return probe.replacedHealthcheck
     }
 }

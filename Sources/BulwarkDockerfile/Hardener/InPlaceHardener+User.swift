@@ -25,8 +25,10 @@ extension InPlaceHardener {
         return entry.images.contains { image == $0 || image.hasPrefix($0) } ? entry.uid : nil
     }
 
-    /// Makes the final stage run as a numeric non-root user: a named USER becomes its UID, root
-    /// (or no USER) becomes `USER uid:gid` with the account created without a lastlog entry.
+    /// Makes the final stage run as a numeric non-root user: a named USER becomes its UID; root
+    /// (or no USER) becomes the non-root account the stage (or a stage it is built FROM) already
+    /// creates, else `USER uid:gid` with the account created in the final stage without a
+    /// lastlog entry. The user is always one that exists in the final stage.
     mutating func runAsNonRoot() {
         let body = finalBody
         let lastUser = body.last { instructions[$0].keyword == .user }
@@ -35,7 +37,80 @@ extension InPlaceHardener {
             return
         }
         if lastUser == nil, inheritsNonRootUser() { return }
+        if reuseAccount() { return }
         addUser()
+    }
+
+    /// The final stage and the stages it is built FROM, nearest first.
+    var finalChain: [Stage] {
+        var result = [finalStage]
+        var seen: Set<Int> = [finalStage.index]
+        var stage = finalStage
+        while let base = stage.baseStage, dockerfile.stages.indices.contains(base), seen.insert(base).inserted {
+            stage = dockerfile.stages[base]
+            result.append(stage)
+        }
+        return result
+    }
+
+    /// The commands of the RUNs of the final stage's chain, in build order (ancestors first).
+    var finalChainCommands: [SimpleCommand] {
+        finalChain.reversed().flatMap { stage in
+            dockerfile.instructions(of: stage).filter { $0.keyword == .run }.flatMap(\.shellCommands)
+        }
+    }
+
+    /// An account a useradd/adduser of the final stage's chain creates.
+    struct Account {
+        var name: String
+        var uid: Int?
+        var gid: Int?
+        /// The command, when it is at the top level of its RUN (so `-u` can be added to it).
+        var command: SimpleCommand?
+    }
+
+    /// The accounts the final stage's chain creates, in build order.
+    var finalChainAccounts: [Account] {
+        let commands = finalChainCommands
+        return commands.compactMap { command -> Account? in
+            guard command.program == "useradd" || command.program == "adduser", let name = command.operands.last?.value,
+                !name.hasPrefix("-"), !name.contains("$")
+            else { return nil }
+            let uid = command.optionValue("-u", "--uid").flatMap { Int($0) }
+            var gid: Int?
+            // useradd: -g is the primary group (-G lists supplementary ones); BusyBox adduser: -G;
+            // Debian adduser: --ingroup, --gid.
+            let group = command.program == "useradd" ? command.optionValue("-g", "--gid") : command.optionValue("-G", "--ingroup", "--gid")
+            if let group {
+                gid = Int(group) ?? groupID(named: group)
+            }
+            return Account(name: name, uid: uid, gid: gid, command: command.depth == 0 ? command : nil)
+        }
+    }
+
+    /// `USER uid[:gid]` for the non-root account the final stage's chain already creates (adding
+    /// `-u uid` to its useradd/adduser when it names none). False when there is none to reuse.
+    private mutating func reuseAccount() -> Bool {
+        guard let account = finalChainAccounts.last(where: { $0.name != "root" && $0.uid != 0 }) else { return false }
+        var uid = account.uid
+        if uid == nil, let command = account.command, command.words.indices.contains(command.commandIndex) {
+            let option = command.program == "adduser" && ImageFamily(stage: finalStage, in: dockerfile) != .alpine ? "--uid" : "-u"
+            patch.insert(at: command.words[command.commandIndex].range.end, " \(option) \(options.uid)")
+            uid = options.uid
+        }
+        guard let uid else { return false }
+        let value = account.gid.map { "\(uid):\($0)" } ?? "\(uid)"
+        let body = finalBody
+        let builders: Set<Keyword> = [.run, .copy, .add, .user, .workdir]
+        let anchor = body.last { builders.contains(instructions[$0].keyword) } ?? finalStage.fromIndex
+        patch.insertLines(before: instructions[anchor].endLine + 1, ["", "USER \(value)"])
+        addedUser = true
+        runAs = (uid, account.gid ?? uid)
+        changes.append("""
+            Runs as the non-root user \(account.name) (\(value)) that the Dockerfile creates; a numeric USER lets the kubelet verify \
+            runAsNonRoot.
+            """)
+        return true
     }
 
     /// True when the final stage's base is known to run as non-root (distroless `nonroot`, an
@@ -80,27 +155,41 @@ extension InPlaceHardener {
             changes.append("USER \(word.raw) → USER \(uid): the kubelet can only verify runAsNonRoot for a numeric user.")
             return
         }
+        if let other = otherStageCreating(name) {
+            warnings.append("""
+                USER \(word.raw) (line \(user.startLine)): the account is created in \(other), not in the final stage or a stage it \
+                is built FROM, so it does not exist in the final image; create it in the final stage.
+                """)
+            return
+        }
         warnings.append("USER \(word.raw) (line \(user.startLine)) names an account of the base image: replace it with its numeric UID.")
     }
 
-    /// The useradd/adduser of the file that creates `name`, with its `-u`/`--uid` when given.
+    /// The useradd/adduser of the final stage's chain (the final stage and the stages it is built
+    /// FROM) that creates `name`, with its `-u`/`--uid` when given: an account created in another
+    /// stage does not exist in the final image.
     private func accountCreation(named name: String) -> (command: SimpleCommand?, uid: Int?)? {
-        for instruction in instructions where instruction.keyword == .run {
-            for command in instruction.shellCommands where command.program == "useradd" || command.program == "adduser" {
-                guard command.operands.last?.value == name else { continue }
-                let uid = command.optionValue("-u", "--uid").flatMap { Int($0) }
-                return (command.depth == 0 ? command : nil, uid)
+        guard let account = finalChainAccounts.last(where: { $0.name == name }) else { return nil }
+        return (account.command, account.uid)
+    }
+
+    /// The stage outside the final stage's chain whose useradd/adduser creates `name`, as a label.
+    private func otherStageCreating(_ name: String) -> String? {
+        let chain = Set(finalChain.map(\.index))
+        for stage in dockerfile.stages where !chain.contains(stage.index) {
+            for instruction in dockerfile.instructions(of: stage) where instruction.keyword == .run {
+                if instruction.shellCommands.contains(where: { ($0.program == "useradd" || $0.program == "adduser") && $0.operands.last?.value == name }) {
+                    return stage.name.map { "stage \"\($0)\"" } ?? "stage \(stage.index)"
+                }
             }
         }
         return nil
     }
 
-    /// The GID a groupadd/addgroup of the file gives `name`.
-    private func groupID(named name: String) -> Int? {
-        for instruction in instructions where instruction.keyword == .run {
-            for command in instruction.shellCommands where command.program == "groupadd" || command.program == "addgroup" {
-                if command.operands.last?.value == name, let gid = command.optionValue("-g", "--gid").flatMap({ Int($0) }) { return gid }
-            }
+    /// The GID a groupadd/addgroup of the final stage's chain gives `name`.
+    func groupID(named name: String) -> Int? {
+        for command in finalChainCommands.reversed() where command.program == "groupadd" || command.program == "addgroup" {
+            if command.operands.last?.value == name, let gid = command.optionValue("-g", "--gid").flatMap({ Int($0) }) { return gid }
         }
         return nil
     }
@@ -117,6 +206,7 @@ extension InPlaceHardener {
         lines.append("USER \(options.uid):\(options.gid)")
         patch.insertLines(before: instructions[anchor].endLine + 1, lines)
         addedUser = true
+        runAs = (options.uid, options.gid)
         switch family {
         case .debian, .alpine:
             changes.append("""
@@ -158,7 +248,8 @@ extension InPlaceHardener {
     /// `COPY --chown=uid:gid` for the files copied into the working directory once the image
     /// runs as the new user.
     mutating func chownApplicationFiles() {
-        guard addedUser else { return }
+        guard addedUser, let runAs else { return }
+        let owner = "\(runAs.uid):\(runAs.gid)"
         let directories = dockerfile.workingDirectories(of: finalStage).before
         var count = 0
         var paths: [String] = []
@@ -169,12 +260,12 @@ extension InPlaceHardener {
             else { continue }
             let path = HardenPath.join(workdir, destination.resolved)
             guard HardenPath.isInside(path, workdir) else { continue }
-            patch.insert(at: instruction.arguments.range.start, "--chown=\(options.uid):\(options.gid) ")
+            patch.insert(at: instruction.arguments.range.start, "--chown=\(owner) ")
             count += 1
             if !paths.contains(workdir) { paths.append(workdir) }
         }
         if count > 0 {
-            changes.append("COPY --chown=\(options.uid):\(options.gid) for the application files in \(paths.joined(separator: ", ")).")
+            changes.append("COPY --chown=\(owner) for the application files in \(paths.joined(separator: ", ")).")
         }
     }
 }

@@ -24,9 +24,16 @@ struct InPlaceHardener {
     var addedSecretMount = false
     /// The port the final image's server listens on, when the health-check step found it.
     var serverPort: Int?
+    /// Steps the verifier found unsafe on an earlier pass (`HardeningVerifier`): not applied.
+    var disabledSteps: Set<HardeningStep> = []
+    /// Set when `addHealthcheck` replaced a curl/wget HEALTHCHECK.
+    var replacedHealthcheck = false
+    /// The UID and GID the final stage runs as when this pass chose them (added or reused account).
+    var runAs: (uid: Int, gid: Int)?
 
     init(dockerfile: Dockerfile, source: HardenSource, options: HardenOptions, headerName: String, priorChanges: [String] = [],
-         priorWarnings: [String] = []) {
+         priorWarnings: [String] = [], disabledSteps: Set<HardeningStep> = []) {
+        self.disabledSteps = disabledSteps
         self.dockerfile = dockerfile
         self.source = source
         self.options = options
@@ -38,14 +45,16 @@ struct InPlaceHardener {
     /// Runs every step; nil when nothing had to change (and nothing changed before).
     mutating func run() -> String? {
         guard dockerfile.finalStage != nil else { return nil }
-        hardenBaseImages()
+        if !disabledSteps.contains(.baseImage) { hardenBaseImages() }
         addPythonEnvironment()
         hardenPackageCommands()
         removeSecrets()
-        runAsNonRoot()
-        chownApplicationFiles()
+        if !disabledSteps.contains(.user) {
+            runAsNonRoot()
+            chownApplicationFiles()
+        }
         useExecForm()
-        addHealthcheck()
+        if !disabledSteps.contains(.healthcheck) { addHealthcheck() }
         checkPrivilegedPorts()
         checkBuildContext()
         guard !changes.isEmpty || !priorChanges.isEmpty else { return nil }
@@ -174,4 +183,17 @@ struct InPlaceHardener {
         lines.append(current)
         return lines
     }
+}
+
+/// A step of the in-place pass the verifier can turn off when it cannot prove the step's result
+/// safe (`HardeningVerifier`).
+enum HardeningStep: String, Sendable, Hashable, CaseIterable {
+    /// Moving Python stages to a supported slim base.
+    case baseImage
+    /// Dropping debugging and download tools from the final stage's installs.
+    case dropTools
+    /// The non-root USER (added, reused or made numeric) and `COPY --chown`.
+    case user
+    /// The added or replaced HEALTHCHECK.
+    case healthcheck
 }

@@ -34,21 +34,58 @@ enum PackageRole: Sendable, Hashable {
         return name.lowercased()
     }
 
-    /// The programs a package installs under another name (`build-essential` → `make`, `gcc`).
+    /// The programs a package installs or brings in (`build-essential` → `make`, `gcc` …; any
+    /// other package → its own name). Where the table comes from, and which entries were checked
+    /// against a package's file list: docs/facts.md, "Packages and the commands they provide".
     static func programs(of package: String) -> [String] {
-        switch baseName(package) {
-        case "build-essential", "build-base": ["gcc", "g++", "make", "cc", "c++"]
-        case "vim", "vim-tiny", "vim-nox": ["vim", "vi"]
-        case "iputils-ping", "inetutils-ping": ["ping"]
-        case "netcat", "netcat-openbsd", "netcat-traditional": ["nc", "netcat"]
-        case "dnsutils", "bind9-dnsutils", "bind-tools": ["dig", "nslookup", "host"]
-        case "net-tools": ["ifconfig", "netstat", "route"]
-        case "openssh-client": ["ssh", "scp", "sftp"]
-        case "openssh-server": ["sshd"]
-        case "emacs", "emacs-nox": ["emacs"]
-        case "procps": ["ps", "top", "kill"]
-        case let name: [name]
-        }
+        let name = baseName(package)
+        if let programs = providedPrograms[name] { return programs }
+        for (prefix, programs) in providedPrefixes where name.hasPrefix(prefix) { return programs + [name] }
+        return [name]
+    }
+
+    static let providedPrograms: [String: [String]] = [
+        "build-essential": ["gcc", "g++", "cc", "c++", "cpp", "make", "dpkg-buildpackage"],
+        "build-base": ["gcc", "g++", "cc", "c++", "cpp", "make"],
+        "gcc": ["gcc", "cc", "cpp", "gcc-ar", "gcc-nm", "gcc-ranlib", "gcov", "c89-gcc", "c99-gcc"], "g++": ["g++", "c++"], "clang": ["clang", "clang++", "cc", "c++"],
+        "make": ["make", "gmake"], "cmake": ["cmake", "ctest", "cpack"], "ninja-build": ["ninja"],
+        "pkg-config": ["pkg-config"], "pkgconf": ["pkg-config", "pkgconf"],
+        "git": ["git", "git-receive-pack", "git-shell", "git-upload-archive", "git-upload-pack", "scalar"], "git-lfs": ["git-lfs", "git"], "subversion": ["svn"], "mercurial": ["hg"],
+        "curl": ["curl"], "wget": ["wget"], "aria2": ["aria2c"],
+        "unzip": ["unzip", "funzip", "unzipsfx", "zipgrep", "zipinfo"], "zip": ["zip"], "xz-utils": ["xz", "unxz", "xzcat", "xzgrep", "xzless", "xzdiff", "lzmainfo"], "bzip2": ["bzip2", "bunzip2", "bzcat", "bzgrep", "bzless", "bzdiff", "bzip2recover"],
+        "zstd": ["zstd", "unzstd", "zstdcat", "zstdgrep", "zstdmt", "pzstd"], "p7zip-full": ["7z", "7za"], "tar": ["tar"], "gzip": ["gzip", "gunzip", "zcat", "zgrep", "zless", "zdiff", "uncompress"],
+        "gnupg": ["gpg", "gpg-agent", "gpgv", "gpgconf", "dirmngr"], "gnupg2": ["gpg", "gpg2", "gpgv"], "gpg": ["gpg"], "gpgv": ["gpgv"],
+        "openssl": ["openssl", "c_rehash"], "jq": ["jq"], "yq": ["yq"],
+        "vim": ["vim", "vi"], "vim-tiny": ["vim", "vi"], "vim-nox": ["vim", "vi"], "neovim": ["nvim"],
+        "iputils-ping": ["ping"], "inetutils-ping": ["ping"],
+        "netcat": ["nc", "netcat"], "netcat-openbsd": ["nc", "netcat"], "netcat-traditional": ["nc", "netcat"], "ncat": ["ncat", "nc"],
+        "dnsutils": ["dig", "nslookup", "host"], "bind9-dnsutils": ["dig", "nslookup", "host"], "bind-tools": ["dig", "nslookup", "host"],
+        "net-tools": ["ifconfig", "netstat", "route", "arp"], "iproute2": ["ip", "ss", "tc", "bridge"],
+        "openssh-client": ["ssh", "scp", "sftp", "ssh-keygen", "ssh-keyscan", "ssh-add", "ssh-agent", "ssh-copy-id"], "openssh-server": ["sshd"],
+        "emacs": ["emacs"], "emacs-nox": ["emacs"], "procps": ["ps", "top", "kill", "pgrep", "pkill", "free", "watch", "pmap", "sysctl", "uptime", "vmstat", "w"],
+        "psmisc": ["killall", "pstree", "fuser", "peekfd", "prtstat"], "less": ["less", "lesspipe", "lessfile"], "file": ["file"], "rsync": ["rsync"],
+        "sudo": ["sudo"], "tini": ["tini"], "dumb-init": ["dumb-init"], "gosu": ["gosu"], "su-exec": ["su-exec"],
+        "python3": ["python3", "python"], "python3-pip": ["pip", "pip3"], "python3-venv": ["python3"],
+        "nodejs": ["node", "nodejs"], "npm": ["npm", "npx"], "default-jre": ["java"], "default-jre-headless": ["java"],
+        "golang": ["go", "gofmt"], "golang-go": ["go", "gofmt"], "go": ["go", "gofmt"], "cargo": ["cargo"], "rustc": ["rustc"],
+        "ffmpeg": ["ffmpeg", "ffprobe"], "libcap2-bin": ["setcap", "getcap", "capsh"], "passwd": ["useradd", "groupadd", "usermod"],
+        "shadow": ["useradd", "groupadd", "usermod"], "coreutils": ["cp", "mv", "ln", "cat", "chmod", "chown", "sha256sum"],
+        "ca-certificates": ["update-ca-certificates"],
+    ]
+    static let providedPrefixes: [(String, [String])] = [("gcc-", ["gcc", "cc"]), ("g++-", ["g++", "c++"]), ("clang-", ["clang", "cc"])]
+
+    /// Packages no command names but that programs use: `ca-certificates` holds the trust store
+    /// curl, wget, git, pip and Python's `urllib` read for https. Kept while any of them is.
+    static let implicitDependencies: [String: Set<String>] = [
+        "ca-certificates": ["curl", "wget", "git", "pip", "pip3", "python", "python3", "uv", "aria2c", "openssl", "conda", "apt-get", "apk"],
+    ]
+
+    /// True when a package is needed because of the programs in `used`: it provides one of them,
+    /// or one of them reads its files.
+    static func isUsed(_ package: String, by used: Set<String>) -> Bool {
+        if programs(of: package).contains(where: used.contains) { return true }
+        if let readers = implicitDependencies[baseName(package)], !readers.isDisjoint(with: used) { return true }
+        return false
     }
 
     static let buildNames: Set<String> = [

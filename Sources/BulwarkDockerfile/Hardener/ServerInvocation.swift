@@ -9,7 +9,27 @@ struct ServerInvocation: Sendable, Hashable {
     /// True when it listens on a Unix socket or inherited descriptor only.
     var socketOnly = false
 
+    /// The words of the command line after the program (for protocol flags such as `--grpc-port`).
+    var arguments: [String] = []
+
     static let webServers: Set<String> = ["gunicorn", "uvicorn", "hypercorn", "flask", "waitress-serve", "streamlit", "fastapi", "daphne", "granian"]
+
+    /// Model servers whose API is HTTP (their gRPC variants are told apart by `ServerProtocol`):
+    /// vLLM's OpenAI-compatible server, TorchServe's inference API, MLflow, BentoML, Triton
+    /// (HTTP unless `--allow-http=false`), TensorFlow Serving with `--rest_api_port`.
+    static let httpModelServers: Set<String> = ["vllm", "torchserve", "mlflow", "bentoml", "tritonserver", "tensorflow_model_server"]
+
+    /// The route each model server answers health requests on.
+    var defaultHealthPath: String? {
+        switch server {
+        case "streamlit": "/_stcore/health"
+        case "vllm", "mlflow": "/health"
+        case "torchserve": "/ping"
+        case "bentoml": "/healthz"
+        case "tritonserver": "/v2/health/ready"
+        default: nil
+        }
+    }
 
     /// The port each server uses when the command line names none.
     var defaultPort: Int? {
@@ -18,6 +38,11 @@ struct ServerInvocation: Sendable, Hashable {
         case "flask": 5000
         case "waitress-serve": 8080
         case "streamlit": 8501
+        case "vllm": 8000
+        case "torchserve": 8080
+        case "mlflow": 5000
+        case "bentoml": 3000
+        case "tritonserver": 8000
         default: nil
         }
     }
@@ -60,10 +85,14 @@ struct ServerInvocation: Sendable, Hashable {
                 arguments = Array(arguments[(index + 2)...])
             } else {
                 server = "python"
+                self.arguments = arguments
                 return
             }
         }
+        // `python -m vllm.entrypoints.openai.api_server`, `vllm serve MODEL`.
+        if program.hasPrefix("vllm.entrypoints") { program = "vllm" }
         server = program
+        self.arguments = arguments
         func value(_ names: [String]) -> String? {
             for (index, argument) in arguments.enumerated() {
                 for name in names {
@@ -91,6 +120,13 @@ struct ServerInvocation: Sendable, Hashable {
         case "streamlit":
             port = value(["--server.port"]).flatMap { Int($0) }
             host = value(["--server.address"])
+        case "vllm", "mlflow", "bentoml":
+            port = value(["--port", "-p"]).flatMap { Int($0) }
+            host = value(["--host", "-h"])
+        case "tritonserver":
+            port = value(["--http-port"]).flatMap { Int($0) }
+        case "tensorflow_model_server":
+            port = value(["--rest_api_port"]).flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
         case "daphne":
             port = value(["--port", "-p"]).flatMap { Int($0) }
             host = value(["--bind", "-b"])

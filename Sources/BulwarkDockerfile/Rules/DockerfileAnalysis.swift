@@ -16,6 +16,10 @@ public final class DockerfileAnalysis: Sendable {
     /// stage and the stages it is built `FROM`, transitively. Files copied with `COPY --from` are
     /// shipped, but the packages and caches of the stage they come from are not.
     public let shippedStages: Set<Int>
+    /// Stages whose files can reach the image: the shipped stages, and the stages they copy from
+    /// (`COPY --from`, `RUN --mount=from=`), transitively, with the stages those are built FROM.
+    /// A stage outside this set is a builder whose files never reach the image.
+    public let contributingStages: Set<Int>
     /// For each stage, the stage at the root of its `FROM` chain (itself when it starts from an image).
     let rootStages: [Int]
     let commandsByInstruction: [[SimpleCommand]]
@@ -42,6 +46,7 @@ public final class DockerfileAnalysis: Sendable {
             cursor = dockerfile.stages[index].baseStage
         }
         shippedStages = shipped
+        contributingStages = Self.contributing(dockerfile, from: shipped)
 
         var commands: [[SimpleCommand]] = []
         var environments: [(table: Int, visible: Int)] = []
@@ -74,6 +79,28 @@ public final class DockerfileAnalysis: Sendable {
         commandsByInstruction = commands
         self.environments = environments
         environmentTables = tables
+    }
+
+    /// `shipped` and every stage their instructions copy or mount from, transitively (bounded by
+    /// the number of stages: each is visited once).
+    static func contributing(_ dockerfile: Dockerfile, from shipped: Set<Int>) -> Set<Int> {
+        var result = shipped
+        var queue = Array(shipped)
+        while let index = queue.popLast() {
+            guard dockerfile.stages.indices.contains(index) else { continue }
+            let stage = dockerfile.stages[index]
+            var sources: [Int] = stage.baseStage.map { [$0] } ?? []
+            for instruction in dockerfile.instructions(of: stage) {
+                if let from = instruction.fileTransfer?.fromStage { sources.append(from) }
+                for mount in instruction.mounts {
+                    if let from = mount.from, let source = dockerfile.stage(reference: from), source.index < index { sources.append(source.index) }
+                }
+            }
+            for source in sources where dockerfile.stages.indices.contains(source) && result.insert(source).inserted {
+                queue.append(source)
+            }
+        }
+        return result
     }
 
     public var stages: [StageView] { dockerfile.stages.indices.map { StageView(analysis: self, index: $0) } }

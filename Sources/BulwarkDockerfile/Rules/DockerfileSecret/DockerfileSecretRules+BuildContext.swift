@@ -68,7 +68,9 @@ extension DockerfileSecretRules {
             exclude: without one, the Git history (`.git`, with every secret ever committed), `.env` files and local keys \
             land in a layer of the image. The rule reads the `.dockerignore` the caller passes (BuildKit's \
             `<Dockerfile>.dockerignore` or the context's `.dockerignore`) and checks that it excludes `.git`, `.env` and key \
-            files.
+            files. Only stages whose files reach the image count (the final stage, the stages it is built `FROM` and those \
+            it copies from, transitively); a source with a variable that has no value, or that names files, is not the \
+            whole context.
             """,
             remediation: """
             Copy only what the image needs (`COPY app/ /app/`), or add a `.dockerignore` next to the Dockerfile that excludes \
@@ -86,6 +88,19 @@ extension DockerfileSecretRules {
                 ADD ↓./ /srv/
                 COPY --chown=10001 ↓* /srv/
                 """),
+                dockerfileExample("""
+                FROM python:3.12 AS deps
+                COPY ↓. /src/
+                FROM deps AS build
+                RUN pip wheel --wheel-dir /wheels /src
+                FROM python:3.12-slim
+                COPY --from=build /wheels /wheels
+                """),
+                dockerfileExample("""
+                FROM python:3.12-slim
+                ARG SRC=.
+                COPY ↓${SRC} /app/
+                """),
             ],
             passing: [
                 dockerfileExample("""
@@ -94,12 +109,28 @@ extension DockerfileSecretRules {
                 FROM python:3.12-slim
                 COPY --from=build . /app/
                 """),
+                dockerfileExample("""
+                FROM python:3.12-slim
+                ARG MODEL_FILE
+                ENV CONFIG=config.yaml
+                COPY $MODEL_FILE /models/model.onnx
+                COPY ${CONFIG} serve.py /app/
+                """),
+                dockerfileExample("""
+                FROM golang:1.23 AS lint
+                COPY . /src/
+                RUN go vet ./...
+                FROM python:3.12-slim
+                COPY app/ /app/
+                """),
             ],
             tags: ["secrets"]
         ),
         check: .instruction([.copy, .add]) { view in
+            // A builder whose files never reach the image (no later stage copies from it) does not count.
             guard let transfer = view.instruction.fileTransfer, view.instruction.flag("from") == nil,
-                  let source = transfer.sources.first(where: { [".", "/", "*", "/*"].contains(Dockerignore.clean($0.resolved)) })
+                  let stage = view.stage, view.analysis.contributingStages.contains(stage.index),
+                  let source = transfer.sources.first(where: { $0.isResolved && [".", "/", "*", "/*"].contains(Dockerignore.clean($0.resolved)) })
             else { return [] }
             let what = "copies the whole build context (\(source.value))"
             guard let ignore = view.analysis.dockerignore else {
