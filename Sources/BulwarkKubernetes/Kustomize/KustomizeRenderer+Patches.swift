@@ -157,16 +157,19 @@ extension KustomizeRenderer {
 /// A `target.name`: a name, or a regular expression matched against the whole name as kustomize does.
 struct NamePattern {
     let text: String
+    private let regex: Regex<AnyRegexOutput>?
 
-    init(_ text: String) { self.text = text }
+    init(_ text: String) {
+        self.text = text
+        regex = Self.isPattern(text) ? try? Regex(text) : nil
+    }
 
     static func isPattern(_ text: String) -> Bool {
         text.contains { "*+?[](){}|^$\\".contains($0) }
     }
 
     func matches(_ name: String) -> Bool {
-        guard Self.isPattern(text) else { return name == text }
-        guard let regex = try? Regex(text) else { return name == text }
+        guard let regex else { return name == text }
         return (try? regex.wholeMatch(in: name)) != nil
     }
 }

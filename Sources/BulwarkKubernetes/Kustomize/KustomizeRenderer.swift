@@ -126,8 +126,11 @@ struct KustomizeRenderer {
             return object
         }
         result.kustomizations = []
-        result.errors += errors
-        result.warnings += warnings
+        // A file among the inputs that is read again (a patch) must not repeat the loader's errors.
+        var seen = Set(original.errors)
+        result.errors += errors.filter { seen.insert($0).inserted }
+        var seenWarnings = Set(original.warnings)
+        result.warnings += warnings.filter { seenWarnings.insert($0).inserted }
         return result
     }
 
