@@ -326,4 +326,19 @@ import Testing
         #expect(report.errors.contains { $0.file.hasSuffix("broken/kustomization.yaml") && $0.line != nil })
         #expect(findings(report, "pss/privileged").contains { $0.object?.name == "other" })
     }
+
+    @Test func podSecurityVerdictsAreAboutTheRenderedObjects() throws {
+        let scratch = try Scratch()
+        let base = try scratch.write("app/deployment.yaml", Self.deployment)
+        try scratch.write("app/non-root.yaml", Self.nonRootPatch)
+        try scratch.write("app/kustomization.yaml", """
+        resources: [deployment.yaml]
+        patchesStrategicMerge: [non-root.yaml]
+        vars: []
+        """)
+        let outcome = Engine.standard.podSecurity(ScanRequest(paths: [scratch.path]), level: nil, version: nil)
+        #expect(outcome.errors.isEmpty, "\(outcome.errors)")
+        #expect(outcome.results.map(\.file) == [base])
+        #expect(outcome.warnings.contains { $0.message.contains("vars") })
+    }
 }
