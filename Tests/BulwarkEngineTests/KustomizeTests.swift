@@ -313,6 +313,15 @@ import Testing
           - missing.yaml
         """)
         try scratch.write("broken/kustomization.yaml", "resources: [a.yaml\n")
+        let listed = try scratch.write("listed/kustomization.yaml", "- resources\n")
+        let inline = try scratch.write("inline/kustomization.yaml", """
+        resources: []
+        patches:
+          - target: {kind: Deployment}
+            patch: |-
+              - op: add
+                path: [unclosed
+        """)
         try scratch.write("other/pod.yaml", """
         apiVersion: v1
         kind: Pod
@@ -324,6 +333,9 @@ import Testing
         #expect(report.errors.contains { $0.file == kustomization && $0.line == 1 && $0.message.contains("resources must be a list") })
         #expect(report.errors.contains { $0.file == kustomization && $0.line == 3 && $0.message.contains("not found") })
         #expect(report.errors.contains { $0.file.hasSuffix("broken/kustomization.yaml") && $0.line != nil })
+        #expect(report.errors.contains { $0.file == listed && $0.line == 1 && $0.message.contains("must be a mapping") })
+        // A YAML error inside an inline patch is at its line in the kustomization.
+        #expect(report.errors.contains { $0.file == inline && ($0.line ?? 0) >= 5 })
         #expect(findings(report, "pss/privileged").contains { $0.object?.name == "other" })
     }
 

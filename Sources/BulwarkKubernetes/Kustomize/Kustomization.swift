@@ -15,9 +15,11 @@ public struct KustomizationDocument: Sendable {
 
     /// Whether a document is a kustomization: `kind: Kustomization` or `kind: Component` with a
     /// `kustomize.config.k8s.io` apiVersion, or any mapping without `apiVersion`/`kind` in a file
-    /// kustomize would read as one (kustomize allows both to be left out).
+    /// kustomize would read as one (kustomize allows both to be left out), or anything else in such
+    /// a file (then an error says it is not a mapping).
     public static func isKustomization(_ root: YAMLNode, file: String) -> Bool {
-        guard root.isMapping else { return false }
+        // A kustomization file that is not a mapping is a broken kustomization, not a skipped document.
+        guard root.isMapping else { return fileNames.contains(KustomizePath.lastComponent(file)) }
         let apiVersion = root["apiVersion"]?.string
         let kind = root["kind"]?.string
         if kind == "Kustomization" || kind == "Component" {

@@ -34,7 +34,8 @@ extension KustomizeRenderer {
                 roots = read(file) ?? []
             case .inline(let text):
                 file = kustomization.file
-                roots = documents(of: Array(text.utf8), file: file).map { Self.shifted($0, toLineOf: patch.node) }
+                roots = documents(of: Array(text.utf8), file: file, lineOffset: Self.lineOffset(of: patch.node))
+                    .map { Self.shifted($0, toLineOf: patch.node) }
             }
             for root in roots {
                 origins.record(tree: root, file: file)
@@ -130,11 +131,16 @@ extension KustomizeRenderer {
         return candidates
     }
 
+    /// How many lines before an inline patch's text starts in the kustomization.
+    static func lineOffset(of entry: YAMLNode) -> Int {
+        let block = entry.scalarStyle == .literal || entry.scalarStyle == .folded
+        return entry.position.line - (block ? 0 : 1)
+    }
+
     /// An inline patch's tree with its lines moved to where the text is written in the kustomization
     /// (a block scalar's text starts on the line after its indicator). Columns stay those of the text.
     static func shifted(_ root: YAMLNode, toLineOf entry: YAMLNode) -> YAMLNode {
-        let block = entry.scalarStyle == .literal || entry.scalarStyle == .folded
-        let offset = entry.position.line - (block ? 0 : 1)
+        let offset = lineOffset(of: entry)
         var done: [ObjectIdentifier: YAMLNode] = [:]
         func move(_ node: YAMLNode) -> YAMLNode {
             if let known = done[ObjectIdentifier(node)] { return known }

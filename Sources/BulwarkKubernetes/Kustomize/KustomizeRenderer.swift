@@ -184,6 +184,11 @@ struct KustomizeRenderer {
             resources += load(entry, of: kustomization)
         }
         for entry in kustomization.components {
+            if KustomizePath.isRemote(entry.text) {
+                warnings.append(Kustomization.warning(kustomization.file, entry.node,
+                                                      "kustomization only partly applied: remote component \(entry.text) is not fetched; its patches are not applied"))
+                continue
+            }
             let directory = KustomizePath.join(kustomization.directory, entry.text)
             guard let component = self.kustomization(in: directory) else {
                 errors.append(Kustomization.error(kustomization.file, entry.node, "component \(entry.text) has no kustomization"))
@@ -261,8 +266,9 @@ struct KustomizeRenderer {
         return roots
     }
 
-    /// Parses text into document roots, errors located in `file` (lines shifted by `lineOffset`).
-    mutating func documents(of bytes: [UInt8], file: String) -> [YAMLNode] {
+    /// Parses text into document roots, errors located in `file` (lines moved down by `lineOffset`,
+    /// for an inline patch).
+    mutating func documents(of bytes: [UInt8], file: String, lineOffset: Int = 0) -> [YAMLNode] {
         let text: [UInt8]
         switch TextEncoding.utf8(bytes, fileKind: "Kubernetes manifest") {
         case .failure(let error):
@@ -272,7 +278,11 @@ struct KustomizeRenderer {
             text = utf8
         }
         let result = YAMLReader.read(bytes: text, limits: options.yamlLimits)
-        for error in result.errors { errors.append(error.located(in: file)) }
+        for error in result.errors {
+            var located = error.located(in: file)
+            located.line = located.line.map { $0 + lineOffset }
+            errors.append(located)
+        }
         return result.documents.compactMap { document in
             guard let root = document.root, !root.isNull else { return nil }
             return root
