@@ -55,7 +55,7 @@ import Testing
         #expect(containers.compactMap { $0["name"]?.string } == ["server", "sidecar"])
         let server = try #require(containers.first)
         #expect(server["image"]?.string == "server:1")
-        #expect(server["env"]?.items.compactMap { $0["value"]?.string } == ["1", "20", "3"])
+        #expect(server["env"]?.items.compactMap { $0["value"]?.string } == ["20", "3", "1"])
         #expect(server["ports"]?.items.count == 1)
         #expect(server["ports"]?.items.first?["name"]?.string == "http")
         #expect(server["ports"]?.items.first?["protocol"]?.string == "TCP")

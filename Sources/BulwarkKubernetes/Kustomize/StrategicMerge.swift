@@ -7,6 +7,9 @@ import BulwarkCore
 /// `volumeMounts` by `mountPath`, container `ports` by `containerPort` …); other lists, and every
 /// list of other kinds (custom resources, which kustomize merges without a schema), are replaced.
 ///
+/// A merged list holds the patch's items first (in the patch's order, each merged with the base's
+/// item of the same key), then the base's other items, as kustomize writes it.
+///
 /// The result shares every untouched node with the inputs; a merged map is a new node at the
 /// position of the base's map, so a value keeps the file and line it was written at.
 struct StrategicMerge {
@@ -103,22 +106,28 @@ struct StrategicMerge {
                 let rest = patchItems.filter { $0["$patch"]?.string != "replace" }.compactMap { clean($0, origins: &origins) }
                 return origins.derive(.sequence(rest), from: patch)
             }
-            var result: [YAMLNode?] = baseItems
+            // kustomize's order: the patch's items (merged with the base's item of the same key) in
+            // the patch's order, then the base's items the patch does not name, in the base's order.
             var position: [String: Int] = [:]
             for (index, item) in baseItems.enumerated() {
                 if let value = item[key]?.scalar, position[value] == nil { position[value] = index }
             }
+            var named = Set<Int>()
+            var result: [YAMLNode?] = []
             for item in patchItems {
                 guard item.isMapping, let value = item[key]?.scalar else {
-                    if let cleaned = clean(item, origins: &origins) { result.append(cleaned) }
+                    result.append(clean(item, origins: &origins))
                     continue
                 }
-                if let index = position[value], let existing = result[index] {
-                    result[index] = merge(existing, item, path: path, origins: &origins)
-                } else if item["$patch"]?.string != "delete", let cleaned = clean(item, origins: &origins) {
-                    position[value] = result.count
-                    result.append(cleaned)
+                if let index = position[value] {
+                    guard named.insert(index).inserted else { continue }
+                    result.append(merge(baseItems[index], item, path: path, origins: &origins))
+                } else if item["$patch"]?.string != "delete" {
+                    result.append(clean(item, origins: &origins))
                 }
+            }
+            for (index, item) in baseItems.enumerated() where !named.contains(index) {
+                result.append(item)
             }
             return origins.derive(.sequence(result.compactMap { $0 }), from: base)
         }
@@ -140,7 +149,8 @@ struct StrategicMerge {
                     changed = true
                     continue
                 }
-                if let value = clean(pair.value, origins: &origins) {
+                // `key: null` deletes: where there is nothing to delete, the key is not written.
+                if !pair.value.isNull, let value = clean(pair.value, origins: &origins) {
                     if value !== pair.value { changed = true }
                     kept.append(YAMLNode.Pair(key: pair.key, value: value))
                 } else {
