@@ -183,4 +183,80 @@ struct KustomizeDifferentialTests {
             """,
         ], root: "overlay")
     }
+
+    @Test func otherKindsAndDirectives() throws {
+        try compare([
+            "app/resources.yaml": """
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: nightly}
+            spec:
+              schedule: "0 0 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: job, image: "trainer:1"}, {name: helper, image: "helper@sha256:1111"}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: headless}
+            spec: {type: ExternalName, externalName: example.com}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: reader}
+            rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: reader}
+            roleRef: {kind: ClusterRole, name: reader, apiGroup: rbac.authorization.k8s.io}
+            subjects: [{kind: ServiceAccount, name: runner, namespace: old}, {kind: ServiceAccount, name: other}, {kind: ServiceAccount, name: runner, namespace: default}, {kind: User, name: u}]
+            ---
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: runner}
+            ---
+            apiVersion: serving.kserve.io/v1beta1
+            kind: InferenceService
+            metadata: {name: model}
+            spec:
+              predictor:
+                containers: [{name: a, image: "a:1"}, {name: b, image: "b:1"}]
+            """,
+            "app/patches.yaml": """
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: nightly}
+            spec:
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      $patch: replace
+                      restartPolicy: OnFailure
+                      containers: [{name: job, image: "trainer:2", securityContext: {runAsNonRoot: true}}]
+            ---
+            apiVersion: serving.kserve.io/v1beta1
+            kind: InferenceService
+            metadata: {name: model}
+            spec:
+              predictor:
+                containers: [{name: a, image: "a:2"}]
+            """,
+            "app/kustomization.yaml": """
+            resources: [resources.yaml]
+            namespace: jobs
+            labels:
+              - pairs: {team: ml}
+            commonAnnotations: {owner: ml}
+            images:
+              - {name: trainer, digest: "sha256:2222"}
+              - {name: a, newName: registry.example.com/a}
+            patchesStrategicMerge: [patches.yaml]
+            """,
+        ], root: "app")
+    }
 }

@@ -73,19 +73,25 @@ extension KustomizeRenderer {
 
     private mutating func setNamespace(_ namespace: YAMLNode, in resources: inout [KustomizeResource]) {
         let key = origins.derive(.scalar("namespace", .plain), from: namespace)
-        let serviceAccounts = Set(resources.filter { $0.kind == "ServiceAccount" }.flatMap(\.names))
+        // ServiceAccount name → the namespace it had (`default` when none), before it moves.
+        var serviceAccounts: [String: String] = [:]
+        for resource in resources where resource.kind == "ServiceAccount" {
+            for name in resource.names { serviceAccounts[name] = resource.namespace ?? "default" }
+        }
         for position in resources.indices {
             let kind = resources[position].kind
             var root = resources[position].root
             if !KubeObject.clusterScopedKinds.contains(kind) {
                 root = set([YAMLNode.Pair(key: key, value: namespace)], at: ["metadata"], in: root, create: true)
             }
-            // Bindings follow the ServiceAccounts they name into the namespace.
+            // Bindings follow the ServiceAccounts of the kustomization they name (in the namespace
+            // the account had) into the namespace; other subjects stay.
             if kind == "RoleBinding" || kind == "ClusterRoleBinding", let subjects = root["subjects"]?.sequence {
                 var changed = false
                 let moved: [YAMLNode] = subjects.map { subject in
                     guard subject["kind"]?.string == "ServiceAccount", let name = subject["name"]?.string,
-                          serviceAccounts.contains(name) else { return subject }
+                          let accountNamespace = serviceAccounts[name], (subject["namespace"]?.string ?? "default") == accountNamespace
+                    else { return subject }
                     changed = true
                     return set([YAMLNode.Pair(key: key, value: namespace)], at: [], in: subject, create: true)
                 }
