@@ -249,6 +249,7 @@ struct KustomizeDifferentialTests {
             "app/kustomization.yaml": """
             resources: [resources.yaml]
             namespace: jobs
+            commonLabels: {env: prod}
             labels:
               - pairs: {team: ml}
             commonAnnotations: {owner: ml}

@@ -30,7 +30,7 @@ extension KustomizeRenderer {
                     if Self.selectorKinds.contains(kind) {
                         root = set(entry.pairs, at: ["spec", "selector", "matchLabels"], in: root, create: true)
                     } else if kind == "Service" || kind == "ReplicationController" {
-                        root = set(entry.pairs, at: ["spec", "selector"], in: root, create: false)
+                        root = set(entry.pairs, at: ["spec", "selector"], in: root, create: true)
                     }
                 }
                 if entry.includeTemplates {
