@@ -260,4 +260,63 @@ struct KustomizeDifferentialTests {
             """,
         ], root: "app")
     }
+
+    @Test func namesAndTheirReferences() throws {
+        try compare([
+            "app/resources.yaml": """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db}
+            spec:
+              serviceName: db
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}}
+                spec:
+                  imagePullSecrets: [{name: pull}]
+                  volumes: [{name: data, persistentVolumeClaim: {claimName: data}}, {name: s, secret: {secretName: pull}}]
+                  containers:
+                    - name: db
+                      image: db:1
+                      envFrom: [{configMapRef: {name: settings}}, {secretRef: {name: pull}}, {configMapRef: {name: external}}]
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: pull}
+            type: kubernetes.io/dockerconfigjson
+            data: {.dockerconfigjson: e30=}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: data}
+            spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: db}
+            spec: {selector: {app: db}, ports: [{port: 5432}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: web}
+            spec:
+              rules:
+                - http:
+                    paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: db, port: {number: 5432}}}}
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: data}
+            """,
+            "app/kustomization.yaml": """
+            resources: [resources.yaml]
+            namePrefix: team-
+            """,
+        ], root: "app")
+    }
 }

@@ -132,7 +132,7 @@ extension KustomizeRenderer {
         case ("configMap", "name"), ("configMapKeyRef", "name"), ("configMapRef", "name"): "ConfigMap"
         case ("secret", "secretName"), ("secretKeyRef", "name"), ("secretRef", "name"), ("imagePullSecrets", "name"): "Secret"
         case ("persistentVolumeClaim", "claimName"): "PersistentVolumeClaim"
-        case ("service", "name"): "Service"
+        case ("service", "name"), (_, "serviceName"): "Service"
         case ("roleRef", "name"), ("subjects", "name"): mapping["kind"]?.string
         default: nil
         }
