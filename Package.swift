@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "BulwarkDockerfile", targets: ["BulwarkDockerfile"]),
         .library(name: "BulwarkSecrets", targets: ["BulwarkSecrets"]),
         .library(name: "BulwarkEngine", targets: ["BulwarkEngine"]),
+        .library(name: "BulwarkArtifacts", targets: ["BulwarkArtifacts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,6 +53,11 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "BigInt", package: "BigInt"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "BulwarkArtifacts",
+            dependencies: ["BulwarkCore"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -109,6 +115,11 @@ let package = Package(
             name: "BulwarkReportTests",
             dependencies: ["BulwarkCore", "BulwarkReport", "BulwarkKubernetes", "BulwarkTestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BulwarkArtifactsTests",
+            dependencies: ["BulwarkCore", "BulwarkArtifacts", "BulwarkTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,167 @@
+/// The members of a zip archive, read as leniently as the loaders that open model files: PyTorch's
+/// reader (miniz) locates members through the central directory and then trusts the local header
+/// for where the data starts; it does not care about the general-purpose flag bits, and a CRC
+/// mismatch does not stop `torch.load`. A scanner must therefore see every member that any view
+/// of the archive offers: the central directory's entries *and* every local header found by
+/// walking the bytes, under both names when they disagree (Python's `zipfile` refuses such an
+/// archive; PyTorch loads it).
+///
+/// The archive is held in memory here; model files larger than the read limit are the file-backed
+/// reader's job (it reads headers and the `.pkl` members only).
+///
+/// Written here rather than with ZIPFoundation: that library (rightly, for extraction) trusts the
+/// central directory and checks CRCs, which is exactly the strictness that let malicious archives
+/// past scanners built on strict readers.
+public struct LenientZip: Sendable {
+    public enum Method: Sendable, Equatable {
+        case stored
+        case deflated
+        case other(UInt16)
+    }
+
+    /// One member as some view of the archive names it.
+    public struct Member: Sendable, Equatable {
+        /// The name in the local header.
+        public var name: String
+        /// The central directory's name for the same data, when it differs.
+        public var centralName: String?
+        /// Offset of the local header.
+        public var headerOffset: Int
+        /// Where the (possibly compressed) data starts, and its length.
+        public var dataOffset: Int
+        public var compressedSize: Int
+        public var uncompressedSize: Int
+        public var method: Method
+        public var flags: UInt16
+        /// Found only by walking local headers (no central-directory entry points at it).
+        public var onlyLocal: Bool
+    }
+
+    public var members: [Member] = []
+    /// What was odd about the archive (truncated entries, names that differ between views …).
+    public var notes: [String] = []
+
+    static let localSignature: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+    static let centralSignature: [UInt8] = [0x50, 0x4B, 0x01, 0x02]
+    static let endSignature: [UInt8] = [0x50, 0x4B, 0x05, 0x06]
+
+    /// Whether the bytes start like a zip archive.
+    public static func isZip(_ head: some Collection<UInt8>) -> Bool {
+        head.starts(with: localSignature) || head.starts(with: endSignature)
+    }
+
+    /// Reads the members of `bytes`. Never fails: what cannot be read is a note.
+    public init(_ bytes: [UInt8]) {
+        var byOffset: [Int: Int] = [:]
+        // The central directory, located from the end record (the last one in the file).
+        if let end = Self.lastIndex(of: Self.endSignature, in: bytes), end + 22 <= bytes.count {
+            let count = Int(Self.uint16(bytes, end + 10))
+            var position = Int(Self.uint32(bytes, end + 16))
+            for _ in 0..<count {
+                guard position + 46 <= bytes.count, bytes[position..<position + 4].elementsEqual(Self.centralSignature) else {
+                    notes.append("the central directory ends early or is not where the end record says")
+                    break
+                }
+                let nameLength = Int(Self.uint16(bytes, position + 28))
+                let extraLength = Int(Self.uint16(bytes, position + 30))
+                let commentLength = Int(Self.uint16(bytes, position + 32))
+                let headerOffset = Int(Self.uint32(bytes, position + 42))
+                guard position + 46 + nameLength <= bytes.count else { break }
+                let centralName = String(decoding: bytes[position + 46..<position + 46 + nameLength], as: UTF8.self)
+                if var member = Self.local(at: headerOffset, in: bytes) {
+                    member.centralName = centralName == member.name ? nil : centralName
+                    // Sizes in the local header may be zero (data descriptor): take the central ones.
+                    if member.compressedSize == 0 {
+                        member.compressedSize = Int(Self.uint32(bytes, position + 20))
+                        member.uncompressedSize = Int(Self.uint32(bytes, position + 24))
+                    }
+                    if member.centralName != nil {
+                        notes.append("member at offset \(headerOffset) is \(member.name.debugDescription) in its local header and \(centralName.debugDescription) in the central directory")
+                    }
+                    byOffset[headerOffset] = members.count
+                    members.append(member)
+                } else {
+                    notes.append("central directory entry \(centralName.debugDescription) points at offset \(headerOffset), where no local header is")
+                }
+                position += 46 + nameLength + extraLength + commentLength
+            }
+        }
+        // Every local header in the bytes, including those no central entry names.
+        var position = 0
+        while let found = Self.index(of: Self.localSignature, in: bytes, from: position) {
+            if let known = byOffset[found] {
+                // A member's data is not searched for headers: a zip inside it is a nested archive.
+                position = max(found + 4, min(bytes.count, members[known].dataOffset + members[known].compressedSize))
+            } else if var member = Self.local(at: found, in: bytes) {
+                member.onlyLocal = true
+                members.append(member)
+                position = max(found + 4, min(bytes.count, member.dataOffset + member.compressedSize))
+            } else {
+                position = found + 4
+            }
+        }
+    }
+
+    /// The data of a member (compressed as stored), clamped to the bytes there are.
+    public static func data(of member: Member, in bytes: [UInt8]) -> ArraySlice<UInt8> {
+        let start = min(member.dataOffset, bytes.count)
+        let end = min(bytes.count, start + max(0, member.compressedSize))
+        return bytes[start..<end]
+    }
+
+    static func local(at offset: Int, in bytes: [UInt8]) -> Member? {
+        guard offset >= 0, offset + 30 <= bytes.count, bytes[offset..<offset + 4].elementsEqual(localSignature) else { return nil }
+        let flags = uint16(bytes, offset + 6)
+        let method = uint16(bytes, offset + 8)
+        let compressed = Int(uint32(bytes, offset + 18))
+        let uncompressed = Int(uint32(bytes, offset + 22))
+        let nameLength = Int(uint16(bytes, offset + 26))
+        let extraLength = Int(uint16(bytes, offset + 28))
+        guard offset + 30 + nameLength <= bytes.count else { return nil }
+        let name = String(decoding: bytes[offset + 30..<offset + 30 + nameLength], as: UTF8.self)
+        var size = compressed
+        if size == 0 && method == 0 && flags & 0x08 != 0 {
+            // Stored with a data descriptor and no size here: the data runs to the next signature.
+            let start = offset + 30 + nameLength + extraLength
+            size = (index(of: [0x50, 0x4B], in: bytes, from: start) ?? bytes.count) - start
+        }
+        return Member(name: name, centralName: nil, headerOffset: offset, dataOffset: offset + 30 + nameLength + extraLength,
+                      compressedSize: size, uncompressedSize: uncompressed,
+                      method: method == 0 ? .stored : method == 8 ? .deflated : .other(method), flags: flags, onlyLocal: false)
+    }
+
+    static func uint16(_ bytes: [UInt8], _ offset: Int) -> UInt16 {
+        UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+    }
+
+    static func uint32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+        UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+    }
+
+    static func index(of pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard pattern.count <= bytes.count, start <= bytes.count - pattern.count else { return nil }
+        var position = start
+        let last = bytes.count - pattern.count
+        while position <= last {
+            if bytes[position] == pattern[0] && bytes[position + 1] == pattern[1]
+                && bytes[position..<position + pattern.count].elementsEqual(pattern) {
+                return position
+            }
+            position += 1
+        }
+        return nil
+    }
+
+    /// The last occurrence within the archive's tail, where the end record must be (22 bytes and a
+    /// comment of at most 65,535).
+    static func lastIndex(of pattern: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= pattern.count else { return nil }
+        var position = bytes.count - pattern.count
+        let lowest = max(0, bytes.count - 22 - 65_535)
+        while position >= lowest {
+            if bytes[position..<position + pattern.count].elementsEqual(pattern) { return position }
+            position -= 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,67 @@
+/// Where a pickle program's bytes come from. The analyser reads opcodes and their arguments
+/// through this and skips payloads it does not need (tensor bytes), so a source over a file can
+/// keep memory bounded by the program, not by the payloads.
+public protocol PickleByteSource {
+    /// Bytes consumed so far (the offset findings name).
+    var offset: Int { get }
+    var isAtEnd: Bool { get }
+    mutating func readByte() -> UInt8?
+    /// Exactly `count` bytes, or nil when fewer are left (nothing is consumed then).
+    mutating func read(_ count: Int) -> [UInt8]?
+    /// Whether at least `count` more bytes are there (nothing is consumed).
+    func has(_ count: Int) -> Bool
+    /// Skips exactly `count` bytes; false when fewer are left.
+    mutating func skip(_ count: Int) -> Bool
+    /// The bytes before the next newline (which is consumed), or nil when no newline comes within
+    /// `limit` bytes.
+    mutating func readLine(limit: Int) -> [UInt8]?
+}
+
+/// A pickle program held in memory (a zip member, a test, a nested pickle in a bytes argument).
+public struct PickleBytes: PickleByteSource {
+    public let bytes: [UInt8]
+    public private(set) var offset: Int
+    private let end: Int
+
+    public init(_ bytes: [UInt8], range: Range<Int>? = nil) {
+        self.bytes = bytes
+        let range = range ?? 0..<bytes.count
+        offset = range.lowerBound
+        end = range.upperBound
+    }
+
+    public var isAtEnd: Bool { offset >= end }
+
+    public mutating func readByte() -> UInt8? {
+        guard offset < end else { return nil }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    public mutating func read(_ count: Int) -> [UInt8]? {
+        guard count >= 0, count <= end - offset else { return nil }
+        defer { offset += count }
+        return Array(bytes[offset..<offset + count])
+    }
+
+    public func has(_ count: Int) -> Bool { count >= 0 && count <= end - offset }
+
+    public mutating func skip(_ count: Int) -> Bool {
+        guard count >= 0, count <= end - offset else { return false }
+        offset += count
+        return true
+    }
+
+    public mutating func readLine(limit: Int) -> [UInt8]? {
+        let stop = min(end, offset &+ limit &+ 1)
+        var index = offset
+        while index < stop {
+            if bytes[index] == 0x0A {
+                defer { offset = index + 1 }
+                return Array(bytes[offset..<index])
+            }
+            index += 1
+        }
+        return nil
+    }
+}
