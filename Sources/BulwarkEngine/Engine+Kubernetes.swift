@@ -23,15 +23,17 @@ extension Engine {
         request.domains = ["kubernetes"]
         let collected = collect(request)
         let position = domains.firstIndex { $0.name == "kubernetes" } ?? 0
-        var inventory = KubernetesLoader.load(sources: collected.sources[position], documents: collected.documents[position],
-                                              options: LoadOptions(maxFileSize: request.maxFileSize.bytes))
+        let options = LoadOptions(maxFileSize: request.maxFileSize.bytes)
+        // Kustomizations rendered as `scan` renders them: the questions are about what is deployed.
+        var inventory = Kustomize.render(KubernetesLoader.load(sources: collected.sources[position], documents: collected.documents[position],
+                                                               options: options), options: options)
         inventory.errors += collected.errors
         var inputs = collected.inputs
         inputs.files = inventory.files
         inputs.objects = inventory.objects.count
         inputs.skippedDocuments = inventory.skippedDocuments
         inputs.filesByDomain = inventory.files > 0 ? ["kubernetes": inventory.files] : [:]
-        return KubernetesInputs(inventory: inventory, warnings: collected.warnings, inputs: inputs)
+        return KubernetesInputs(inventory: inventory, warnings: collected.warnings + inventory.warnings, inputs: inputs)
     }
 
     /// Scans Kubernetes inputs already read with the Kubernetes rules the request keeps, and

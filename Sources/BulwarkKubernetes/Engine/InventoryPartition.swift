@@ -7,7 +7,8 @@ import BulwarkCore
 /// with its own cross-object context (ServiceAccounts, NetworkPolicies, Namespace labels …).
 /// Scanning `examples/inference-stack` thus judges `k8s/` and `hardened/k8s/` each on its own,
 /// while `k8s/deployments/` and `k8s/services/` (no common objects) stay one cluster. Linear in the
-/// number of objects and directories.
+/// number of objects and directories. An object a kustomization rendered is placed in the
+/// kustomization's directory (`KubeObject.partitionPath`): two overlays of one base are two clusters.
 public enum InventoryPartition {
     /// Groups of indices into `objects`; every index appears in exactly one group, groups keep input order.
     public static func groups(of objects: [KubeObject]) -> [[Int]] {
@@ -15,7 +16,7 @@ public enum InventoryPartition {
         let root = Directory()
         for (index, object) in objects.enumerated() {
             var node = root
-            let components = object.file.split(separator: "/", omittingEmptySubsequences: true).dropLast()
+            let components = object.partitionPath.split(separator: "/", omittingEmptySubsequences: true).dropLast()
             for component in components {
                 node = node.child(String(component))
             }
@@ -32,7 +33,7 @@ public enum InventoryPartition {
     public static func contradiction(in objects: [KubeObject]) -> String? {
         let parts = groups(of: objects)
         guard parts.count > 1 else { return nil }
-        let directories = parts.map { part in commonDirectory(part.map { objects[$0].file }) }
+        let directories = parts.map { part in commonDirectory(part.map { objects[$0].partitionPath }) }
         var owner: [String: Int] = [:]
         var example: String?
         for (number, part) in parts.enumerated() {

@@ -6,7 +6,8 @@ import BulwarkCore
 /// Claims: a file whose first bytes hold an `apiVersion` key (by content); a `.yaml`, `.yml` or
 /// `.json` file found in a directory (by name; parsing then tells manifests from other YAML, and
 /// documents without `apiVersion` and `kind` are counted as skipped); any other file named on the
-/// command line that no domain recognises (as a fallback, like `kubectl apply -f`).
+/// command line that no domain recognises (as a fallback, like `kubectl apply -f`). A file named
+/// `Kustomization` is claimed by name too; kustomizations are rendered (`Kustomize`) before the rules run.
 public struct KubernetesDomain: ScanDomain {
     public static let manifestExtensions: Set<String> = ["yaml", "yml", "json"]
 
@@ -17,12 +18,12 @@ public struct KubernetesDomain: ScanDomain {
     public init() {}
 
     public func mayClaim(_ file: DiscoveredFile) -> Bool {
-        file.explicit || Self.manifestExtensions.contains(file.pathExtension)
+        file.explicit || Self.manifestExtensions.contains(file.pathExtension) || file.fileName == "Kustomization"
     }
 
     public func claim(_ probe: InputProbe) -> InputClaim? {
         if Self.hasAPIVersionKey(probe.head) { return .content }
-        if Self.manifestExtensions.contains(probe.file.pathExtension) { return .name }
+        if Self.manifestExtensions.contains(probe.file.pathExtension) || probe.file.fileName == "Kustomization" { return .name }
         return probe.file.explicit ? .fallback : nil
     }
 
@@ -31,13 +32,17 @@ public struct KubernetesDomain: ScanDomain {
     }
 
     public func scan(sources: [SourceInput], documents: [MemoryDocument], context: ScanContext) -> DomainScanResult {
-        let inventory = KubernetesLoader.load(sources: sources, documents: documents,
-                                              options: LoadOptions(maxFileSize: context.maxFileSize.bytes))
-        context.onPhase?("kubernetes: load \(inventory.files) files, \(inventory.objects.count) objects")
+        let options = LoadOptions(maxFileSize: context.maxFileSize.bytes)
+        let loaded = KubernetesLoader.load(sources: sources, documents: documents, options: options)
+        context.onPhase?("kubernetes: load \(loaded.files) files, \(loaded.objects.count) objects")
+        // Kustomizations are rendered before the rules run: they judge what would be deployed.
+        let renders = !loaded.kustomizations.isEmpty
+        let inventory = Kustomize.render(consume loaded, options: options)
+        if renders { context.onPhase?("kubernetes: kustomize, \(inventory.objects.count) objects") }
         let rules = KubernetesRules.all.filter { context.enabledRules.contains($0.id) }
         let findings = KubernetesScanner(rules: rules, timings: context.ruleTimings).scan(inventory)
         context.onPhase?("kubernetes: rules, \(findings.count) findings")
-        let result = DomainScanResult(findings: findings, errors: inventory.errors, files: inventory.files,
+        let result = DomainScanResult(findings: findings, errors: inventory.errors, warnings: inventory.warnings, files: inventory.files,
                                 objects: inventory.objects.count, skippedDocuments: inventory.skippedDocuments)
         // Freeing tens of thousands of YAML trees takes time (~45 ms at 10,000 objects): do it on
         // another core while the engine goes on to the report.

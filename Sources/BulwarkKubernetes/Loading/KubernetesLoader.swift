@@ -62,6 +62,11 @@ public enum KubernetesLoader {
     }
 
     private static func collect(_ root: YAMLNode, file: String, helmSource: String?, into inventory: inout Inventory) {
+        // A kustomization is instructions for building objects, never an object itself.
+        if KustomizationDocument.isKustomization(root, file: file) {
+            inventory.kustomizations.append(KustomizationDocument(file: file, root: root))
+            return
+        }
         guard let object = KubeObject(root: root, file: file, helmSource: helmSource) else {
             inventory.skippedDocuments += 1
             return

@@ -8,6 +8,10 @@ public struct Inventory: Sendable {
     public var files: Int
     /// YAML documents that were not Kubernetes objects.
     public var skippedDocuments: Int
+    /// Kustomization (and kustomize Component) documents: never objects, rendered by `Kustomize`.
+    public var kustomizations: [KustomizationDocument] = []
+    /// Problems that did not stop the reading (a kustomization only partly applied).
+    public var warnings: [InputWarning] = []
 
     public init(objects: [KubeObject] = [], errors: [InputError] = [], files: Int = 0, skippedDocuments: Int = 0) {
         self.objects = objects
@@ -21,5 +25,7 @@ public struct Inventory: Sendable {
         errors += other.errors
         files += other.files
         skippedDocuments += other.skippedDocuments
+        kustomizations += other.kustomizations
+        warnings += other.warnings
     }
 }

@@ -12,6 +12,13 @@ public struct KubeObject: Sendable {
     public let namespace: String?
     /// The Helm template the object was rendered from (`# Source:` comment).
     public let helmSource: String?
+    /// For an object a kustomization rendered: the files of the nodes that do not come from `file`
+    /// (a patch, the kustomization itself), so a finding names the file of the value that decides.
+    /// Nil for objects read as written.
+    public var origins: NodeOrigins?
+    /// For an object a kustomization rendered: that kustomization's file. `InventoryPartition`
+    /// places the object in its directory, so two overlays of one base are two clusters.
+    public var renderedBy: String?
 
     public init(root: YAMLNode, file: String, apiVersion: String, kind: String, name: String, namespace: String?, helmSource: String?) {
         self.root = root
@@ -57,9 +64,15 @@ public struct KubeObject: Sendable {
         ObjectReference(apiVersion: apiVersion, kind: kind, namespace: isClusterScoped ? nil : namespace, name: name, container: container)
     }
 
+    /// Where `node` (or the object) is: its position in the file it was read from, which for a
+    /// rendered object may be a patch or the kustomization rather than `file`.
     public func location(of node: YAMLNode?) -> SourceLocation {
-        (node?.position ?? position).located(in: file)
+        guard let node else { return position.located(in: file) }
+        return node.position.located(in: origins?.file(of: node) ?? file)
     }
+
+    /// The path `InventoryPartition` places the object at: the kustomization that rendered it, or its file.
+    public var partitionPath: String { renderedBy ?? file }
 
     /// `Deployment ml/model-server`.
     public var displayName: String { reference().displayName }
