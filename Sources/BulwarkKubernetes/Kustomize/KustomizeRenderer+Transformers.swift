@@ -139,30 +139,68 @@ extension KustomizeRenderer {
     }
 
     private mutating func renamingReferences(_ node: YAMLNode, parent: String?, _ renames: [String: [String: String]]) -> YAMLNode {
+        rewriting(node, parent: parent) { renderer, pair, key, parent, map in
+            if key == "metadata" && parent == nil { return .keep }
+            if let name = pair.value.string, let kind = Self.referenceKind(parent: parent, key: key, in: map),
+               let renamed = renames[kind]?[name] {
+                return .replace(renderer.origins.derive(.scalar(renamed, .plain), from: pair.value))
+            }
+            return .descend
+        }
+    }
+
+    /// What `rewriting` does with one pair of a map.
+    enum PairRewrite {
+        case keep
+        case replace(YAMLNode)
+        case descend
+    }
+
+    /// `node` with some values of its maps replaced, at any depth: `decide` sees each pair (with
+    /// its key, the key of the map's parent and the map) and keeps it, replaces its value, or
+    /// descends into it. Unchanged subtrees are shared; a changed map or sequence is derived from
+    /// the original (same origin and position).
+    private mutating func rewriting(
+        _ node: YAMLNode, parent: String?,
+        _ decide: (inout KustomizeRenderer, YAMLNode.Pair, String, String?, YAMLNode) -> PairRewrite
+    ) -> YAMLNode {
         switch node.content {
         case .scalar:
             return node
         case .sequence(let items):
             var changed = false
-            let updated = items.map { item in
-                let result = renamingReferences(item, parent: parent, renames)
+            var updated: [YAMLNode] = []
+            updated.reserveCapacity(items.count)
+            for item in items {
+                let result = rewriting(item, parent: parent, decide)
                 if result !== item { changed = true }
-                return result
+                updated.append(result)
             }
             return changed ? origins.derive(.sequence(updated), from: node) : node
         case .mapping(let pairs):
             var changed = false
-            let updated = pairs.map { pair -> YAMLNode.Pair in
-                guard let key = pair.key.scalar, key != "metadata" || parent != nil else { return pair }
-                if let name = pair.value.string, let kind = Self.referenceKind(parent: parent, key: key, in: node),
-                   let renamed = renames[kind]?[name] {
-                    changed = true
-                    return YAMLNode.Pair(key: pair.key, value: origins.derive(.scalar(renamed, .plain), from: pair.value))
+            var updated: [YAMLNode.Pair] = []
+            updated.reserveCapacity(pairs.count)
+            for pair in pairs {
+                guard let key = pair.key.scalar else {
+                    updated.append(pair)
+                    continue
                 }
-                let value = renamingReferences(pair.value, parent: key, renames)
-                if value === pair.value { return pair }
-                changed = true
-                return YAMLNode.Pair(key: pair.key, value: value)
+                switch decide(&self, pair, key, parent, node) {
+                case .keep:
+                    updated.append(pair)
+                case .replace(let value):
+                    changed = true
+                    updated.append(YAMLNode.Pair(key: pair.key, value: value))
+                case .descend:
+                    let value = rewriting(pair.value, parent: key, decide)
+                    if value === pair.value {
+                        updated.append(pair)
+                    } else {
+                        changed = true
+                        updated.append(YAMLNode.Pair(key: pair.key, value: value))
+                    }
+                }
             }
             return changed ? origins.derive(.mapping(updated), from: node) : node
         }
@@ -227,32 +265,12 @@ extension KustomizeRenderer {
     // MARK: - Images
 
     private mutating func overridingImages(_ node: YAMLNode, _ images: [String: ImageOverride], parent: String?) -> YAMLNode {
-        switch node.content {
-        case .scalar:
-            return node
-        case .sequence(let items):
-            var changed = false
-            let updated = items.map { item in
-                let result = overridingImages(item, images, parent: parent)
-                if result !== item { changed = true }
-                return result
-            }
-            return changed ? origins.derive(.sequence(updated), from: node) : node
-        case .mapping(let pairs):
+        rewriting(node, parent: parent) { renderer, pair, key, parent, _ in
             let inContainer = parent == "containers" || parent == "initContainers" || parent == "ephemeralContainers"
-            var changed = false
-            let updated = pairs.map { pair -> YAMLNode.Pair in
-                guard let key = pair.key.scalar else { return pair }
-                if inContainer, key == "image", let image = pair.value.string, let replaced = overridden(image, images) {
-                    changed = true
-                    return YAMLNode.Pair(key: pair.key, value: replaced)
-                }
-                let value = overridingImages(pair.value, images, parent: key)
-                if value === pair.value { return pair }
-                changed = true
-                return YAMLNode.Pair(key: pair.key, value: value)
+            if inContainer, key == "image", let image = pair.value.string, let replaced = renderer.overridden(image, images) {
+                return .replace(replaced)
             }
-            return changed ? origins.derive(.mapping(updated), from: node) : node
+            return .descend
         }
     }
 
