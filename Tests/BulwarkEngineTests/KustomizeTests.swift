@@ -1,5 +1,6 @@
 import BulwarkCore
 import BulwarkEngine
+import BulwarkKubernetes
 import Foundation
 import Testing
 

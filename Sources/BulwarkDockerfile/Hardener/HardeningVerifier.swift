@@ -55,22 +55,10 @@ struct HardeningVerifier {
 
     // MARK: - Packages
 
-    /// The stages of `dockerfile` from `stage` along its FROM chain.
-    static func chain(_ stage: Stage, in dockerfile: Dockerfile) -> [Stage] {
-        var result = [stage]
-        var seen: Set<Int> = [stage.index]
-        var current = stage
-        while let base = current.baseStage, dockerfile.stages.indices.contains(base), seen.insert(base).inserted {
-            current = dockerfile.stages[base]
-            result.append(current)
-        }
-        return result
-    }
-
     /// The package names (without versions) the RUNs of a stage chain install with apt or apk.
     static func installed(_ stage: Stage, in dockerfile: Dockerfile) -> Set<String> {
         var packages: Set<String> = []
-        for member in chain(stage, in: dockerfile) {
+        for member in dockerfile.chain(from: stage) {
             for instruction in dockerfile.instructions(of: member) where instruction.keyword == .run {
                 for command in CommandExtraction.commands(of: instruction) {
                     packages.formUnion(InPlaceHardener.installedPackages(command).map(PackageRole.baseName))

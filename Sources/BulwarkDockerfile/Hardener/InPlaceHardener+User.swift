@@ -42,16 +42,7 @@ extension InPlaceHardener {
     }
 
     /// The final stage and the stages it is built FROM, nearest first.
-    var finalChain: [Stage] {
-        var result = [finalStage]
-        var seen: Set<Int> = [finalStage.index]
-        var stage = finalStage
-        while let base = stage.baseStage, dockerfile.stages.indices.contains(base), seen.insert(base).inserted {
-            stage = dockerfile.stages[base]
-            result.append(stage)
-        }
-        return result
-    }
+    var finalChain: [Stage] { dockerfile.chain(from: finalStage) }
 
     /// The commands of the RUNs of the final stage's chain, in build order (ancestors first).
     var finalChainCommands: [SimpleCommand] {

@@ -60,3 +60,17 @@ public struct Stage: Sendable, Hashable {
     /// The stage's name, or its index when it has none (how `COPY --from` can refer to it).
     public var displayName: String { name ?? String(index) }
 }
+
+extension Dockerfile {
+    /// `stage` and the stages it is built FROM, nearest first (a cycle ends the walk).
+    public func chain(from stage: Stage) -> [Stage] {
+        var result = [stage]
+        var seen: Set<Int> = [stage.index]
+        var current = stage
+        while let base = current.baseStage, stages.indices.contains(base), seen.insert(base).inserted {
+            current = stages[base]
+            result.append(current)
+        }
+        return result
+    }
+}
