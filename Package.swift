@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "BulwarkCLITests",
             dependencies: [
-                "bulwark", "BulwarkCore", "BulwarkEngine", "BulwarkTestSupport",
+                "bulwark", "BulwarkCore", "BulwarkEngine", "BulwarkArtifacts", "BulwarkTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -39,6 +39,20 @@ import Testing
         #expect(problems == "", "\(problems.prefix(2000))")
     }
 
+    /// A finding in a binary input (a model file) has a byte offset and no line: the region is
+    /// `byteOffset` alone, which the schema allows.
+    @Test func binaryLocationsValidate() throws {
+        let finding = Finding(ruleId: "model/pickle-dangerous-global", severity: .critical, title: "Pickle imports a dangerous global",
+                              message: "GLOBAL at archive/data.pkl, offset 57 imports posix.system", remediation: "Do not load it.",
+                              location: SourceLocation(file: "models/resnet.pt", member: "archive/data.pkl", offset: 57))
+        let report = Report(findings: [finding], errors: [], files: 1, objects: 0, tool: ReportFixture.tool)
+        let sarif = SARIFReporter(rules: ReportFixture.rules).renderString(report)
+        #expect(sarif.contains("\"byteOffset\" : 57"), "\(sarif)")
+        #expect(!sarif.contains("startLine"))
+        let problems = try SchemaValidator.validate(Array(sarif.utf8))
+        #expect(problems == "", "\(problems)")
+    }
+
     @Test func schemaValidationCatchesAnInvalidLog() throws {
         var text = reporter.renderString(ReportFixture.report)
         text = text.replacingOccurrences(of: "\"level\" : \"error\"", with: "\"level\" : \"fatal\"")
