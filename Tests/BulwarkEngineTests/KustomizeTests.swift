@@ -305,6 +305,25 @@ import Testing
         #expect(findings(report, "pss/run-as-non-root").count == 1)
     }
 
+    /// A patch whose target is among remote resources (not fetched) is a warning, not an input
+    /// error: the kustomization is only partly applied, the input is not broken (seen on a GitOps
+    /// controller's examples, which patch its install manifests fetched from GitHub).
+    @Test func patchOfARemoteResourceIsAWarning() throws {
+        let scratch = try Scratch()
+        try scratch.write("app/patch.yaml", Self.privilegedPatch)
+        let kustomization = try scratch.write("app/kustomization.yaml", """
+        resources:
+          - github.com/example/manifests//install?ref=stable
+        patches:
+          - path: patch.yaml
+        """)
+        let report = scan(scratch.path)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect(report.warnings.contains { $0.message.contains("applies to none of the resources Bulwark read") }, "\(report.warnings)")
+        #expect(report.warnings.contains { $0.file == kustomization && $0.message.contains("remote resource") })
+        #expect(report.findings.isEmpty, "the patch alone is never judged")
+    }
+
     @Test func malformedKustomizationIsAPositionedErrorAndTheScanGoesOn() throws {
         let scratch = try Scratch()
         try scratch.write("app/deployment.yaml", Self.deployment)

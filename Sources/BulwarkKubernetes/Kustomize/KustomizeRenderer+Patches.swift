@@ -89,7 +89,13 @@ extension KustomizeRenderer {
         }
         if targets.isEmpty {
             let what = patch.target == nil ? "\(root["kind"]?.string ?? "(no kind)") \(root["metadata"]?["name"]?.string ?? "(no name)")" : "the patch target"
-            errors.append(Kustomization.error(file, root, "patch of \(kustomization.file) applies to nothing: no \(what) among its resources"))
+            if buildIsPartial {
+                // The target is most likely among the remote resources Bulwark does not fetch.
+                warnings.append(Kustomization.warning(file, root, "kustomization only partly applied: patch of \(kustomization.file) "
+                    + "applies to none of the resources Bulwark read (no \(what)); its remote resources are not fetched"))
+            } else {
+                errors.append(Kustomization.error(file, root, "patch of \(kustomization.file) applies to nothing: no \(what) among its resources"))
+            }
         }
         for position in targets where !deleted.contains(position) {
             let merge = StrategicMerge(mergesLists: StrategicMerge.builtInKinds.contains(resources[position].kind))

@@ -56,6 +56,11 @@ struct KustomizeRenderer {
     var origins = NodeOriginsBuilder()
     var errors: [InputError] = []
     var warnings: [InputWarning] = []
+    /// Remote resources and components skipped so far; a build that skipped any is partial, and
+    /// its patches may target objects Bulwark never read.
+    var skippedRemote = 0
+    /// Whether the build whose patches are being applied skipped remote content.
+    var buildIsPartial = false
     /// Normalised files whose objects are judged only through a rendering (resources, patches).
     var consumed: Set<String> = []
     /// Kustomization documents of the inputs by normalised directory.
@@ -179,6 +184,7 @@ struct KustomizeRenderer {
 
     /// Applies a kustomization (or a Component) to the objects so far.
     mutating func build(_ kustomization: Kustomization, onto initial: [KustomizeResource]) -> [KustomizeResource] {
+        let skippedBefore = skippedRemote
         var resources = initial
         for entry in kustomization.resources {
             resources += load(entry, of: kustomization)
@@ -187,6 +193,7 @@ struct KustomizeRenderer {
             if KustomizePath.isRemote(entry.text) {
                 warnings.append(Kustomization.warning(kustomization.file, entry.node,
                                                       "kustomization only partly applied: remote component \(entry.text) is not fetched; its patches are not applied"))
+                skippedRemote += 1
                 continue
             }
             let directory = KustomizePath.join(kustomization.directory, entry.text)
@@ -204,6 +211,7 @@ struct KustomizeRenderer {
             resources = build(component, onto: resources)
             visiting.remove(key)
         }
+        buildIsPartial = skippedRemote > skippedBefore
         applyPatches(kustomization, to: &resources)
         applyTransformers(kustomization, to: &resources)
         return resources
@@ -214,6 +222,7 @@ struct KustomizeRenderer {
         if KustomizePath.isRemote(entry.text) {
             warnings.append(Kustomization.warning(kustomization.file, entry.node,
                                                   "kustomization only partly applied: remote resource \(entry.text) is not fetched; its objects are not scanned"))
+            skippedRemote += 1
             return []
         }
         let path = KustomizePath.join(kustomization.directory, entry.text)
