@@ -170,6 +170,16 @@ private func expectStable(_ result: HardenResult, sourceLocation: Testing.Source
         expectStable(result)
     }
 
+    /// A service image with an account of its own (a guestbook's redis): UID 10001 would own
+    /// nothing and break the service, so no USER is added and the output says why.
+    @Test func serviceImagesKeepTheirOwnAccount() {
+        let result = harden(lines("FROM redis:7.4", "COPY run.sh /", "CMD [\"/run.sh\"]"))
+        #expect(!result.text.contains("USER 10001"), "\(result.text)")
+        #expect(result.warnings.contains { $0.hasPrefix("Not applied, as it could not be proven safe: a non-root USER. redis:7.4") },
+                "\(result.warnings)")
+        expectStable(result)
+    }
+
     @Test func alpineGetsAdduserInTheFinalStage() {
         let result = harden(lines("FROM alpine:3.22 AS build", "RUN adduser -D -u 3000 builder", "FROM alpine:3.22", "COPY app /app",
                                   "CMD [\"/app\"]"))

@@ -10,6 +10,13 @@ enum ImageFamily: Sendable, Hashable {
     case shellless
     case unknown
 
+    /// Official service images that create an account for their service and chown their data
+    /// directories to it (their Dockerfiles' `groupadd`/`useradd` or `addgroup`/`adduser`).
+    static let serviceImagesWithOwnAccount: Set<String> = [
+        "redis", "postgres", "mysql", "mariadb", "mongo", "cassandra", "rabbitmq", "elasticsearch", "memcached",
+        "nginx", "httpd", "zookeeper", "kafka", "couchdb", "influxdb", "neo4j", "solr", "grafana", "prometheus",
+    ]
+
     static let debianImages: Set<String> = [
         "python", "node", "debian", "ubuntu", "golang", "ruby", "openjdk", "eclipse-temurin", "php", "perl", "rust",
         "buildpack-deps", "pytorch", "tensorflow", "cuda", "r-base", "julia", "gcc", "haskell", "elixir", "erlang", "clojure",

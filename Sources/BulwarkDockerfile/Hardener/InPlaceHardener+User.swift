@@ -38,7 +38,31 @@ extension InPlaceHardener {
         }
         if lastUser == nil, inheritsNonRootUser() { return }
         if reuseAccount() { return }
+        if let image = ownAccountImage, !copiesOwnFiles {
+            // These images run their service as an account of their own, whose UID owns the data
+            // directories: UID 10001, with no account and no files of its own, would break them.
+            warnings.append("""
+                Not applied, as it could not be proven safe: a non-root USER. \(image) runs its service as an account of its own \
+                that owns its data directories; set USER to that account's numeric UID (the image's Dockerfile creates it with useradd or adduser).
+                """)
+            return
+        }
         addUser()
+    }
+
+    /// The final stage's base image when it is a service image that ships an account of its own
+    /// (the official database, cache, queue and web-server images), else nil.
+    var ownAccountImage: String? {
+        guard let reference = dockerfile.chain(from: finalStage).last?.baseReference else { return nil }
+        let name = reference.familiarName.lowercased()
+        let short = name.split(separator: "/").last.map(String.init) ?? name
+        return ImageFamily.serviceImagesWithOwnAccount.contains(short) ? reference.description : nil
+    }
+
+    /// Whether the final stage copies files with `--chown` (they then belong to the user the
+    /// fixer sets, so a numeric USER owns what the application needs).
+    var copiesOwnFiles: Bool {
+        finalBody.contains { [.copy, .add].contains(instructions[$0].keyword) && instructions[$0].flag("chown") != nil }
     }
 
     /// The final stage and the stages it is built FROM, nearest first.
