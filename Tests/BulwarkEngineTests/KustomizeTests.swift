@@ -324,6 +324,27 @@ import Testing
         #expect(report.findings.isEmpty, "the patch alone is never judged")
     }
 
+    /// A patch whose `target:` selects nothing changes nothing, as kustomize does (an ML operator's
+    /// CRD kustomization targets a v1beta1 CRD that is now v1): a warning, not an input error.
+    @Test func patchTargetThatSelectsNothingIsAWarning() throws {
+        let scratch = try Scratch()
+        try scratch.write("app/deployment.yaml", Self.deployment)
+        try scratch.write("app/patch.yaml", Self.nonRootPatch)
+        try scratch.write("app/kustomization.yaml", """
+        resources: [deployment.yaml]
+        patches:
+          - path: patch.yaml
+            target: {kind: StatefulSet}
+          - patch: |-
+              - {op: add, path: /metadata/labels, value: {a: b}}
+            target: {kind: DaemonSet}
+        """)
+        let report = scan(scratch.path)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect(report.warnings.filter { $0.message.contains("no object matches the patch target") }.count == 2, "\(report.warnings)")
+        #expect(findings(report, "pss/run-as-non-root").count == 1, "the patch did not apply")
+    }
+
     @Test func malformedKustomizationIsAPositionedErrorAndTheScanGoesOn() throws {
         let scratch = try Scratch()
         try scratch.write("app/deployment.yaml", Self.deployment)

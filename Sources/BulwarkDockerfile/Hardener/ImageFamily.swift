@@ -73,7 +73,13 @@ enum ImageFamily: Sendable, Hashable {
             "RUN groupadd -r -g \(gid) \(name) && useradd --no-log-init -r -u \(uid) -g \(name) \(name)"
         case .alpine:
             "RUN addgroup -S -g \(gid) \(name) && adduser -S -D -H -u \(uid) -G \(name) \(name)"
-        case .shellless, .unknown:
+        case .unknown:
+            // The tools are not known: use whichever the image has (shadow's useradd, BusyBox's
+            // adduser), so the UID has an account in the final image; an image with neither fails
+            // the build here, visibly, rather than running as a UID without an account.
+            "RUN if command -v useradd >/dev/null 2>&1; then groupadd -r -g \(gid) \(name) && useradd --no-log-init -r -u \(uid) -g \(name) \(name); "
+                + "else addgroup -S -g \(gid) \(name) && adduser -S -D -H -u \(uid) -G \(name) \(name); fi"
+        case .shellless:
             nil
         }
     }

@@ -231,10 +231,13 @@ extension InPlaceHardener {
         case .shellless:
             changes.append("Runs as the non-root user \(options.uid):\(options.gid); a numeric USER lets the kubelet verify runAsNonRoot.")
         case .unknown:
-            changes.append("Runs as the non-root user \(options.uid):\(options.gid); a numeric USER lets the kubelet verify runAsNonRoot.")
+            changes.append("""
+                Runs as the non-root user \(options.uid):\(options.gid), created with the image's own tools (useradd, else \
+                BusyBox adduser); a numeric USER lets the kubelet verify runAsNonRoot.
+                """)
             warnings.append("""
-                No account was created for UID \(options.uid) (the base image's tools are unknown): USER works without one, but add it \
-                if the application needs a user name or home directory.
+                The base image's tools are not known: the account for UID \(options.uid) is created with useradd when the image \
+                has it, else with adduser; if the image runs as an account of its own, use that account's UID instead.
                 """)
         }
         for index in body {

@@ -56,7 +56,8 @@ extension KustomizeRenderer {
             }
             let targets = select(target, in: resources, index: index)
             if targets.isEmpty {
-                errors.append(Kustomization.error(kustomization.file, patch.node, "no object matches the patch target"))
+                // kustomize applies a patch whose target selects nothing to nothing, without an error.
+                warnings.append(Kustomization.warning(kustomization.file, patch.node, "no object matches the patch target; the patch changes nothing"))
             }
             let jsonPatch = JSONPatch(operations: operations)
             for position in targets where !deleted.contains(position) {
@@ -87,7 +88,9 @@ extension KustomizeRenderer {
                 targets = unnamespaced.isEmpty ? candidates : unnamespaced
             }
         }
-        if targets.isEmpty {
+        if targets.isEmpty, patch.target != nil {
+            warnings.append(Kustomization.warning(kustomization.file, patch.node, "no object matches the patch target; the patch changes nothing"))
+        } else if targets.isEmpty {
             let what = patch.target == nil ? "\(root["kind"]?.string ?? "(no kind)") \(root["metadata"]?["name"]?.string ?? "(no name)")" : "the patch target"
             if buildIsPartial {
                 // The target is most likely among the remote resources Bulwark does not fetch.
