@@ -169,12 +169,25 @@ import Testing
         #expect(failure.message.contains("operation 1"))
         #expect(failure.node.position.line == 1)
         for broken in ["- {op: add, path: /spec/containers/9, value: 1}", "- {op: remove, path: /nothing}", "- {op: frobnicate, path: /spec}",
-                       "- {op: replace, path: spec}", "- {path: /spec}", "- scalar", "- {op: add, path: /spec/containers/0/image/x, value: 1}"] {
+                       "- {op: replace, path: spec}", "- {op: replace, path: /spec/containers/9, value: 1}", "- {path: /spec}", "- scalar", "- {op: add, path: /spec/containers/0/image/x, value: 1}"] {
             let operations = try parse(broken)
             if case .success = JSONPatch(operations: operations.items).apply(to: base, origins: &origins) {
                 Issue.record("\(broken) must fail")
             }
         }
+    }
+
+    /// kustomize adds a member that `replace` names and the object lacks (checked with kubectl
+    /// kustomize v5.5 on an operator's overlay); a missing list item is still an error.
+    @Test func replaceOfAMissingMemberAddsItAsKustomizeDoes() throws {
+        var origins = NodeOriginsBuilder()
+        let base = try parse("spec:\n  containers: [{name: a, image: a:1}]\n")
+        let operations = try parse("- {op: replace, path: /spec/containers/0/imagePullPolicy, value: IfNotPresent}")
+        guard case .success(let patched) = JSONPatch(operations: operations.items).apply(to: base, origins: &origins) else {
+            Issue.record("replace of a missing member must add it")
+            return
+        }
+        #expect(patched.at("spec", "containers")?.items.first?["imagePullPolicy"]?.string == "IfNotPresent")
     }
 
     @Test func pathsAndSelectors() {

@@ -48,6 +48,13 @@ struct JSONPatch {
         case "replace":
             guard !path.isEmpty else { return try value() }
             let replacement = try value()
+            // kustomize (kubectl kustomize v5.5) replaces a missing member of an object by adding
+            // it, unlike RFC 6902 (seen on an operator's overlay that replaces an unset
+            // imagePullPolicy); Bulwark renders what kustomize renders.
+            if let parent = try? Self.node(at: Array(path.dropLast()), in: root, operation: operation),
+               case .mapping(let pairs) = parent.content, let last = path.last, !pairs.contains(where: { $0.key.scalar == last }) {
+                return try add(replacement, at: path, in: root, operation: operation, origins: &origins)
+            }
             return try update(root, path[...], operation: operation, origins: &origins) { container, token, origins in
                 try Self.replacing(container, token, with: replacement, operation: operation, origins: &origins)
             }
