@@ -77,5 +77,14 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        // Model files: pickle programs, legacy PyTorch, lenient zips.
+        .executableTarget(
+            name: "FuzzModel",
+            dependencies: [
+                "FuzzDriver",
+                .product(name: "BulwarkArtifacts", package: "Bulwark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )

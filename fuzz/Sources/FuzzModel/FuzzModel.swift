@@ -1,0 +1,23 @@
+import BulwarkArtifacts
+import FuzzDriver
+
+/// One input: bytes → `ModelArtifact` (pickle, legacy PyTorch, lenient zip, nested archives) and
+/// the pickle analyser on the raw bytes too. Must not crash, must finish, and never read more
+/// opcodes than there are bytes.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    let artifact = ModelArtifact(bytes: bytes)
+    for program in artifact.programs where program.program.instructions > bytes.count {
+        fatalError("more opcodes than bytes")
+    }
+    let program = PickleAnalyzer().analyze(bytes)
+    if program.instructions > bytes.count { fatalError("more opcodes than bytes") }
+    return 0
+}
+
+/// SwiftPM links an executable target's entry point as `<Target>_main`; hand control to libFuzzer.
+@_cdecl("FuzzModel_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv) { data, size in fuzzOne(data, size) }
+}
