@@ -6,6 +6,8 @@ public struct ModelArtifact: Sendable {
         case pickle
         case legacyPyTorch = "legacy-pytorch"
         case zip
+        /// A NumPy `.npy` array; with an object dtype its data is a pickle.
+        case numpy
         case unknown
     }
 
@@ -26,6 +28,9 @@ public struct ModelArtifact: Sendable {
     /// (`LONG1` of 0x1950a86a20f9469cfc6c, little-endian), behind `PROTO 2`.
     static let legacyMagic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
 
+    /// `\x93NUMPY`, the magic of the `.npy` format.
+    static let numpyMagic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+
     /// Zips inside zips are followed this deep.
     static let nestingLimit = 3
 
@@ -34,7 +39,19 @@ public struct ModelArtifact: Sendable {
     }
 
     init(bytes: [UInt8], analyzer: PickleAnalyzer, depth: Int, prefix: String?, base: Int) {
-        if bytes.starts(with: Self.legacyMagic) {
+        if bytes.starts(with: Self.numpyMagic) {
+            format = .numpy
+            switch NumpyHeader.parse(bytes) {
+            case .failure(let problem):
+                notes.append("\(prefix.map { "\($0): " } ?? "")\(problem.message)")
+            case .success(let header) where header.holdsObjects:
+                // np.save writes the array with pickle after the header; np.load(allow_pickle=True) runs it.
+                var source = PickleBytes(bytes, range: header.dataOffset..<bytes.count)
+                programs.append(Program(member: prefix, offset: base, program: analyzer.analyze(&source)))
+            case .success:
+                break
+            }
+        } else if bytes.starts(with: Self.legacyMagic) {
             // magic, protocol version, system info, the object, the storage keys; then raw storage bytes.
             format = .legacyPyTorch
             var source = PickleBytes(bytes)
@@ -49,12 +66,13 @@ public struct ModelArtifact: Sendable {
                 let names = [member.name] + (member.centralName.map { [$0] } ?? [])
                 let data = LenientZip.data(of: member, in: bytes)
                 let looksLikePickle = data.first == PickleOpcode.proto.rawValue
-                guard names.contains(where: { $0.hasSuffix(".pkl") }) || looksLikePickle || LenientZip.isZip(data.prefix(4)) else { continue }
+                let nestedFile = LenientZip.isZip(data.prefix(4)) || data.starts(with: Self.numpyMagic)
+                guard names.contains(where: { $0.hasSuffix(".pkl") || $0.hasSuffix(".npy") }) || looksLikePickle || nestedFile else { continue }
                 guard member.method == .stored else {
                     notes.append("\(name): compressed member (method \(member.method)) is not analysed")
                     continue
                 }
-                if LenientZip.isZip(data.prefix(4)), depth < Self.nestingLimit {
+                if nestedFile, depth < Self.nestingLimit {
                     let nested = ModelArtifact(bytes: Array(data), analyzer: analyzer, depth: depth + 1, prefix: name,
                                                base: base + member.dataOffset)
                     programs += nested.programs
@@ -70,4 +88,42 @@ public struct ModelArtifact: Sendable {
             programs.append(Program(member: prefix, offset: base, program: analyzer.analyze(&source)))
         }
     }
+}
+
+/// The header of a NumPy `.npy` file (format versions 1–3): the magic, the version, the header
+/// length (2 bytes in version 1, 4 after), and a Python dict literal whose `descr` gives the dtype.
+/// Only what decides whether the data is a pickle is read: an `O` (object) type code anywhere in
+/// `descr`, structured dtypes included.
+struct NumpyHeader {
+    let dataOffset: Int
+    let descr: String
+
+    var holdsObjects: Bool {
+        // Type strings are like '<f4', '|O', '|b1'; an object field is 'O' (or '|O', 'O8' in old files).
+        descr.split(whereSeparator: { "'\"[](), ".contains($0) }).contains { $0 == "O" || $0 == "|O" || $0 == "O8" || $0 == "|O8" }
+    }
+
+    static func parse(_ bytes: [UInt8]) -> Result<NumpyHeader, NumpyProblem> {
+        guard bytes.count >= 10 else { return .failure(NumpyProblem(message: "NumPy file ends inside its header")) }
+        let major = bytes[6]
+        let lengthSize = major == 1 ? 2 : 4
+        guard major >= 1 && major <= 3, bytes.count >= 8 + lengthSize else {
+            return .failure(NumpyProblem(message: "NumPy format version \(major).\(bytes[7]) is not one numpy writes"))
+        }
+        var length = 0
+        for index in 0..<lengthSize { length |= Int(bytes[8 + index]) << (8 * index) }
+        let start = 8 + lengthSize
+        guard length <= bytes.count - start else { return .failure(NumpyProblem(message: "NumPy header of \(length) bytes runs past the end of the file")) }
+        let header = String(decoding: bytes[start..<start + length], as: UTF8.self)
+        guard let key = header.firstRange(of: "'descr'") else { return .failure(NumpyProblem(message: "NumPy header has no 'descr'")) }
+        // The value runs to the next top-level key ('fortran_order' or 'shape').
+        let rest = header[key.upperBound...]
+        let end = [rest.firstRange(of: "'fortran_order'"), rest.firstRange(of: "'shape'")].compactMap { $0?.lowerBound }.min() ?? rest.endIndex
+        return .success(NumpyHeader(dataOffset: start + length, descr: String(rest[..<end])))
+    }
+}
+
+/// Why a NumPy header could not be read.
+struct NumpyProblem: Error {
+    let message: String
 }

@@ -23,7 +23,7 @@ public struct ModelDomain: ScanDomain {
     }
 
     /// Whether the first bytes are a model file's: a pickle (protocol 2–5 header, or a protocol-0/1
-    /// program that starts with an import), or a zip with a pickle member.
+    /// program that starts with an import), a NumPy array, or a zip with a pickle or array member.
     static func isModel(_ head: [UInt8]) -> Bool {
         if PickleAnalyzer.Machine.looksLikePickle(Array(head.prefix(256))) {
             // Text that happens to start with `c` and two lines is not a pickle: the first
@@ -34,6 +34,7 @@ public struct ModelDomain: ScanDomain {
             }
             return true
         }
+        if head.starts(with: ModelArtifact.numpyMagic) { return true }
         guard LenientZip.isZip(head.prefix(4)) else { return false }
         // A zip with a pickle member (PyTorch writes `archive/data.pkl` first), a PyTorch layout
         // or a nested model among the local headers in the first bytes. Other zips (jars,
@@ -42,7 +43,7 @@ public struct ModelDomain: ScanDomain {
         while let member = LenientZip.local(at: offset, in: head) {
             let name = member.name
             if name.hasSuffix(".pkl") || name.hasSuffix("/version") || name.hasSuffix(".pt") || name.hasSuffix(".pt2")
-                || name.hasSuffix(".pth") || name.hasSuffix(".bin") {
+                || name.hasSuffix(".pth") || name.hasSuffix(".bin") || name.hasSuffix(".npy") {
                 return true
             }
             guard member.dataOffset + member.compressedSize > offset else { break }

@@ -123,6 +123,35 @@ import Testing
         #expect(artifact.notes.contains { $0.contains("archive/data.pkl") && $0.contains("compressed") }, "\(artifact.notes)")
     }
 
+    /// NumPy: an object array's data is a pickle (np.load(allow_pickle=True) runs it), in `.npy` and
+    /// in `.npz` members, structured dtypes with an object field included; numeric arrays hold none.
+    @Test func numpyObjectArraysArePickles() throws {
+        let script = """
+        import io, sys, numpy as np, posix
+        class P:
+            def __reduce__(self): return (posix.system, ("id",))
+        def npy(array):
+            out = io.BytesIO(); np.save(out, array, allow_pickle=True); return out.getvalue()
+        kind = sys.argv[1]
+        if kind == "object": data = npy(np.array([P(), 1], dtype=object))
+        elif kind == "structured": data = npy(np.array([(1, P())], dtype=[("a", "i4"), ("b", "O")]))
+        elif kind == "numeric": data = npy(np.arange(6, dtype=np.float32).reshape(2, 3))
+        else:
+            out = io.BytesIO(); np.savez(out, weights=np.zeros(3), labels=np.array([P()], dtype=object)); data = out.getvalue()
+        sys.stdout.write(data.hex())
+        """
+        for (kind, expected) in [("object", ["posix.system"]), ("structured", ["posix.system"]), ("numeric", []), ("npz", ["posix.system"])] {
+            let result = try CommandRunner.runTool("/usr/bin/env", ["python3", "-c", script, kind])
+            try #require(result.status == 0, "\(result.stderr)")
+            let bytes = try #require(PickleAnalyzerTests.hex(result.stdout))
+            let artifact = ModelArtifact(bytes: bytes)
+            let found = imports(artifact).filter { !$0.hasPrefix("numpy") && $0 != "builtins.object" }
+            #expect(found == expected, "\(kind): \(imports(artifact)) \(artifact.notes)")
+            #expect(artifact.programs.allSatisfy { $0.program.problems.isEmpty }, "\(kind)")
+            if kind == "npz" { #expect(artifact.programs.map(\.member) == ["labels.npy"]) }
+        }
+    }
+
     /// Truncations and flips of every fixture: a result, never a crash.
     @Test func mutatedArchivesNeverCrash() throws {
         let seeds = [

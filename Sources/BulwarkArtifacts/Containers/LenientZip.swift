@@ -119,14 +119,39 @@ public struct LenientZip: Sendable {
         let extraLength = Int(uint16(bytes, offset + 28))
         guard offset + 30 + nameLength <= bytes.count else { return nil }
         let name = String(decoding: bytes[offset + 30..<offset + 30 + nameLength], as: UTF8.self)
-        var size = compressed
+        var compressedSize = compressed
+        var uncompressedSize = uncompressed
+        if compressed == 0xFFFF_FFFF || uncompressed == 0xFFFF_FFFF {
+            // ZIP64 (numpy's savez always writes it): the sizes are in extra field 0x0001,
+            // uncompressed first, each present only when its header field is 0xFFFFFFFF.
+            var position = offset + 30 + nameLength
+            let end = min(bytes.count, position + extraLength)
+            while position + 4 <= end {
+                let id = uint16(bytes, position)
+                let length = Int(uint16(bytes, position + 2))
+                if id == 1 {
+                    var field = position + 4
+                    func next() -> Int? {
+                        guard field + 8 <= min(end, position + 4 + length) else { return nil }
+                        defer { field += 8 }
+                        let value = UInt64(uint32(bytes, field)) | UInt64(uint32(bytes, field + 4)) << 32
+                        return value > UInt64(Int.max) ? Int.max : Int(value)
+                    }
+                    if uncompressed == 0xFFFF_FFFF, let value = next() { uncompressedSize = value }
+                    if compressed == 0xFFFF_FFFF, let value = next() { compressedSize = value }
+                    break
+                }
+                position += 4 + length
+            }
+        }
+        var size = compressedSize
         if size == 0 && method == 0 && flags & 0x08 != 0 {
             // Stored with a data descriptor and no size here: the data runs to the next signature.
             let start = offset + 30 + nameLength + extraLength
             size = (index(of: [0x50, 0x4B], in: bytes, from: start) ?? bytes.count) - start
         }
         return Member(name: name, centralName: nil, headerOffset: offset, dataOffset: offset + 30 + nameLength + extraLength,
-                      compressedSize: size, uncompressedSize: uncompressed,
+                      compressedSize: size, uncompressedSize: uncompressedSize,
                       method: method == 0 ? .stored : method == 8 ? .deflated : .other(method), flags: flags, onlyLocal: false)
     }
 
