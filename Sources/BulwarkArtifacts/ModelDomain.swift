@@ -46,8 +46,8 @@ public struct ModelDomain: ScanDomain {
                 || name.hasSuffix(".pth") || name.hasSuffix(".bin") || name.hasSuffix(".npy") {
                 return true
             }
-            guard member.dataOffset + member.compressedSize > offset else { break }
-            offset = member.dataOffset + member.compressedSize
+            guard member.dataEnd > offset, member.dataEnd < head.count else { break }
+            offset = member.dataEnd
         }
         return false
     }

@@ -35,6 +35,12 @@ public struct LenientZip: Sendable {
         public var flags: UInt16
         /// Found only by walking local headers (no central-directory entry points at it).
         public var onlyLocal: Bool
+
+        /// Where the data ends, saturated (a ZIP64 size may be anything up to 2^63).
+        public var dataEnd: Int {
+            let (sum, overflow) = dataOffset.addingReportingOverflow(max(0, compressedSize))
+            return overflow ? Int.max : sum
+        }
     }
 
     public var members: [Member] = []
@@ -91,11 +97,11 @@ public struct LenientZip: Sendable {
         while let found = Self.index(of: Self.localSignature, in: bytes, from: position) {
             if let known = byOffset[found] {
                 // A member's data is not searched for headers: a zip inside it is a nested archive.
-                position = max(found + 4, min(bytes.count, members[known].dataOffset + members[known].compressedSize))
+                position = max(found + 4, min(bytes.count, members[known].dataEnd))
             } else if var member = Self.local(at: found, in: bytes) {
                 member.onlyLocal = true
                 members.append(member)
-                position = max(found + 4, min(bytes.count, member.dataOffset + member.compressedSize))
+                position = max(found + 4, min(bytes.count, member.dataEnd))
             } else {
                 position = found + 4
             }
@@ -105,7 +111,7 @@ public struct LenientZip: Sendable {
     /// The data of a member (compressed as stored), clamped to the bytes there are.
     public static func data(of member: Member, in bytes: [UInt8]) -> ArraySlice<UInt8> {
         let start = min(member.dataOffset, bytes.count)
-        let end = min(bytes.count, start + max(0, member.compressedSize))
+        let end = max(start, min(bytes.count, member.dataEnd))
         return bytes[start..<end]
     }
 
