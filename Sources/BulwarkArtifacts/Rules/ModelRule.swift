@@ -3,23 +3,41 @@ import BulwarkCore
 /// One model file as the model rules see it: the programs found in it and the policy that judges
 /// the globals they import.
 public struct ModelFile: Sendable {
+    /// One pickle program with the offset its own offsets add to, a phrase saying where it sits
+    /// (nil at the top level), and the first call of each global it calls.
+    public struct Entry: Sendable {
+        public let member: String?
+        public let base: Int
+        public let program: PickleProgram
+        public let context: String?
+        public let firstCalls: [PickleGlobal: PickleCall]
+    }
+
     public let path: String
     public let artifact: ModelArtifact
     public let policy: PicklePolicy
+    /// Every pickle program of the file, nested pickles (inside bytes arguments) included; made
+    /// once, since every rule walks it.
+    public let programs: [Entry]
 
-    /// Every pickle program of the file with the offset its own offsets add to, nested pickles
-    /// (inside bytes arguments) included, each with a phrase saying where it sits.
-    public var programs: [(member: String?, base: Int, program: PickleProgram, context: String?)] {
-        var result: [(member: String?, base: Int, program: PickleProgram, context: String?)] = []
+    public init(path: String, artifact: ModelArtifact, policy: PicklePolicy) {
+        self.path = path
+        self.artifact = artifact
+        self.policy = policy
+        var entries: [Entry] = []
         func add(_ program: PickleProgram, member: String?, base: Int, context: String?) {
-            result.append((member, base, program, context))
+            var firstCalls: [PickleGlobal: PickleCall] = [:]
+            for call in program.calls {
+                if case .global(let global) = call.callee, firstCalls[global] == nil { firstCalls[global] = call }
+            }
+            entries.append(Entry(member: member, base: base, program: program, context: context, firstCalls: firstCalls))
             for nested in program.nested {
                 add(nested.program, member: member, base: base + nested.offset,
                     context: "in a pickle inside a bytes argument at offset \(base + nested.offset)")
             }
         }
         for item in artifact.programs { add(item.program, member: item.member, base: item.offset, context: nil) }
-        return result
+        programs = entries
     }
 }
 

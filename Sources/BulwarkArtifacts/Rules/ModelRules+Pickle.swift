@@ -52,7 +52,7 @@ extension ModelRules {
                 let written = item.global.written.map { " (written \($0))" } ?? ""
                 return ModelViolation(
                     "\(item.global.opcode.name) at \(place(item.member, item.offset, item.context)) imports \(item.global.global)\(written)"
-                        + calledPhrase(item.global.global, in: item.program, base: item.base) + "; blocked by \(source)",
+                        + calledPhrase(item.global.global, in: item.entry) + "; blocked by \(source)",
                     member: item.member, offset: item.offset)
             }
         }
@@ -99,7 +99,7 @@ extension ModelRules {
                 guard file.policy.verdict(item.global.global, written: item.global.written) == .unlisted else { return nil }
                 return ModelViolation(
                     "\(item.global.opcode.name) at \(place(item.member, item.offset, item.context)) imports \(item.global.global), "
-                        + "which is on no allowlist" + calledPhrase(item.global.global, in: item.program, base: item.base),
+                        + "which is on no allowlist" + calledPhrase(item.global.global, in: item.entry),
                     member: item.member, offset: item.offset)
             }
         }
@@ -203,15 +203,15 @@ extension ModelRules {
 
     /// Every import of every program, with where it sits in the file.
     static func imports(of file: ModelFile)
-        -> [(global: PickleImport, member: String?, offset: Int, context: String?, program: PickleProgram, base: Int)] {
+        -> [(global: PickleImport, member: String?, offset: Int, context: String?, entry: ModelFile.Entry)] {
         file.programs.flatMap { entry in
-            entry.program.imports.map { ($0, entry.member, entry.base + $0.offset, entry.context, entry.program, entry.base) }
+            entry.program.imports.map { ($0, entry.member, entry.base + $0.offset, entry.context, entry) }
         }
     }
 
     /// ` and calls it (REDUCE at offset 31)`, or nothing when the program never calls it.
-    static func calledPhrase(_ global: PickleGlobal, in program: PickleProgram, base: Int) -> String {
-        guard let call = program.calls.first(where: { $0.callee == .global(global) }) else { return "" }
-        return " and calls it (\(call.opcode.name) at offset \(base + call.offset))"
+    static func calledPhrase(_ global: PickleGlobal, in entry: ModelFile.Entry) -> String {
+        guard let call = entry.firstCalls[global] else { return "" }
+        return " and calls it (\(call.opcode.name) at offset \(entry.base + call.offset))"
     }
 }
