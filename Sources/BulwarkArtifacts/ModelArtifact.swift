@@ -110,8 +110,7 @@ struct NumpyHeader {
         guard major >= 1 && major <= 3, bytes.count >= 8 + lengthSize else {
             return .failure(NumpyProblem(message: "NumPy format version \(major).\(bytes[7]) is not one numpy writes"))
         }
-        var length = 0
-        for index in 0..<lengthSize { length |= Int(bytes[8 + index]) << (8 * index) }
+        let length = Int(LittleEndian.value(bytes, at: 8, width: lengthSize))
         let start = 8 + lengthSize
         guard length <= bytes.count - start else { return .failure(NumpyProblem(message: "NumPy header of \(length) bytes runs past the end of the file")) }
         let header = String(decoding: bytes[start..<start + length], as: UTF8.self)

@@ -84,13 +84,7 @@ public struct ModelDomain: ScanDomain {
             }
         }
         var merged = DomainScanResult()
-        for result in results {
-            merged.findings += result.findings
-            merged.errors += result.errors
-            merged.warnings += result.warnings
-            merged.files += result.files
-            merged.unrecognized += result.unrecognized
-        }
+        for result in results { merged.add(result) }
         return merged
     }
 }

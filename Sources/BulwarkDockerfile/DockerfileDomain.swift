@@ -46,11 +46,7 @@ public struct DockerfileDomain: ScanDomain {
         if !sources.isEmpty, let staleness = BaseImageCatalog.staleness(on: context.evaluationDate) {
             merged.warnings.append(InputWarning(file: "base-image end-of-life table", message: "\(staleness)"))
         }
-        for result in results {
-            merged.findings += result.findings
-            merged.errors += result.errors
-            merged.files += result.files
-        }
+        for result in results { merged.add(result) }
         return merged
     }
 }

@@ -140,7 +140,7 @@ public struct LenientZip: Sendable {
                     func next() -> Int? {
                         guard field + 8 <= min(end, position + 4 + length) else { return nil }
                         defer { field += 8 }
-                        let value = UInt64(uint32(bytes, field)) | UInt64(uint32(bytes, field + 4)) << 32
+                        let value = LittleEndian.value(bytes, at: field, width: 8)
                         return value > UInt64(Int.max) ? Int.max : Int(value)
                     }
                     if uncompressed == 0xFFFF_FFFF, let value = next() { uncompressedSize = value }
@@ -162,11 +162,11 @@ public struct LenientZip: Sendable {
     }
 
     static func uint16(_ bytes: [UInt8], _ offset: Int) -> UInt16 {
-        UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+        UInt16(LittleEndian.value(bytes, at: offset, width: 2))
     }
 
     static func uint32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
-        UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+        UInt32(LittleEndian.value(bytes, at: offset, width: 4))
     }
 
     static func index(of pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {

@@ -305,9 +305,7 @@ public struct PickleAnalyzer: Sendable {
 
         func fixed<Source: PickleByteSource>(_ width: Int, _ source: inout Source) throws(Failure) -> UInt64 {
             guard let bytes = source.read(width) else { throw Failure(message: "truncated argument") }
-            var value: UInt64 = 0
-            for (index, byte) in bytes.enumerated() { value |= UInt64(byte) << (8 * UInt64(index)) }
-            return value
+            return LittleEndian.value(bytes)
         }
 
         func textLine<Source: PickleByteSource>(_ source: inout Source) throws(Failure) -> String {

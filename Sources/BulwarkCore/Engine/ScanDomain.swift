@@ -154,6 +154,19 @@ public struct DomainScanResult: Sendable {
     }
 }
 
+extension DomainScanResult {
+    /// Adds another result's findings, problems and counts (a domain's per-file results, merged).
+    public mutating func add(_ other: DomainScanResult) {
+        findings += other.findings
+        errors += other.errors
+        warnings += other.warnings
+        files += other.files
+        objects += other.objects
+        skippedDocuments += other.skippedDocuments
+        unrecognized += other.unrecognized
+    }
+}
+
 /// A kind of input Bulwark scans (Kubernetes manifests, Dockerfiles; model artifacts, images and
 /// runtime policies next), plugged into the one engine: the engine walks the paths, reads files
 /// safely, offers each to every domain, hands each domain the inputs it claimed, applies the

@@ -1,0 +1,14 @@
+/// Unsigned little-endian integers, as zip headers, NumPy headers and pickle arguments store them.
+enum LittleEndian {
+    /// The value of `bytes` read least significant byte first (at most 8 bytes).
+    static func value(_ bytes: some Collection<UInt8>) -> UInt64 {
+        var value: UInt64 = 0
+        for (index, byte) in bytes.prefix(8).enumerated() { value |= UInt64(byte) << (8 * UInt64(index)) }
+        return value
+    }
+
+    /// The `width`-byte value at `offset` (the caller checks the bytes are there).
+    static func value(_ bytes: [UInt8], at offset: Int, width: Int) -> UInt64 {
+        value(bytes[offset..<offset + width])
+    }
+}
