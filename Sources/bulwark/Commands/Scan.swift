@@ -5,14 +5,15 @@ import BulwarkReport
 
 struct Scan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Scan Kubernetes manifests (YAML, JSON, kind: List, Helm output) and Dockerfiles for security problems.",
+        abstract: "Scan Kubernetes manifests (YAML, JSON, kind: List, Helm output), Dockerfiles and model files for security problems.",
         discussion: """
         Directories are walked recursively; only regular files are read. Version-control, dependency and build folders \
         (.git, node_modules, .venv, .build …), symbolic links to directories, FIFOs and devices are not read, and each \
         is named in the report. Each file goes to the domain that claims it by content and name: manifests (YAML/JSON \
         files; documents that are not Kubernetes objects are skipped and counted) and Dockerfiles (Dockerfile, \
         Dockerfile.*, *.Dockerfile, Containerfile, or any file named on the command line whose first instruction is \
-        FROM), each with the .dockerignore BuildKit would use. Suppress a finding on an object with the annotation \
+        FROM), each with the .dockerignore BuildKit would use, and model files (pickles, PyTorch checkpoints, NumPy \
+        object arrays, recognised by content whatever their names; see bulwark model scan). Suppress a finding on an object with the annotation \
         bulwark.dev/ignore: "rule-id[,rule-id…]: reason", in a Dockerfile with a comment "# bulwark:ignore rule-id \
         reason" above the instruction, or in .bulwark.yaml.
         """
