@@ -57,7 +57,11 @@ let package = Package(
         ),
         .target(
             name: "BulwarkArtifacts",
-            dependencies: ["BulwarkCore"],
+            dependencies: [
+                "BulwarkCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
