@@ -62,8 +62,7 @@ struct ModelCryptIO: ParsableArguments {
     /// only when `body` succeeds; otherwise the temporary file is removed and the run exits 2.
     func run(_ body: (any ModelByteSource, any ModelByteSink) throws(ModelEncryptionError) -> Void) throws {
         let console = Console.current
-        // A closed pipe must be a write error (exit 2), not a silent death by SIGPIPE.
-        signal(SIGPIPE, SIG_IGN)
+        // A closed pipe is a write error (exit 2): `Bulwark.main` ignores SIGPIPE for every command.
         let source: FileByteSource
         do {
             source = try FileByteSource(path: input)
