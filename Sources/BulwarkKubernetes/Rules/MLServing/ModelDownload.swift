@@ -66,11 +66,12 @@ struct ModelDownload: Sendable {
             guard let verb = positionals.first, ["cp", "rsync", "mv"].contains(verb) else { return nil }
             tool = "gsutil \(verb)"
         case "gcloud":
-            guard positionals.count >= 2, positionals[0] == "storage", ["cp", "rsync"].contains(positionals[1]) else { return nil }
-            tool = "gcloud storage \(positionals[1])"
+            guard let verb = verb(after: "storage", in: positionals, among: ["cp", "rsync"]) else { return nil }
+            tool = "gcloud storage \(verb)"
         case "aws":
-            guard positionals.count >= 2, positionals[0] == "s3", ["cp", "sync", "mv"].contains(positionals[1]) else { return nil }
-            tool = "aws s3 \(positionals[1])"
+            // Global options may take values (`--region eu-west-1`): find `s3` and the word after it.
+            guard let verb = verb(after: "s3", in: positionals, among: ["cp", "sync", "mv"]) else { return nil }
+            tool = "aws s3 \(verb)"
         case "s5cmd", "azcopy", "rclone", "mc":
             let verbs: Set<String> = ["cp", "copy", "sync", "copyto", "copyurl", "mirror"]
             guard let verb = positionals.first(where: verbs.contains) else { return nil }
@@ -105,6 +106,12 @@ struct ModelDownload: Sendable {
             }
         }
         return ModelDownload(tool: tool, source: source, word: programWord, paths: paths, isPinned: pinned)
+    }
+
+    /// The word after `group` among the positional words when it is one of `verbs` (`s3` `cp`).
+    private static func verb(after group: String, in positionals: [String], among verbs: Set<String>) -> String? {
+        guard let index = positionals.firstIndex(of: group), index + 1 < positionals.count, verbs.contains(positionals[index + 1]) else { return nil }
+        return positionals[index + 1]
     }
 
     /// Whether an invocation unpacks an archive (`tar -x`, `unzip`, `gunzip`, `zstd -d`).
