@@ -67,6 +67,9 @@ import Testing
         ("aws --region eu-west-1 s3 sync s3://b/m /models", "aws s3 sync"),
         ("huggingface-cli download org/model --local-dir /models", "huggingface-cli download"),
         ("hf download org/model --local-dir=/models", "hf download"),
+        ("python3 -c 'from huggingface_hub import snapshot_download; snapshot_download(\"org/model\", local_dir=\"/models\")'",
+         "python snapshot_download"),
+        ("timeout 600 python -c \"import huggingface_hub as h; h.hf_hub_download(repo_id='org/m', filename='m.bin')\"", "python hf_hub_download"),
     ])
     func downloadsAreRecognised(script: String, tool: String) {
         let invocations = Self.words(script)
@@ -92,6 +95,10 @@ import Testing
         #expect(branch.compactMap { ModelDownload.recognize($0, extracts: false) }.first?.isPinned == false)
         let elsewhere = Self.words("wget --ca-certificate /etc/ssl/ca.pem -O /tmp/tool https://x.example.com/tool")
         #expect(elsewhere.compactMap { ModelDownload.recognize($0, extracts: false) }.first?.mayWrite(into: ["/models"]) == false)
+        let python = Self.words("python -c \"from huggingface_hub import snapshot_download; snapshot_download('org/m', revision='main', local_dir='/models')\"")
+        #expect(python.compactMap { ModelDownload.recognize($0, extracts: false) }.first?.isPinned == false)
+        let pinnedPython = Self.words("python -c \"from huggingface_hub import snapshot_download; snapshot_download('org/m', revision='\(String(repeating: "2b", count: 20))', local_dir='/models')\"")
+        #expect(pinnedPython.compactMap { ModelDownload.recognize($0, extracts: false) }.first?.isPinned == true)
         let relative = Self.words("cd /models && wget https://x.example.com/m.bin")
         #expect(relative.compactMap { ModelDownload.recognize($0, extracts: false) }.first?.mayWrite(into: ["/models"]) == true)
     }

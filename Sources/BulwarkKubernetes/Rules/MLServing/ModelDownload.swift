@@ -43,7 +43,12 @@ struct ModelDownload: Sendable {
     /// Recognises a download in one invocation; `extracts` says whether the same container unpacks
     /// an archive (`curl URL | tar -x -C /models` writes through a pipe).
     static func recognize(_ words: [CommandWord], extracts: Bool) -> ModelDownload? {
-        let start = ContainerCommandLine.programIndex(words)
+        var start = ContainerCommandLine.programIndex(words)
+        // `sudo CMD`, `timeout [-s SIG] 600 CMD`: the command they run.
+        while start < words.count, ["sudo", "timeout"].contains(words[start].basename) {
+            start += 1
+            while start < words.count, words[start].text.hasPrefix("-") || words[start].text.first?.isNumber == true { start += 1 }
+        }
         guard start < words.count else { return nil }
         let programWord = words[start]
         let rest = words[(start + 1)...].map(\.text)
@@ -87,6 +92,7 @@ struct ModelDownload: Sendable {
             source = positionals.dropFirst().first
             pinned = source.map(hasDigest) ?? false
         default:
+            if ModelServer.isPython(programWord.basename) { return recognizePython(words, program: start) }
             return nil
         }
         var paths: [String] = []
@@ -106,6 +112,26 @@ struct ModelDownload: Sendable {
             }
         }
         return ModelDownload(tool: tool, source: source, word: programWord, paths: paths, isPinned: pinned)
+    }
+
+    /// `python -c "from huggingface_hub import snapshot_download; snapshot_download(…)"` (also
+    /// `hf_hub_download`): pinned by a `revision="<40-hex commit>"` argument; the paths are the
+    /// absolute paths quoted in the code (`local_dir="/models"`).
+    static func recognizePython(_ words: [CommandWord], program: Int) -> ModelDownload? {
+        guard let flag = words[(program + 1)...].firstIndex(where: { $0.text == "-c" }), flag + 1 < words.count else { return nil }
+        let code = words[flag + 1].text
+        guard let function = ["snapshot_download", "hf_hub_download"].first(where: { code.contains($0 + "(") }) else { return nil }
+        let literals = code.split(whereSeparator: { $0 == "\"" || $0 == "'" }).map(String.init)
+        var pinned = false
+        var repository: String?
+        for (index, literal) in literals.enumerated() {
+            guard index > 0 else { continue }
+            let before = literals[index - 1].filter { !$0.isWhitespace }
+            if before.hasSuffix("revision="), isCommit(literal) { pinned = true }
+            if repository == nil, before.hasSuffix("repo_id=") || before.hasSuffix(function + "(") { repository = literal }
+        }
+        let paths = literals.compactMap { $0.contains(" ") ? nil : ModelVolumes.absolutePath($0) }
+        return ModelDownload(tool: "python \(function)", source: repository, word: words[program], paths: paths, isPinned: pinned)
     }
 
     /// The word after `group` among the positional words when it is one of `verbs` (`s3` `cp`).
