@@ -88,6 +88,13 @@ import Testing
         #expect(invocations.compactMap { ModelDownload.recognize($0, extracts: false) }.isEmpty, "\(script)")
     }
 
+    @Test func messagesShowNoCredentialsOfURLs() {
+        #expect(ModelDownload.redacted("https://user:hf_secret@host.example.com/m.bin?X-Amz-Signature=abc#frag") == "https://host.example.com/m.bin")
+        #expect(ModelDownload.redacted("s3://bucket/path/model") == "s3://bucket/path/model")
+        let download = Self.words("curl -o /models/m https://u:p@x.example.com/m?token=t").compactMap { ModelDownload.recognize($0, extracts: false) }.first
+        #expect(download?.summary == "curl https://x.example.com/m")
+    }
+
     @Test func pinnedAndElsewhereDownloadsAreNotCounted() {
         let pinned = Self.words("huggingface-cli download org/model --revision \(String(repeating: "1a", count: 20)) --local-dir /models")
         #expect(pinned.compactMap { ModelDownload.recognize($0, extracts: false) }.first?.isPinned == true)

@@ -314,7 +314,7 @@ extension MLServingRules {
             for source in sources {
                 guard let problem = ModelDownload.unpinnedStorageURI(source.uri) else { continue }
                 violations.append(Violation(
-                    "\(container.displayName) of \(pod.displayName) loads its model from \(source.uri.trimmingCharacters(in: .whitespaces)), \(problem); nothing checks a digest or signature before the server loads it",
+                    "\(container.displayName) of \(pod.displayName) loads its model from \(ModelDownload.redacted(source.uri.trimmingCharacters(in: .whitespaces))), \(problem); nothing checks a digest or signature before the server loads it",
                     at: source.node, field: source.field, container: container.name))
             }
         }

@@ -19,7 +19,21 @@ struct ModelDownload: Sendable {
     let isPinned: Bool
 
     /// `wget https://…` / `huggingface-cli download org/model`, for messages.
-    var summary: String { source.map { "\(tool) \($0)" } ?? tool }
+    var summary: String { source.map { "\(tool) \(Self.redacted($0))" } ?? tool }
+
+    /// A URL as a message may show it: without user information (`user:token@`), query or
+    /// fragment, where presigned URLs and tokens live.
+    static func redacted(_ url: String) -> String {
+        var text = Substring(url)
+        if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<cut] }
+        if let scheme = text.range(of: "://") {
+            let authorityEnd = text[scheme.upperBound...].firstIndex(of: "/") ?? text.endIndex
+            if let at = text[scheme.upperBound..<authorityEnd].lastIndex(of: "@") {
+                text = text[..<scheme.upperBound] + text[text.index(after: at)...]
+            }
+        }
+        return String(text)
+    }
 
     /// Whether it may write into a directory mounted at one of `mountPaths`: an absolute path
     /// on its command line lies there, or it names none (a relative path or a default directory,
