@@ -127,6 +127,7 @@ extension MLServingRules {
             tags: ["ml", "supply-chain"]
         ),
         check: .pod { pod, _ in
+            guard !pod.volumes.isEmpty else { return [] }
             var violations: [Violation] = []
             for container in ModelVolumes.servers(pod) {
                 for mount in ModelVolumes.mounts(of: container) where !mount.isReadOnly {
@@ -322,6 +323,8 @@ extension MLServingRules {
     }
 
     static func initDownloadViolations(_ pod: PodSpecView) -> [Violation] {
+        let initContainers = pod.containers.filter { $0.kind == .initContainer && !$0.isRestartableSidecar }
+        guard initContainers.contains(where: { !($0.node["volumeMounts"]?.items.isEmpty ?? true) }) else { return [] }
         let servers = ModelVolumes.servers(pod)
         guard !servers.isEmpty else { return [] }
         // Volume name → the first server mounting it.
@@ -331,7 +334,6 @@ extension MLServingRules {
                 if let name = mount["name"]?.string, served[name] == nil { served[name] = server }
             }
         }
-        let initContainers = pod.containers.filter { $0.kind == .initContainer && !$0.isRestartableSidecar }
         var violations: [Violation] = []
         for (position, container) in initContainers.enumerated() {
             var shared: [(volume: String, path: String)] = []

@@ -76,10 +76,11 @@ enum ModelVolumes {
     }
 
     private static func computeMounts(_ container: ContainerView) -> [ModelMount] {
+        guard let items = container.node["volumeMounts"]?.items, !items.isEmpty else { return [] }
         let declared = declaredPaths(container)
         let server = isModelServer(container)
         var mounts: [ModelMount] = []
-        for (index, mount) in (container.node["volumeMounts"]?.items ?? []).enumerated() {
+        for (index, mount) in items.enumerated() {
             guard let mountPath = mount["mountPath"]?.string, let name = mount["name"]?.string else { continue }
             let base = mountPath.hasSuffix("/") ? String(mountPath.dropLast()) : mountPath
             guard !base.isEmpty, base != "/dev/shm" else { continue }
@@ -105,6 +106,8 @@ enum ModelVolumes {
     /// /dev/shm, by name, with their first model mount: what
     /// `serving/model-volume-memory-without-size-limit` reports and `serving/shm-without-size-limit` leaves to it.
     static func unboundedMemoryModelVolumes(_ pod: PodSpecView) -> [String: ModelMount] {
+        // Most pods have no unbounded memory-backed volume: answer before looking at any mount.
+        guard pod.volumes.contains(where: isUnboundedMemory) else { return [:] }
         var shm: Set<String> = []
         for container in pod.containers {
             for mount in container.node["volumeMounts"]?.items ?? [] {
