@@ -4,7 +4,8 @@ import Foundation
 
 /// The Bulwark command lines the init container runs, and the paths they use: the one place that
 /// spells the flags of `bulwark model verify` and `bulwark model decrypt` in this command (they
-/// are defined by those commands; a change there must be made here too).
+/// are defined by those commands; a change there must be made here too). `verify` is written as
+/// the signing commands were specified (`--key PUB DIR`) before they were merged: check it.
 enum ModelInitContainerCommands {
     /// Where the Secret(s) with the key-encryption key and the signing public key are mounted.
     static let keysDirectory = "/keys"
@@ -21,9 +22,12 @@ enum ModelInitContainerCommands {
         ["bulwark", "model", "verify", "--key", "\(keysDirectory)/\(publicKeyFile)", encryptedDirectory]
     }
 
+    /// `bulwark model decrypt --kek-file KEK INPUT -o OUT` (docs/cli.md, "bulwark model encrypt and
+    /// bulwark model decrypt"): the plaintext is written next to OUT and renamed only once every
+    /// chunk has authenticated.
     static var decrypt: [String] {
         ["bulwark", "model", "decrypt", "--kek-file", "\(keysDirectory)/\(kekFile)",
-         "--in", "\(encryptedDirectory)/\(encryptedFile)", "--out", "\(modelsDirectory)/\(decryptedFile)"]
+         "\(encryptedDirectory)/\(encryptedFile)", "-o", "\(modelsDirectory)/\(decryptedFile)"]
     }
 
     /// The script of the init container: `sh -e` stops at the first failing step, so a model whose

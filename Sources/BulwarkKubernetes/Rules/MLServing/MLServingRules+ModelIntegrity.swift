@@ -46,7 +46,7 @@ extension MLServingRules {
                       initContainers:
                         - name: decrypt-model
                           image: registry.example.com/bulwark:0.1.0
-                          command: ["/bin/sh", "-ec", "bulwark model verify --key /keys/model.pub /encrypted\\nbulwark model decrypt --kek-file /keys/kek --in /encrypted/model.enc --out /models/model"]
+                          command: ["/bin/sh", "-ec", "bulwark model verify --key /keys/model.pub /encrypted\\nbulwark model decrypt --kek-file /keys/kek /encrypted/model.enc -o /models/model"]
                           volumeMounts:
                             - {name: encrypted, mountPath: /encrypted, readOnly: true}
                             - {name: keys, mountPath: /keys, readOnly: true}
@@ -79,7 +79,7 @@ extension MLServingRules {
                       initContainers:
                         - name: decrypt-model
                           image: registry.example.com/bulwark:0.1.0
-                          command: ["/bin/sh", "-ec", "bulwark model verify --key /keys/model.pub /encrypted\\nbulwark model decrypt --kek-file /keys/kek --in /encrypted/model.enc --out /models/model"]
+                          command: ["/bin/sh", "-ec", "bulwark model verify --key /keys/model.pub /encrypted\\nbulwark model decrypt --kek-file /keys/kek /encrypted/model.enc -o /models/model"]
                           volumeMounts:
                             - {name: encrypted, mountPath: /encrypted, readOnly: true}
                             - {name: keys, mountPath: /keys, readOnly: true}
@@ -381,7 +381,7 @@ extension MLServingRules {
                       initContainers:
                         - name: decrypt-model
                           image: registry.example.com/bulwark:0.1.0
-                          command: ["/bin/sh", "-ec", "bulwark model verify --key /keys/model.pub /encrypted\\nbulwark model decrypt --kek-file /keys/kek --in /encrypted/model.enc --out /models/model"]
+                          command: ["/bin/sh", "-ec", "bulwark model verify --key /keys/model.pub /encrypted\\nbulwark model decrypt --kek-file /keys/kek /encrypted/model.enc -o /models/model"]
                           volumeMounts:
                             - {name: encrypted, mountPath: /encrypted, readOnly: true}
                             - {name: keys, mountPath: /keys, readOnly: true}
@@ -417,7 +417,7 @@ extension MLServingRules {
                       initContainers:
                         - name: decrypt-model
                           image: registry.example.com/bulwark:0.1.0
-                          command: ["/bin/sh", "-ec", "bulwark model verify --key /keys/model.pub /encrypted\\nbulwark model decrypt --kek-file /keys/kek --in /encrypted/model.enc --out /models/model"]
+                          command: ["/bin/sh", "-ec", "bulwark model verify --key /keys/model.pub /encrypted\\nbulwark model decrypt --kek-file /keys/kek /encrypted/model.enc -o /models/model"]
                           volumeMounts:
                             - {name: encrypted, mountPath: /encrypted, readOnly: true}
                             - {name: keys, mountPath: /keys, readOnly: true}
