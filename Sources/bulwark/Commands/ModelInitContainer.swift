@@ -54,9 +54,10 @@ struct ModelInitContainer: AsyncParsableCommand {
         every capability dropped, the RuntimeDefault seccomp profile and resource limits; the model server's memory \
         limit is --size-limit plus 4Gi. The --image must contain /bin/sh (the two steps run in one `sh -ec`).
 
-        The manifest passes `bulwark scan` without findings at medium or above and `bulwark pss --level \
-        restricted` when both images are pinned by digest (a warning says when one is not). Adapt the model \
-        server's arguments, ports, probes and resources to the server you run.
+        The manifest (with a default-deny NetworkPolicy for the namespace and DNS egress for the pods) passes \
+        `bulwark scan` without findings at medium or above and `bulwark pss --level restricted`; an image not \
+        pinned by digest is a warning here and an info finding there. Adapt the model server's arguments, \
+        ports, probes and resources to the server you run.
         """
     )
 
