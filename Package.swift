@@ -136,6 +136,7 @@ let package = Package(
             dependencies: [
                 "bulwark", "BulwarkCore", "BulwarkEngine", "BulwarkArtifacts", "BulwarkTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),

@@ -7,8 +7,12 @@ import Foundation
 
 struct Model: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check model files (pickles, PyTorch checkpoints) for code that runs when they are loaded.",
-        subcommands: [ModelScan.self, ModelEncrypt.self, ModelDecrypt.self]
+        abstract: "Model files: scan them for code that runs when loaded, encrypt and decrypt weights, print the init-container pattern.",
+        subcommands: [
+            ModelScan.self,
+            ModelEncrypt.self, ModelDecrypt.self,
+            ModelInitContainer.self,
+        ]
     )
 }
 
