@@ -8,7 +8,7 @@ import Foundation
 struct Model: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check model files (pickles, PyTorch checkpoints) for code that runs when they are loaded.",
-        subcommands: [ModelScan.self]
+        subcommands: [ModelScan.self, ModelSign.self, ModelVerify.self]
     )
 }
 
