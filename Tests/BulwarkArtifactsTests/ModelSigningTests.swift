@@ -255,6 +255,20 @@ extension Result {
         #expect(notADirectory.failure?.description.contains("not a directory") == true)
     }
 
+    @Test func aFileNameThatIsNotUTF8IsRefusedUnlessIgnored() throws {
+        let folder = try ModelFolder()
+        try folder.write("junk/keep", "k")
+        let name = Array((folder.path + "/junk/").utf8CString.dropLast()) + [CChar(bitPattern: 0xFF), 0x62, 0]
+        let descriptor = open(name, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+        try #require(descriptor >= 0)
+        close(descriptor)
+        let failure = ModelSigner.sign(directory: folder.path, key: .generate(.p256), ignoring: Self.ignoreList(folder)).failure
+        #expect(failure?.description.contains("junk/\u{FFFD}b: the file name is not UTF-8") == true, "\(String(describing: failure))")
+        #expect(throws: Never.self) {
+            try ModelSigner.sign(directory: folder.path, key: .generate(.p256), ignoring: Self.ignoreList(folder, ["junk"])).get()
+        }
+    }
+
     @Test func keysThatAreNotSupportedSayWhy() {
         #expect(throws: ModelKeyError.self) { try ModelSigningPrivateKey(pem: "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n") }
         do {

@@ -73,22 +73,23 @@ public struct ModelDirectoryHasher: Sendable {
             return
         }
         defer { closedir(stream) }
-        var names: [String] = []
+        // Names decoded (invalid bytes as U+FFFD) with whether they were UTF-8: an ignored path is
+        // never examined, whatever its name.
+        var names: [(String, Bool)] = []
         while let entry = readdir(stream) {
             let raw = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
                 Array(buffer.prefix(while: { $0 != 0 }))
             }
             if raw == [UInt8(ascii: ".")] || raw == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
-            guard let name = String(validating: raw, as: UTF8.self) else {
-                errors.append(InputError(file: path + "/" + String(decoding: raw, as: UTF8.self),
-                                         message: "the file name is not UTF-8; a signature names files in JSON text"))
-                continue
-            }
-            names.append(name)
+            names.append((String(decoding: raw, as: UTF8.self), String(validating: raw, as: UTF8.self) != nil))
         }
-        for name in names {
+        for (name, isUTF8) in names {
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             if ignoreList.ignores(childRelative) { continue }
+            guard isUTF8 else {
+                errors.append(InputError(file: path + "/" + name, message: "the file name is not UTF-8; a signature names files in JSON text"))
+                continue
+            }
             let child = path + "/" + name
             var info = stat()
             guard lstat(child, &info) == 0 else {

@@ -7,7 +7,7 @@ import Foundation
 
 struct Model: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check model files (pickles, PyTorch checkpoints) for code that runs when they are loaded.",
+        abstract: "Check model files (pickles, PyTorch checkpoints) for code that runs when they are loaded; sign and verify model directories.",
         subcommands: [ModelScan.self, ModelSign.self, ModelVerify.self]
     )
 }
