@@ -114,6 +114,21 @@ import Testing
         #expect(outside.stderr.contains("--ignore-paths /etc: not inside"), "\(outside.stderr)")
     }
 
+    @Test func signsToStandardOutput() async throws {
+        let setup = try Setup(curve: .p521)
+        defer { setup.remove() }
+        let signed = await CLI.run(["model", "sign", "--key", setup.key, "--signature", "-", setup.model])
+        #expect(signed.status == 0, "\(signed.stderr)")
+        #expect(signed.stdout.hasPrefix("{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\""), "\(signed.stdout)")
+        let bundle = try ModelSignatureBundle.parse(Array(signed.stdoutData), file: "-").get()
+        let statement = try ModelStatement.parse(bundle.payload, file: "-").get()
+        #expect(statement.ignorePaths == ModelIgnoreList.gitPaths)
+        let path = setup.root.path + "/stdout.sig"
+        try signed.stdoutData.write(to: URL(fileURLWithPath: path))
+        let verified = await CLI.run(["model", "verify", "--key", setup.pub, "--signature", path, setup.model])
+        #expect(verified.status == 0, "\(verified.stderr)")
+    }
+
     @Test func verifiesTheRecordedReferenceSignature() async throws {
         let fixtures = CommandRunner.packageRoot.appendingPathComponent("Tests/Fixtures/model-signing").path
         let result = await CLI.run(["model", "verify", "--key", fixtures + "/test-keys/p256.pub", fixtures + "/peer-model"])

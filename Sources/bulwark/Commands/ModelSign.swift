@@ -20,7 +20,7 @@ struct ModelSigningPathOptions: ParsableArguments {
 
     /// The ignore list as the reference builds it; paths outside DIR are reported, not silently dropped.
     func ignoreList() -> ModelIgnoreList {
-        let resolved = ModelIgnoreList.resolving(ignorePaths, signature: signaturePath, model: directory,
+        let resolved = ModelIgnoreList.resolving(ignorePaths, signature: signaturePath == "-" ? nil : signaturePath, model: directory,
                                                  currentDirectory: FileManager.default.currentDirectoryPath)
         for path in resolved.outside {
             Console.current.warning("--ignore-paths \(path): not inside \(directory); it cannot match a file of the model")
