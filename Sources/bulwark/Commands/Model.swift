@@ -7,9 +7,10 @@ import Foundation
 
 struct Model: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Model files: scan them for code that runs when loaded, encrypt and decrypt weights, print the init-container pattern.",
+        abstract: "Model files: scan them for code that runs when loaded, sign and verify model directories, encrypt and decrypt weights, print the init-container pattern.",
         subcommands: [
             ModelScan.self,
+            ModelSign.self, ModelVerify.self,
             ModelEncrypt.self, ModelDecrypt.self,
             ModelInitContainer.self,
         ]
