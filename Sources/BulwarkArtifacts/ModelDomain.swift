@@ -3,9 +3,9 @@ import BulwarkCore
 /// Model files as a domain of the engine: claimed by content, never by name (a pickle named
 /// `weights.bin`, `model.pt` or `README.md` is a pickle), so every file is probed.
 ///
-/// Model files are read whole, up to the read limit (`--max-file-size`); a larger checkpoint is an
-/// input error that says so. Reading only the pickle members of multi-gigabyte checkpoints is the
-/// file-backed reader's job, not built yet.
+/// Files under `InputFile.mapThreshold` are read whole (up to `--max-file-size`); larger ones are
+/// mapped, with no size limit: the readers touch headers and pickle programs only, so a 20 GB
+/// checkpoint costs the pages of its `data.pkl`, not its tensors.
 public struct ModelDomain: ScanDomain {
     public let name = "model"
     public let ruleDomains = ["model"]
@@ -23,7 +23,7 @@ public struct ModelDomain: ScanDomain {
     }
 
     /// Whether the first bytes are a model file's: a pickle (protocol 2–5 header, or a protocol-0/1
-    /// program that starts with an import), a NumPy array, or a zip with a pickle or array member.
+    /// program that starts with an import), a NumPy array, or a zip (judged by its members once read).
     static func isModel(_ head: [UInt8]) -> Bool {
         if PickleAnalyzer.Machine.looksLikePickle(Array(head.prefix(256))) {
             // Text that happens to start with `c` and two lines is not a pickle: the first
@@ -35,21 +35,10 @@ public struct ModelDomain: ScanDomain {
             return true
         }
         if head.starts(with: ModelArtifact.numpyMagic) { return true }
-        guard LenientZip.isZip(head.prefix(4)) else { return false }
-        // A zip with a pickle member (PyTorch writes `archive/data.pkl` first), a PyTorch layout
-        // or a nested model among the local headers in the first bytes. Other zips (jars,
-        // documents) are not claimed.
-        var offset = 0
-        while let member = LenientZip.local(at: offset, in: head) {
-            let name = member.name
-            if name.hasSuffix(".pkl") || name.hasSuffix("/version") || name.hasSuffix(".pt") || name.hasSuffix(".pt2")
-                || name.hasSuffix(".pth") || name.hasSuffix(".bin") || name.hasSuffix(".npy") {
-                return true
-            }
-            guard member.dataEnd > offset, member.dataEnd < head.count else { break }
-            offset = member.dataEnd
-        }
-        return false
+        // Any zip: whether it holds a model (a `.pkl` member, a nested checkpoint …) is known only
+        // from its members, and the telling one may sit after gigabytes of tensors. Zips without
+        // one (jars, documents) are counted as unrecognised once read (`ModelArtifact.isModel`).
+        return LenientZip.isZip(head.prefix(4))
     }
 
     public func scan(sources: [SourceInput], documents: [MemoryDocument], context: ScanContext) -> DomainScanResult {
@@ -65,11 +54,21 @@ public struct ModelDomain: ScanDomain {
                         : DomainScanResult(unrecognized: 1)
                 }
             }
-            switch source.read(limit: context.maxFileSize) {
+            switch source.readOrMap(limit: context.maxFileSize) {
             case .failure(let error):
                 return DomainScanResult(errors: [error], files: 1)
-            case .success(let bytes):
-                let file = ModelFile(path: source.name, artifact: ModelArtifact(bytes: bytes), policy: policy)
+            case .success(let contents):
+                let bytes = switch contents {
+                case .read(let array): ModelBytes(array)
+                case .mapped(let mapping): ModelBytes(mapping: mapping)
+                }
+                let artifact = ModelArtifact(bytes: bytes)
+                guard artifact.isModel else {
+                    return source.explicit
+                        ? DomainScanResult(errors: [InputError(file: source.name, message: "not an input any domain of Bulwark reads (a zip without model members)")])
+                        : DomainScanResult(unrecognized: 1)
+                }
+                let file = ModelFile(path: source.name, artifact: artifact, policy: policy)
                 var result = DomainScanResult(files: 1)
                 for note in file.artifact.notes {
                     result.warnings.append(InputWarning(file: source.name, message: note))

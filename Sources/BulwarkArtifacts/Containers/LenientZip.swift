@@ -6,8 +6,8 @@
 /// walking the bytes, under both names when they disagree (Python's `zipfile` refuses such an
 /// archive; PyTorch loads it).
 ///
-/// The archive is held in memory here; model files larger than the read limit are the file-backed
-/// reader's job (it reads headers and the `.pkl` members only).
+/// The archive is a `ModelBytes` window, usually a mapped file: only the headers walked and the
+/// members a caller reads are touched, never the tensor data between them.
 ///
 /// Written here rather than with ZIPFoundation: that library (rightly, for extraction) trusts the
 /// central directory and checks CRCs, which is exactly the strictness that let malicious archives
@@ -57,14 +57,14 @@ public struct LenientZip: Sendable {
     }
 
     /// Reads the members of `bytes`. Never fails: what cannot be read is a note.
-    public init(_ bytes: [UInt8]) {
+    public init(_ bytes: ModelBytes) {
         var byOffset: [Int: Int] = [:]
         // The central directory, located from the end record (the last one in the file).
         if let end = Self.lastIndex(of: Self.endSignature, in: bytes), end + 22 <= bytes.count {
             let count = Int(Self.uint16(bytes, end + 10))
             var position = Int(Self.uint32(bytes, end + 16))
             for _ in 0..<count {
-                guard position + 46 <= bytes.count, bytes[position..<position + 4].elementsEqual(Self.centralSignature) else {
+                guard position + 46 <= bytes.count, bytes.matches(Self.centralSignature, at: position) else {
                     notes.append("the central directory ends early or is not where the end record says")
                     break
                 }
@@ -73,7 +73,7 @@ public struct LenientZip: Sendable {
                 let commentLength = Int(Self.uint16(bytes, position + 32))
                 let headerOffset = Int(Self.uint32(bytes, position + 42))
                 guard position + 46 + nameLength <= bytes.count else { break }
-                let centralName = String(decoding: bytes[position + 46..<position + 46 + nameLength], as: UTF8.self)
+                let centralName = String(decoding: bytes.array(position + 46..<position + 46 + nameLength), as: UTF8.self)
                 if var member = Self.local(at: headerOffset, in: bytes) {
                     member.centralName = centralName == member.name ? nil : centralName
                     // Sizes in the local header may be zero (data descriptor): take the central ones.
@@ -94,7 +94,7 @@ public struct LenientZip: Sendable {
         }
         // Every local header in the bytes, including those no central entry names.
         var position = 0
-        while let found = Self.index(of: Self.localSignature, in: bytes, from: position) {
+        while let found = bytes.firstIndex(of: Self.localSignature, from: position) {
             if let known = byOffset[found] {
                 // A member's data is not searched for headers: a zip inside it is a nested archive.
                 position = max(found + 4, min(bytes.count, members[known].dataEnd))
@@ -109,14 +109,12 @@ public struct LenientZip: Sendable {
     }
 
     /// The data of a member (compressed as stored), clamped to the bytes there are.
-    public static func data(of member: Member, in bytes: [UInt8]) -> ArraySlice<UInt8> {
-        let start = min(member.dataOffset, bytes.count)
-        let end = max(start, min(bytes.count, member.dataEnd))
-        return bytes[start..<end]
+    public static func data(of member: Member, in bytes: ModelBytes) -> ModelBytes {
+        bytes.slice(member.dataOffset..<member.dataEnd)
     }
 
-    static func local(at offset: Int, in bytes: [UInt8]) -> Member? {
-        guard offset >= 0, offset + 30 <= bytes.count, bytes[offset..<offset + 4].elementsEqual(localSignature) else { return nil }
+    static func local(at offset: Int, in bytes: ModelBytes) -> Member? {
+        guard offset >= 0, offset + 30 <= bytes.count, bytes.matches(localSignature, at: offset) else { return nil }
         let flags = uint16(bytes, offset + 6)
         let method = uint16(bytes, offset + 8)
         let compressed = Int(uint32(bytes, offset + 18))
@@ -124,7 +122,7 @@ public struct LenientZip: Sendable {
         let nameLength = Int(uint16(bytes, offset + 26))
         let extraLength = Int(uint16(bytes, offset + 28))
         guard offset + 30 + nameLength <= bytes.count else { return nil }
-        let name = String(decoding: bytes[offset + 30..<offset + 30 + nameLength], as: UTF8.self)
+        let name = String(decoding: bytes.array(offset + 30..<offset + 30 + nameLength), as: UTF8.self)
         var compressedSize = compressed
         var uncompressedSize = uncompressed
         if compressed == 0xFFFF_FFFF || uncompressed == 0xFFFF_FFFF {
@@ -154,43 +152,29 @@ public struct LenientZip: Sendable {
         if size == 0 && method == 0 && flags & 0x08 != 0 {
             // Stored with a data descriptor and no size here: the data runs to the next signature.
             let start = offset + 30 + nameLength + extraLength
-            size = (index(of: [0x50, 0x4B], in: bytes, from: start) ?? bytes.count) - start
+            size = (bytes.firstIndex(of: [0x50, 0x4B], from: start) ?? bytes.count) - start
         }
         return Member(name: name, centralName: nil, headerOffset: offset, dataOffset: offset + 30 + nameLength + extraLength,
                       compressedSize: size, uncompressedSize: uncompressedSize,
                       method: method == 0 ? .stored : method == 8 ? .deflated : .other(method), flags: flags, onlyLocal: false)
     }
 
-    static func uint16(_ bytes: [UInt8], _ offset: Int) -> UInt16 {
+    static func uint16(_ bytes: ModelBytes, _ offset: Int) -> UInt16 {
         UInt16(LittleEndian.value(bytes, at: offset, width: 2))
     }
 
-    static func uint32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+    static func uint32(_ bytes: ModelBytes, _ offset: Int) -> UInt32 {
         UInt32(LittleEndian.value(bytes, at: offset, width: 4))
-    }
-
-    static func index(of pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard pattern.count <= bytes.count, start <= bytes.count - pattern.count else { return nil }
-        var position = start
-        let last = bytes.count - pattern.count
-        while position <= last {
-            if bytes[position] == pattern[0] && bytes[position + 1] == pattern[1]
-                && bytes[position..<position + pattern.count].elementsEqual(pattern) {
-                return position
-            }
-            position += 1
-        }
-        return nil
     }
 
     /// The last occurrence within the archive's tail, where the end record must be (22 bytes and a
     /// comment of at most 65,535).
-    static func lastIndex(of pattern: [UInt8], in bytes: [UInt8]) -> Int? {
+    static func lastIndex(of pattern: [UInt8], in bytes: ModelBytes) -> Int? {
         guard bytes.count >= pattern.count else { return nil }
         var position = bytes.count - pattern.count
         let lowest = max(0, bytes.count - 22 - 65_535)
         while position >= lowest {
-            if bytes[position..<position + pattern.count].elementsEqual(pattern) { return position }
+            if bytes.matches(pattern, at: position) { return position }
             position -= 1
         }
         return nil
