@@ -517,6 +517,15 @@ def benign(c, rng):
         for proto in (2, 3, 4, 5):
             c.add("benign", "pandas-pickle", f"frame-p{proto}.pkl", pickle.dumps(frame, protocol=proto))
         c.add("benign", "pandas-pickle", "series-p4.pkl", pickle.dumps(pd.Series([1.0, 2.0], index=["x", "y"]), protocol=4))
+        typed = pd.DataFrame({"tz": pd.date_range("2024-01-01", periods=3, tz="UTC"), "td": pd.to_timedelta([1, 2, 3], unit="s"),
+                              "nullable": pd.array([1, None, 3], dtype="Int64"), "flag": pd.array([True, None, False], dtype="boolean"),
+                              "period": pd.period_range("2024-01", periods=3, freq="M"), "interval": pd.interval_range(0, 3),
+                              "f": pd.array([0.5, None, 1.5], dtype="Float64")},
+                             index=pd.MultiIndex.from_tuples([("a", 1), ("a", 2), ("b", 1)], names=["k", "n"]))
+        for proto in (2, 4, 5):
+            c.add("benign", "pandas-pickle", f"typed-frame-p{proto}.pkl", pickle.dumps(typed, protocol=proto))
+        c.add("benign", "pandas-pickle", "timestamp-p4.pkl", pickle.dumps([pd.Timestamp("2024-01-01", tz="UTC"), pd.Timedelta("1h"), pd.NaT,
+                                                                        pd.Period("2024-01", freq="M"), pd.Interval(0, 1)], protocol=4))
     if scipy is not None and np is not None:
         import scipy.sparse
         c.add("benign", "scipy-pickle", "csr-p4.pkl", pickle.dumps(scipy.sparse.csr_matrix(np.eye(4)), protocol=4))
@@ -852,7 +861,11 @@ def big_pickle(path, megabytes, seed=42):
     rng = random.Random(seed)
     block = bytes(rng.getrandbits(8) for _ in range(1 << 20))
     size = megabytes << 20
-    head = b"\x80\x04}\x94(\x8c\x04name\x94\x8c\x05blob\x94\x8c\x04data\x94\x8e" + struct.pack("<Q", size)
+    e = Enc(4)
+    e.out += b"}"; e.put(); e.out += b"("
+    for text in ("name", "blob", "data"):
+        e.string(text); e.put()
+    head = b"\x80\x04" + bytes(e.out) + b"\x8e" + struct.pack("<Q", size)
     with open(path, "wb") as f:
         f.write(head)
         left = size
