@@ -424,6 +424,8 @@ def optional(corpus, name):
 
 
 def benign(c, rng):
+    import warnings
+    warnings.simplefilter("ignore")  # convergence warnings of the tiny fits
     np = optional(c, "numpy")
     sklearn = optional(c, "sklearn")
     joblib = optional(c, "joblib")
