@@ -246,25 +246,27 @@ public struct GGUFFile: Sendable {
 
         var remaining: Int { bytes.count - position }
 
-        mutating func integer(_ width: Int, _ what: String) throws(Problem) -> UInt64 {
-            guard width <= remaining else { throw Problem(message: "the file ends inside \(what)", offset: position) }
-            var value = LittleEndian.value(bytes, at: position, width: width)
+        // `what` is only built for a message: a vocabulary of 150,000 strings is walked without it.
+        mutating func integer(_ width: Int, _ what: @autoclosure () -> String) throws(Problem) -> UInt64 {
+            guard width <= remaining else { throw Problem(message: "the file ends inside \(what())", offset: position) }
+            var value: UInt64 = 0
+            for index in 0..<width { value |= UInt64(bytes[position + index]) << (8 * UInt64(index)) }
             if bigEndian { value = value.byteSwapped >> (64 - 8 * UInt64(width)) }
             position += width
             return value
         }
 
-        mutating func count(_ what: String) throws(Problem) -> UInt64 {
-            try integer(wide ? 8 : 4, what)
+        mutating func count(_ what: @autoclosure () -> String) throws(Problem) -> UInt64 {
+            try integer(wide ? 8 : 4, what())
         }
 
         /// A length-prefixed string: its text when `keep` and no longer than `limit` (invalid UTF-8
         /// replaced), and where its bytes start.
-        mutating func string(_ what: String, keep: Bool, limit: Int = 65535) throws(Problem) -> (String?, Int) {
+        mutating func string(_ what: @autoclosure () -> String, keep: Bool, limit: Int = 65535) throws(Problem) -> (String?, Int) {
             let lengthOffset = position
-            let length = try count("the length of \(what)")
+            let length = try count("the length of \(what())")
             guard length <= UInt64(remaining) else {
-                throw Problem(message: "\(what) of \(length) bytes runs past the end of the file", offset: lengthOffset)
+                throw Problem(message: "\(what()) of \(length) bytes runs past the end of the file", offset: lengthOffset)
             }
             let start = position
             position += Int(length)
@@ -273,23 +275,23 @@ public struct GGUFFile: Sendable {
         }
 
         /// Steps over a value of `type`, checking every count against the bytes left first.
-        mutating func skipValue(type: UInt32, depth: Int, what: String) throws(Problem) {
+        mutating func skipValue(type: UInt32, depth: Int, what: @autoclosure () -> String) throws(Problem) {
             if let size = GGUFFile.fixedSizes[type] {
-                guard size <= remaining else { throw Problem(message: "the file ends inside \(what)", offset: position) }
+                guard size <= remaining else { throw Problem(message: "the file ends inside \(what())", offset: position) }
                 position += size
                 return
             }
             switch type {
             case 8:
-                _ = try string(what, keep: false)
+                _ = try string(what(), keep: false)
             case 9:
                 guard depth < GGUFFile.nestingLimit else {
-                    throw Problem(message: "\(what) nests arrays deeper than \(GGUFFile.nestingLimit) levels", offset: position)
+                    throw Problem(message: "\(what()) nests arrays deeper than \(GGUFFile.nestingLimit) levels", offset: position)
                 }
                 let typeOffset = position
-                let elementType = UInt32(truncatingIfNeeded: try integer(4, "the element type of \(what)"))
+                let elementType = UInt32(truncatingIfNeeded: try integer(4, "the element type of \(what())"))
                 let countOffset = position
-                let count = try self.count("the length of \(what)")
+                let count = try self.count("the length of \(what())")
                 let minimum: Int
                 if let size = GGUFFile.fixedSizes[elementType] {
                     minimum = size
@@ -298,19 +300,19 @@ public struct GGUFFile: Sendable {
                 } else if elementType == 9 {
                     minimum = wide ? 12 : 8
                 } else {
-                    throw Problem(message: "\(what) is an array of the unknown value type \(elementType)", offset: typeOffset)
+                    throw Problem(message: "\(what()) is an array of the unknown value type \(elementType)", offset: typeOffset)
                 }
                 guard count <= UInt64(remaining / minimum) else {
-                    throw Problem(message: "\(what) is an array of \(count) \(GGUFFile.typeName(elementType)) values that cannot fit in the "
+                    throw Problem(message: "\(what()) is an array of \(count) \(GGUFFile.typeName(elementType)) values that cannot fit in the "
                                   + "\(remaining) bytes left", offset: countOffset)
                 }
                 if let size = GGUFFile.fixedSizes[elementType] {
                     position += Int(count) * size
                 } else {
-                    for _ in 0..<count { try skipValue(type: elementType, depth: depth + 1, what: what) }
+                    for _ in 0..<count { try skipValue(type: elementType, depth: depth + 1, what: what()) }
                 }
             default:
-                throw Problem(message: "\(what) has the unknown value type \(type)", offset: position)
+                throw Problem(message: "\(what()) has the unknown value type \(type)", offset: position)
             }
         }
     }
