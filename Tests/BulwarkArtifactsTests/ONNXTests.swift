@@ -193,3 +193,41 @@ import Testing
         }
     }
 }
+
+/// Large models are decoded without their initializers' weights; nothing the rules read changes.
+@Suite struct ONNXWeightStripperTests {
+    @Test func strippedModelKeepsEverythingButRawData() throws {
+        let text = """
+        ir_version: 9
+        producer_name: "pytorch"
+        graph {
+          name: "main"
+          node { name: "n" input: "x" output: "y" op_type: "Custom" domain: "com.example"
+            attribute { name: "value" type: TENSOR t { name: "k" raw_data: "keep" } } }
+          initializer { name: "w" data_type: 1 dims: 1 raw_data: "abcd" }
+          initializer { name: "e" data_location: EXTERNAL external_data { key: "location" value: "../e.bin" } }
+          sparse_initializer { values { name: "sv" raw_data: "vvvv" } indices { name: "si" raw_data: "iiii" } dims: 4 }
+        }
+        opset_import { version: 17 }
+        """
+        let bytes = try ONNXExampleFormat().assemble(text).bytes
+        let stripped = try #require(WeightStripper.strip(ModelBytes(bytes)))
+        #expect(stripped.count < bytes.count)
+        let full = try ONNXModel.decodeProto(bytes)
+        var expected = full
+        for index in expected.graph.initializer.indices { expected.graph.initializer[index].clearRawData() }
+        for index in expected.graph.sparseInitializer.indices {
+            expected.graph.sparseInitializer[index].values.clearRawData()
+            expected.graph.sparseInitializer[index].indices.clearRawData()
+        }
+        #expect(try ONNXModel.decodeProto(stripped) == expected)
+        #expect(expected.graph.node[0].attribute[0].t.rawData == Data("keep".utf8))
+    }
+
+    @Test func malformedBytesAreNotStripped() throws {
+        let bytes = try ONNXExampleFormat().assemble("ir_version: 9 graph { name: \"g\" initializer { raw_data: \"abcd\" } }").bytes
+        #expect(WeightStripper.strip(ModelBytes(Array(bytes.dropLast(2)))) == nil)
+        var mutator = Mutator(seed: 0x57)
+        for _ in 0..<2000 { _ = WeightStripper.strip(ModelBytes(mutator.mutate(bytes))) }
+    }
+}

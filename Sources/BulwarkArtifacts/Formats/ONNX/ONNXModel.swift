@@ -70,6 +70,9 @@ public struct ONNXModel: Sendable {
         "", "ai.onnx", "ai.onnx.ml", "ai.onnx.training", "ai.onnx.preview.training", "com.microsoft", "com.microsoft.nchwc",
     ]
 
+    /// Models from this size on are decoded without the `raw_data` of their initializers.
+    static let stripThreshold = 16 << 20
+
     /// Protobuf messages cannot exceed 2 GiB; a larger "ONNX" file is not decoded.
     static let decodeLimit = Int(Int32.max)
 
@@ -135,11 +138,16 @@ public struct ONNXModel: Sendable {
         options.messageDepthLimit = 64
         let proto: Onnx_ModelProto
         do {
-            proto = try withExtendedLifetime(bytes.storage) {
+            if bytes.count >= stripThreshold, let stripped = WeightStripper.strip(bytes) {
+                // The decoder copies every bytes field: decode the model without its weights.
+                proto = try Onnx_ModelProto(serializedBytes: stripped, partial: true, options: options)
+            } else {
+                proto = try withExtendedLifetime(bytes.storage) {
                 guard let base = bytes.storage.base.baseAddress, bytes.count > 0 else { return Onnx_ModelProto() }
                 // A window onto the array or the mapping, not a copy of it.
                 let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base + bytes.origin), count: bytes.count, deallocator: .none)
                 return try Onnx_ModelProto(serializedBytes: data, partial: true, options: options)
+                }
             }
         } catch {
             return .failure(ONNXProblem(message: "ONNX model cannot be decoded: \(error)"))
@@ -159,6 +167,11 @@ public struct ONNXModel: Sendable {
         model.externalData = walker.externalData
         model.customOperators = walker.customOperators
         return .success(model)
+    }
+
+    /// Decodes a whole serialized model (tests compare what stripping keeps).
+    static func decodeProto(_ bytes: [UInt8]) throws -> Onnx_ModelProto {
+        try Onnx_ModelProto(serializedBytes: bytes, partial: true)
     }
 
     /// Resolves each relative external-data location against the model's directory, following
@@ -247,6 +260,85 @@ public struct ONNXModel: Sendable {
                 }
             }
         }
+    }
+}
+
+/// A copy of a serialized `ModelProto` without the weights of its graph's initializers (the
+/// `raw_data` of `GraphProto.initializer` and of sparse initializers' `values`/`indices`), with the
+/// lengths of the enclosing messages rewritten: what the rules read (names, external data, nodes)
+/// stays, so a model with gigabytes of embedded weights decodes in megabytes. Nil when the bytes
+/// do not walk as protobuf; the full decode then says why.
+enum WeightStripper {
+    static func strip(_ bytes: ModelBytes) -> [UInt8]? {
+        var output: [UInt8] = []
+        return copy(bytes, 0..<bytes.count, into: &output, keep: { field, _ in
+            // ModelProto.graph
+            field == 7 ? .graph : .copy
+        }) ? output : nil
+    }
+
+    enum Action {
+        case copy, drop, graph, tensor, sparse
+    }
+
+    /// Copies the fields of the message in `range`, rewriting the nested messages `keep` names.
+    static func copy(_ bytes: ModelBytes, _ range: Range<Int>, into output: inout [UInt8],
+                     keep: (UInt64, UInt64) -> Action) -> Bool {
+        var position = range.lowerBound
+        func varint() -> UInt64? {
+            var value: UInt64 = 0
+            for shift in stride(from: 0, to: 64, by: 7) {
+                guard position < range.upperBound else { return nil }
+                let byte = bytes[position]
+                position += 1
+                value |= UInt64(byte & 0x7F) << UInt64(shift)
+                if byte & 0x80 == 0 { return value }
+            }
+            return nil
+        }
+        while position < range.upperBound {
+            let start = position
+            guard let tag = varint() else { return false }
+            let wireType = tag & 7
+            switch wireType {
+            case 0:
+                guard varint() != nil else { return false }
+            case 1, 5:
+                let size = wireType == 1 ? 8 : 4
+                guard size <= range.upperBound - position else { return false }
+                position += size
+            case 2:
+                guard let length = varint(), length <= UInt64(range.upperBound - position) else { return false }
+                let body = position..<position + Int(length)
+                position = body.upperBound
+                let action = keep(tag >> 3, wireType)
+                guard action != .copy else { break }
+                if action == .drop { continue }
+                var inner: [UInt8] = []
+                let ok = switch action {
+                case .graph: copy(bytes, body, into: &inner) { field, _ in field == 5 ? .tensor : field == 15 ? .sparse : .copy }
+                case .sparse: copy(bytes, body, into: &inner) { field, _ in field == 1 || field == 2 ? .tensor : .copy }
+                default: copy(bytes, body, into: &inner) { field, _ in field == 9 ? .drop : .copy }
+                }
+                guard ok else { return false }
+                append(varint: tag, to: &output)
+                append(varint: UInt64(inner.count), to: &output)
+                output += inner
+                continue
+            default:
+                return false
+            }
+            output += bytes.array(start..<position)
+        }
+        return true
+    }
+
+    static func append(varint value: UInt64, to output: inout [UInt8]) {
+        var value = value
+        repeat {
+            output.append(UInt8(value & 0x7F) | (value > 0x7F ? 0x80 : 0))
+            value >>= 7
+        } while value > 0
     }
 }
 
