@@ -7,7 +7,7 @@ import Foundation
 
 struct Model: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check model files (pickles, PyTorch checkpoints) for code that runs when they are loaded.",
+        abstract: "Check model files (pickles, PyTorch checkpoints, safetensors, GGUF, ONNX) for code that runs when they are loaded.",
         subcommands: [ModelScan.self]
     )
 }
