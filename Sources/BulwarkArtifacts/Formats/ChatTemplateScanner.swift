@@ -79,6 +79,8 @@ public enum ChatTemplateScanner {
         if statement, case .name(let keyword)? = tokens.first?.kind, loadingStatements.contains(keyword), let token = tokens.first {
             flag("`\(keyword)` loads another template", token.offset)
         }
+        // The last `format` filter or `%` operator: a `%c` string before it builds characters.
+        let lastFormat = tokens.lastIndex { $0.kind == .name("format") || $0.kind == .symbol("%") } ?? -1
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
@@ -123,7 +125,7 @@ public enum ChatTemplateScanner {
                 }
                 if let dunder = dunderName(in: value) {
                     flag(parts > 1 ? "builds the name `\(dunder)` from strings" : "names `\(dunder)` in a string", token.offset)
-                } else if value.contains("%c"), tokens.dropFirst(last + 1).contains(where: { $0.kind == .name("format") || $0.kind == .symbol("%") }) {
+                } else if value.contains("%c"), lastFormat > last {
                     flag("builds characters from numbers with `%c`", token.offset)
                 }
                 index = last + 1
