@@ -14,6 +14,7 @@ import Testing
     static func read(_ bytes: [UInt8]) -> GGUFFile {
         let artifact = ModelArtifact(bytes: bytes)
         #expect(artifact.format == .gguf)
+        #expect(ModelDomain.isModel(Array(bytes.prefix(4096))))
         return artifact.gguf ?? GGUFFile()
     }
 

@@ -13,8 +13,10 @@ import Testing
     }
 
     static func artifact(_ text: String) throws -> ModelArtifact {
-        let artifact = ModelArtifact(bytes: try model(text))
+        let bytes = try model(text)
+        let artifact = ModelArtifact(bytes: bytes)
         #expect(artifact.format == .onnx)
+        #expect(ModelDomain.isModel(Array(bytes.prefix(4096))))
         #expect(artifact.onnx != nil, "\(artifact.notes)")
         return artifact
     }
