@@ -163,6 +163,14 @@ import Testing
         for bytes in others { #expect(!ONNXModel.looksLikeONNX(bytes)) }
     }
 
+    /// FuzzModel: a graph field whose first inner length is near 2^64 overflowed the walk's bound.
+    @Test func hugeLengthsInTheHeadAreNotAGraph() throws {
+        let bytes = try #require(Data(base64Encoded: "CAg6Mgr///////////99cQAoWAEAAAB3cQFdcQIoTj/gAAAAAABheA=="))
+        #expect(!ONNXModel.looksLikeONNX(Array(bytes)))
+        #expect(!ONNXModel.looksLikeONNX([0x08, 0x08, 0x3A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x0A, 0x02, 0, 0]))
+        _ = ModelArtifact(bytes: Array(bytes))
+    }
+
     @Test func fileDetectedButUndecodableIsANote() throws {
         var bytes = try Self.model(Self.initializer(location: "w.bin"))
         bytes.removeLast(5)

@@ -111,13 +111,15 @@ public struct ONNXModel: Sendable {
             guard let length = varint() else { return false }
             if tag >> 3 == 7 {
                 // The graph: at least one field, each a GraphProto field that fits in the graph.
-                guard length >= 2 else { return false }
+                // A length near 2^64 is no graph (and must not overflow the end; found by FuzzModel).
+                guard length >= 2, length <= UInt64(Int32.max) else { return false }
                 let graphEnd = UInt64(position) + length
                 var fields = 0
                 while position < bytes.count, UInt64(position) < graphEnd {
                     // Bytes that end inside a tag or a length end the walk, not the claim.
                     guard let tag = varint(), let size = varint() else { return fields > 0 }
-                    guard tag & 7 == 2, graphFields.contains(tag >> 3), UInt64(position) + size <= graphEnd else { return false }
+                    guard tag & 7 == 2, graphFields.contains(tag >> 3), UInt64(position) <= graphEnd, size <= graphEnd - UInt64(position)
+                    else { return false }
                     fields += 1
                     position += Int(min(size, UInt64(bytes.count - position)))
                 }
