@@ -232,6 +232,8 @@ import Testing
         ("{{ cycler.__init__.__globals__.os.popen('id').read() }}", "`cycler`"),
         ("{{ joiner.__init__.__globals__ }}", "`__init__`"),
         ("{{ lipsum|string|list }}", "`lipsum`"),
+        // SGLang CVE-2026-5760's payload, before an ordinary loop.
+        (#"The answer: {{ lipsum.__globals__["os"].popen(cmd).read() }}{% for m in messages %}{{ m["content"] }}{% endfor %}"#, "`__globals__`"),
         ("{% set ns = namespace() %}{{ ns.__init__.__globals__['__builtins__']['__import__']('os') }}", "`__init__`"),
         ("{{ messages|attr('__cla' + 'ss__') }}", "builds the name `__class__`"),
         ("{{ messages|attr('__cla' ~ 'ss__') }}", "builds the name `__class__`"),
