@@ -8,6 +8,12 @@ public struct ModelArtifact: Sendable {
         case zip
         /// A NumPy `.npy` array; with an object dtype its data is a pickle.
         case numpy
+        /// A safetensors file: a JSON header and tensor bytes, no code.
+        case safetensors
+        /// A GGUF file (llama.cpp, ollama): typed metadata, a Jinja chat template, tensors.
+        case gguf
+        /// An ONNX `ModelProto` (protobuf, no magic: recognised by its first fields).
+        case onnx
         case unknown
     }
 
@@ -28,6 +34,12 @@ public struct ModelArtifact: Sendable {
     public var isModel: Bool { format != .unknown && (format != .zip || modelMembers > 0) }
     /// Zip members read as (or skipped as unreadable) model content.
     public var modelMembers = 0
+    /// The header of a safetensors file, with what is wrong in it.
+    public var safetensors: SafetensorsHeader?
+    /// The header of a GGUF file, with what is wrong in it.
+    public var gguf: GGUFFile?
+    /// What the ONNX rules need from an ONNX model: external data and custom operators.
+    public var onnx: ONNXModel?
 
     /// The magic number `torch.save` wrote before PyTorch 1.6, as the first pickle of the file
     /// (`LONG1` of 0x1950a86a20f9469cfc6c, little-endian), behind `PROTO 2`.
@@ -93,6 +105,18 @@ public struct ModelArtifact: Sendable {
                 }
                 var source = PickleBytes(data)
                 programs.append(Program(member: name, offset: base + member.dataOffset, program: analyzer.analyze(&source)))
+            }
+        } else if GGUFFile.looksLikeGGUF(bytes.slice(0..<8)) {
+            format = .gguf
+            gguf = GGUFFile.read(bytes)
+        } else if SafetensorsHeader.looksLikeSafetensors(bytes.slice(0..<64)) {
+            format = .safetensors
+            safetensors = SafetensorsHeader.read(bytes)
+        } else if ONNXModel.looksLikeONNX(bytes.slice(0..<4096)) {
+            format = .onnx
+            switch ONNXModel.read(bytes) {
+            case .success(let model): onnx = model
+            case .failure(let problem): notes.append("\(prefix.map { "\($0): " } ?? "")\(problem.message)")
             }
         } else if PickleAnalyzer.Machine.looksLikePickle(bytes.array(0..<256)) {
             format = .pickle
