@@ -99,6 +99,17 @@ import Testing
         #expect(ModelRules.safetensorsInvalidHeader.check.run(file).isEmpty)
     }
 
+    /// A header length of 2^40 is a safetensors file with a broken header, not an unknown file
+    /// (it was left unread, so the model scan said nothing about it).
+    @Test func anAbsurdHeaderLengthIsStillSafetensors() {
+        let header = Array(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#.utf8)
+        let bytes: [UInt8] = [0, 0, 0, 0, 0, 1, 0, 0] + header + [0, 0, 0, 0]
+        let artifact = ModelArtifact(bytes: bytes)
+        #expect(artifact.format == .safetensors)
+        let file = ModelFile(path: "model.safetensors", artifact: artifact, policy: .standard)
+        #expect(ModelRules.safetensorsInvalidHeader.check.run(file).count == 1)
+    }
+
     @Test func otherBytesAreNotSafetensors() {
         var generator = Mutator(seed: 0x5AFE)
         for _ in 0..<2000 {

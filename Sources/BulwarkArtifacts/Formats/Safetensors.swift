@@ -44,13 +44,15 @@ public struct SafetensorsHeader: Sendable {
         "C64": 64, "F64": 64, "I64": 64, "U64": 64,
     ]
 
-    /// Whether the first bytes look like a safetensors file: a header length below 4 GiB and at
-    /// least 2, then `{` and the start of a key or the end of the object (after spaces). Nothing
+    /// Whether the first bytes look like a safetensors file: a header length of at least 2 (any
+    /// size: one past the end is a finding), then `{` and the start of a key or the end of the object (after spaces). Nothing
     /// else the model domain reads starts this way (pickles start with 0x80 or an opcode, zips with
     /// `PK`, NumPy with 0x93), and random binaries rarely do.
     static func looksLikeSafetensors(_ head: some RandomAccessCollection<UInt8>) -> Bool {
         let bytes = Array(head.prefix(64))
-        guard bytes.count >= 10, bytes[4..<8].allSatisfy({ $0 == 0 }), bytes[8] == UInt8(ascii: "{") else { return false }
+        // The length is not bounded here: a header length past the end of the file (or above the
+        // loader's limit) is a finding about a safetensors file, not a reason to leave it unread.
+        guard bytes.count >= 10, bytes[8] == UInt8(ascii: "{") else { return false }
         guard LittleEndian.value(bytes[0..<8]) >= 2 else { return false }
         let next = bytes[9...].first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
         return next == UInt8(ascii: "\"") || next == UInt8(ascii: "}") || next == nil
