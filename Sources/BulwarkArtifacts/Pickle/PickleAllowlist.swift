@@ -101,6 +101,11 @@ enum PickleAllowlist {
         return index
     }()
 
+    /// The group that lists the global by its exact name (not by the scikit-learn rule), if any.
+    static func exactGroup(of global: PickleGlobal) -> String? {
+        index[global]
+    }
+
     /// The group that allows the global, if any. scikit-learn estimators are allowed as classes:
     /// a capitalised name in a `sklearn.*` module (their constructors store parameters; their
     /// state arrives through `__setstate__` as a dict), never a function, and not in the modules

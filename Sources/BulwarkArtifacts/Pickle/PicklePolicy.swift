@@ -22,7 +22,13 @@ public struct PicklePolicy: Sendable {
     /// The verdict for an import, judged on the name imported and on the name as written.
     public func verdict(_ global: PickleGlobal, written: PickleGlobal? = nil) -> Verdict {
         if let reason = extraAllowed[global] { return .allowed(reason) }
-        if let source = Self.blocked(global) { return .dangerous(source) }
+        if let source = Self.blocked(global) {
+            // fickling blocks whole modules (`joblib`, for joblib.load & co.); a name the allowlist
+            // lists exactly in such a module (joblib's NumpyArrayWrapper, in every joblib file with
+            // arrays) is data, unless a list blocks that very name.
+            if let group = PickleAllowlist.exactGroup(of: global), PickleBlocklist.globals[global] == nil { return .allowed(group) }
+            return .dangerous(source)
+        }
         // The name as written matters only where a list names it: Python 3 writes
         // `__builtin__.xrange` for `range`, which no list blocks.
         if let written, let source = Self.blocked(written, onlyListed: true) { return .dangerous(source) }
