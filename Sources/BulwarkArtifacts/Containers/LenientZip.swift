@@ -50,6 +50,8 @@ public struct LenientZip: Sendable {
     static let localSignature: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
     static let centralSignature: [UInt8] = [0x50, 0x4B, 0x01, 0x02]
     static let endSignature: [UInt8] = [0x50, 0x4B, 0x05, 0x06]
+    static let zip64EndSignature: [UInt8] = [0x50, 0x4B, 0x06, 0x06]
+    static let zip64LocatorSignature: [UInt8] = [0x50, 0x4B, 0x06, 0x07]
 
     /// Whether the bytes start like a zip archive.
     public static func isZip(_ head: some Collection<UInt8>) -> Bool {
@@ -61,8 +63,19 @@ public struct LenientZip: Sendable {
         var byOffset: [Int: Int] = [:]
         // The central directory, located from the end record (the last one in the file).
         if let end = Self.lastIndex(of: Self.endSignature, in: bytes), end + 22 <= bytes.count {
-            let count = Int(Self.uint16(bytes, end + 10))
+            var count = Int(Self.uint16(bytes, end + 10))
             var position = Int(Self.uint32(bytes, end + 16))
+            // ZIP64: the real count and offset are in the ZIP64 end record, found through the
+            // locator just before the end record (Python writes it once an offset passes 2 GiB).
+            if count == 0xFFFF || position == 0xFFFF_FFFF, end >= 20, bytes.matches(Self.zip64LocatorSignature, at: end - 20) {
+                let record = Self.clamped(LittleEndian.value(bytes, at: end - 12, width: 8))
+                if record <= bytes.count - 56, bytes.matches(Self.zip64EndSignature, at: record) {
+                    count = Self.clamped(LittleEndian.value(bytes, at: record + 32, width: 8))
+                    position = Self.clamped(LittleEndian.value(bytes, at: record + 48, width: 8))
+                }
+            }
+            // Every entry takes at least 46 bytes: a count the bytes cannot hold is not looped over.
+            count = min(count, bytes.count / 46)
             for _ in 0..<count {
                 guard position + 46 <= bytes.count, bytes.matches(Self.centralSignature, at: position) else {
                     notes.append("the central directory ends early or is not where the end record says")
@@ -71,15 +84,23 @@ public struct LenientZip: Sendable {
                 let nameLength = Int(Self.uint16(bytes, position + 28))
                 let extraLength = Int(Self.uint16(bytes, position + 30))
                 let commentLength = Int(Self.uint16(bytes, position + 32))
-                let headerOffset = Int(Self.uint32(bytes, position + 42))
+                var headerOffset = Int(Self.uint32(bytes, position + 42))
                 guard position + 46 + nameLength <= bytes.count else { break }
+                var centralCompressed = Int(Self.uint32(bytes, position + 20))
+                var centralUncompressed = Int(Self.uint32(bytes, position + 24))
+                let sixtyFour = Self.zip64Fields(bytes, extraAt: position + 46 + nameLength, length: extraLength,
+                                                 present: [centralUncompressed == 0xFFFF_FFFF, centralCompressed == 0xFFFF_FFFF,
+                                                           headerOffset == 0xFFFF_FFFF])
+                centralUncompressed = sixtyFour[0] ?? centralUncompressed
+                centralCompressed = sixtyFour[1] ?? centralCompressed
+                headerOffset = sixtyFour[2] ?? headerOffset
                 let centralName = String(decoding: bytes.array(position + 46..<position + 46 + nameLength), as: UTF8.self)
                 if var member = Self.local(at: headerOffset, in: bytes) {
                     member.centralName = centralName == member.name ? nil : centralName
                     // Sizes in the local header may be zero (data descriptor): take the central ones.
                     if member.compressedSize == 0 {
-                        member.compressedSize = Int(Self.uint32(bytes, position + 20))
-                        member.uncompressedSize = Int(Self.uint32(bytes, position + 24))
+                        member.compressedSize = centralCompressed
+                        member.uncompressedSize = centralUncompressed
                     }
                     if member.centralName != nil {
                         notes.append("member at offset \(headerOffset) is \(member.name.debugDescription) in its local header and \(centralName.debugDescription) in the central directory")
@@ -125,29 +146,11 @@ public struct LenientZip: Sendable {
         let name = String(decoding: bytes.array(offset + 30..<offset + 30 + nameLength), as: UTF8.self)
         var compressedSize = compressed
         var uncompressedSize = uncompressed
-        if compressed == 0xFFFF_FFFF || uncompressed == 0xFFFF_FFFF {
-            // ZIP64 (numpy's savez always writes it): the sizes are in extra field 0x0001,
-            // uncompressed first, each present only when its header field is 0xFFFFFFFF.
-            var position = offset + 30 + nameLength
-            let end = min(bytes.count, position + extraLength)
-            while position + 4 <= end {
-                let id = uint16(bytes, position)
-                let length = Int(uint16(bytes, position + 2))
-                if id == 1 {
-                    var field = position + 4
-                    func next() -> Int? {
-                        guard field + 8 <= min(end, position + 4 + length) else { return nil }
-                        defer { field += 8 }
-                        let value = LittleEndian.value(bytes, at: field, width: 8)
-                        return value > UInt64(Int.max) ? Int.max : Int(value)
-                    }
-                    if uncompressed == 0xFFFF_FFFF, let value = next() { uncompressedSize = value }
-                    if compressed == 0xFFFF_FFFF, let value = next() { compressedSize = value }
-                    break
-                }
-                position += 4 + length
-            }
-        }
+        // ZIP64 (numpy's savez always writes it): the sizes are in extra field 0x0001.
+        let sixtyFour = zip64Fields(bytes, extraAt: offset + 30 + nameLength, length: extraLength,
+                                    present: [uncompressed == 0xFFFF_FFFF, compressed == 0xFFFF_FFFF])
+        uncompressedSize = sixtyFour[0] ?? uncompressedSize
+        compressedSize = sixtyFour[1] ?? compressedSize
         var size = compressedSize
         if size == 0 && method == 0 && flags & 0x08 != 0 {
             // Stored with a data descriptor and no size here: the data runs to the next signature.
@@ -157,6 +160,38 @@ public struct LenientZip: Sendable {
         return Member(name: name, centralName: nil, headerOffset: offset, dataOffset: offset + 30 + nameLength + extraLength,
                       compressedSize: size, uncompressedSize: uncompressedSize,
                       method: method == 0 ? .stored : method == 8 ? .deflated : .other(method), flags: flags, onlyLocal: false)
+    }
+
+    /// The 8-byte values of a ZIP64 extended-information extra field (id 0x0001) in the extra
+    /// fields at `extraAt`: one for each `present` flag that is set, in order (uncompressed size,
+    /// compressed size, local header offset), since the field holds only the values whose 4-byte
+    /// header field is 0xFFFFFFFF. nil where absent or cut short.
+    static func zip64Fields(_ bytes: ModelBytes, extraAt start: Int, length: Int, present: [Bool]) -> [Int?] {
+        var values = [Int?](repeating: nil, count: present.count)
+        guard present.contains(true) else { return values }
+        var position = start
+        let end = min(bytes.count, start + length)
+        while position + 4 <= end {
+            let id = uint16(bytes, position)
+            let fieldLength = Int(uint16(bytes, position + 2))
+            if id == 1 {
+                var field = position + 4
+                let fieldEnd = min(end, position + 4 + fieldLength)
+                for (index, isPresent) in present.enumerated() where isPresent {
+                    guard field + 8 <= fieldEnd else { break }
+                    values[index] = clamped(LittleEndian.value(bytes, at: field, width: 8))
+                    field += 8
+                }
+                break
+            }
+            position += 4 + fieldLength
+        }
+        return values
+    }
+
+    /// A 64-bit size or offset as an Int, saturated (a ZIP64 value may be anything up to 2^64).
+    static func clamped(_ value: UInt64) -> Int {
+        value > UInt64(Int.max) ? Int.max : Int(value)
     }
 
     static func uint16(_ bytes: ModelBytes, _ offset: Int) -> UInt16 {
