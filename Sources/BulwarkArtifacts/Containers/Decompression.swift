@@ -370,8 +370,9 @@ final class BzipDecoder: StreamDecoder {
 /// `.xz`, `.lzma` and zip's raw LZMA1 through the system's liblzma (no mirrored Swift package has it).
 final class LZMADecoder: StreamDecoder {
     var stream = lzma_stream()
-    /// The decoder's memory is capped like the output: a header asking for a huge dictionary fails.
-    static let memoryLimit: UInt64 = 1 << 30
+    /// The decoder's memory is capped like the output: a header asking for a huge dictionary fails
+    /// (xz's and joblib's presets use at most 64 MiB).
+    static let memoryLimit: UInt64 = 512 << 20
 
     init(auto: Void) throws(DecompressionFailure) {
         guard lzma_auto_decoder(&stream, Self.memoryLimit, 0) == LZMA_OK else { throw DecompressionFailure(message: "liblzma could not start") }
@@ -385,6 +386,11 @@ final class LZMADecoder: StreamDecoder {
         }
         guard decoded == LZMA_OK else { throw DecompressionFailure(message: "the LZMA properties are invalid") }
         defer { free(filters[0].options) }
+        // The raw decoder has no memory limit of its own: the dictionary size is bytes 1–4 of the properties.
+        let dictionary = LittleEndian.value(properties[1..<5])
+        guard dictionary <= Self.memoryLimit else {
+            throw DecompressionFailure(message: "the LZMA data asks for a \(dictionary >> 20) MiB dictionary (more than \(Self.memoryLimit >> 20) MiB)")
+        }
         guard lzma_raw_decoder(&stream, &filters) == LZMA_OK else { throw DecompressionFailure(message: "liblzma refused the LZMA properties") }
     }
 
