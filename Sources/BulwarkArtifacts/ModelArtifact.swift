@@ -132,6 +132,8 @@ public struct ModelArtifact: Sendable {
                                                base: base + member.dataOffset)
                     programs += nested.programs
                     notes += nested.notes
+                mergeFormats(of: nested)
+                    mergeFormats(of: nested)
                     continue
                 }
                 var source = PickleBytes(data)
@@ -177,6 +179,19 @@ extension ModelArtifact {
     static func isTorchScriptMember(_ name: String) -> Bool {
         name.hasSuffix("/constants.pkl") || name == "constants.pkl" || name.contains("/code/__torch__")
             || name.hasPrefix("code/__torch__")
+    }
+
+    /// What a nested archive's format readers found (a `.keras` or TorchScript archive inside a zip)
+    /// joins this file's, so the rules see it; the nested member is named in each object's `member`.
+    mutating func mergeFormats(of nested: ModelArtifact) {
+        if let config = nested.keras { keras = KerasConfig(objects: (keras?.objects ?? []) + config.objects) }
+        if let code = nested.torchScript {
+            var merged = torchScript ?? TorchScriptCode()
+            merged.calls += code.calls
+            merged.files += code.files
+            torchScript = merged
+        }
+        modelMembers += nested.format == .keras || nested.format == .torchScript || nested.format == .kerasH5 ? 1 : 0
     }
 
     /// Reads a TorchScript `code/…py` member (stored, as `torch.jit.save` writes it, or compressed).
@@ -265,6 +280,7 @@ extension ModelArtifact {
                 let nested = ModelArtifact(bytes: ModelBytes(bytes), analyzer: analyzer, depth: depth + 1, prefix: label, base: 0)
                 programs += nested.programs
                 notes += nested.notes
+                mergeFormats(of: nested)
             }
             return
         }

@@ -44,6 +44,17 @@ import Testing
         if deflated { #expect(objects.allSatisfy { $0.member == "config.json [deflate]" }) }
     }
 
+    /// A `.keras` archive inside a zip (a model bundle) is read as well; its objects name the nested member.
+    @Test func nestedKerasArchiveIsRead() throws {
+        let inner = try Self.keras(Self.lambdaConfig)
+        let hex = inner.map { String(format: "%02x", $0) }.joined()
+        let bytes = try ModelArtifactTests.python(#"data = zipped([("bundle/model.keras", bytes.fromhex("\#(hex)"))])"#)
+        let artifact = ModelArtifact(bytes: bytes)
+        #expect(artifact.isModel)
+        #expect(artifact.keras?.objects.map(\.className).contains("Lambda") == true)
+        #expect(artifact.keras?.objects.first?.member == "bundle/model.keras!config.json")
+    }
+
     /// A broken config is a note, not a crash and not silence.
     @Test func invalidConfigIsNoted() throws {
         var writer = [UInt8]()

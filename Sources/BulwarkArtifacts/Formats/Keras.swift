@@ -29,6 +29,10 @@ public struct KerasConfig: Sendable {
 
     public var objects: [Object] = []
 
+    public init(objects: [Object] = []) {
+        self.objects = objects
+    }
+
     /// Reads every object with a `class_name` in the JSON text at `base` in the file.
     public static func parse(_ text: [UInt8], base: Int, member: String?) -> Result<KerasConfig, KerasProblem> {
         var parser = JSONOffsets(text)
