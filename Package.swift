@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "BulwarkArtifactsTests",
             dependencies: ["BulwarkCore", "BulwarkArtifacts", "BulwarkTestSupport"],
-            exclude: ["Fixtures"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -6,10 +6,9 @@ import Testing
 /// joblib files and compressed pickles: each compressor joblib has, the array data joblib writes
 /// between pickle opcodes, object arrays' nested pickles, compressed zip members and bombs.
 @Suite struct JoblibTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/joblib")
-
     static func fixture(_ name: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: fixtures.appendingPathComponent(name)))
+        let folder = try #require(Bundle.module.resourceURL?.appendingPathComponent("Fixtures/joblib"))
+        return [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
     }
 
     func imports(_ artifact: ModelArtifact) -> [String] {

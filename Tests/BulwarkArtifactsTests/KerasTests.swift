@@ -72,10 +72,9 @@ import Testing
         #expect(!artifact.isModel)
     }
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/keras")
-
     static func fixture(_ name: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: fixtures.appendingPathComponent(name)))
+        let folder = try #require(Bundle.module.resourceURL?.appendingPathComponent("Fixtures/keras"))
+        return [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
     }
 
     /// Legacy `.h5` models written by h5py: the config is found in the root group's attributes in
