@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .target(
@@ -58,7 +59,14 @@ let package = Package(
         ),
         .target(
             name: "BulwarkArtifacts",
-            dependencies: ["BulwarkCore", "CSystemCompression", .product(name: "CompressNIO", package: "compress-nio")],
+            dependencies: [
+                "BulwarkCore",
+                "CSystemCompression",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: strictSettings
         ),
         // bzip2 and lzma/xz from the system's libbz2 and liblzma: no mirrored Swift package covers them
@@ -137,6 +145,7 @@ let package = Package(
             dependencies: [
                 "bulwark", "BulwarkCore", "BulwarkEngine", "BulwarkArtifacts", "BulwarkTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),

@@ -16,6 +16,12 @@ public struct ModelArtifact: Sendable {
         case keras
         /// A legacy Keras/TensorFlow `.h5` model: an HDF5 file whose root group has `model_config`.
         case kerasH5 = "keras-h5"
+        /// A safetensors file: a JSON header and tensor bytes, no code.
+        case safetensors
+        /// A GGUF file (llama.cpp, ollama): typed metadata, a Jinja chat template, tensors.
+        case gguf
+        /// An ONNX `ModelProto` (protobuf, no magic: recognised by its first fields).
+        case onnx
         case unknown
     }
 
@@ -42,6 +48,12 @@ public struct ModelArtifact: Sendable {
     public var isModel: Bool { format != .unknown && (format != .zip || modelMembers > 0) }
     /// Zip members read as (or skipped as unreadable) model content.
     public var modelMembers = 0
+    /// The header of a safetensors file, with what is wrong in it.
+    public var safetensors: SafetensorsHeader?
+    /// The header of a GGUF file, with what is wrong in it.
+    public var gguf: GGUFFile?
+    /// What the ONNX rules need from an ONNX model: external data and custom operators.
+    public var onnx: ONNXModel?
 
     /// The magic number `torch.save` wrote before PyTorch 1.6, as the first pickle of the file
     /// (`LONG1` of 0x1950a86a20f9469cfc6c, little-endian), behind `PROTO 2`.
@@ -166,6 +178,18 @@ public struct ModelArtifact: Sendable {
             let label = [prefix, "[\(compression.rawValue)]"].compactMap { $0 }.joined(separator: " ")
             analyseStream(DecompressedStream(bytes, compression: compression, limit: analyzer.decompressedLimit),
                           label: label, analyzer: analyzer, skipping: 0)
+        } else if GGUFFile.looksLikeGGUF(bytes.slice(0..<8)) {
+            format = .gguf
+            gguf = GGUFFile.read(bytes)
+        } else if SafetensorsHeader.looksLikeSafetensors(bytes.slice(0..<64)) {
+            format = .safetensors
+            safetensors = SafetensorsHeader.read(bytes)
+        } else if ONNXModel.looksLikeONNX(bytes.slice(0..<4096)) {
+            format = .onnx
+            switch ONNXModel.read(bytes) {
+            case .success(let model): onnx = model
+            case .failure(let problem): notes.append("\(prefix.map { "\($0): " } ?? "")\(problem.message)")
+            }
         } else if PickleAnalyzer.Machine.looksLikePickle(bytes.array(0..<256)) {
             format = .pickle
             var source = PickleBytes(bytes)

@@ -42,6 +42,7 @@ public struct ModelDomain: ScanDomain {
         if let compression = Compression.ofFile(head.prefix(6)) {
             return PickleAnalyzer.Machine.looksLikePickle(DecompressedStream.prefix(ModelBytes(head), compression: compression, count: 256))
         }
+        if SafetensorsHeader.looksLikeSafetensors(head) || GGUFFile.looksLikeGGUF(head) || ONNXModel.looksLikeONNX(head) { return true }
         // Any zip: whether it holds a model (a `.pkl` member, a nested checkpoint …) is known only
         // from its members, and the telling one may sit after gigabytes of tensors. Zips without
         // one (jars, documents) are counted as unrecognised once read (`ModelArtifact.isModel`).
@@ -69,7 +70,9 @@ public struct ModelDomain: ScanDomain {
                 case .read(let array): ModelBytes(array)
                 case .mapped(let mapping): ModelBytes(mapping: mapping)
                 }
-                let artifact = ModelArtifact(bytes: bytes)
+                var artifact = ModelArtifact(bytes: bytes)
+                // External data of an ONNX model on disk: where its locations lead once links are followed.
+                if artifact.onnx != nil, source.name != "-" { artifact.onnx?.resolveLinks(modelPath: source.name) }
                 guard artifact.isModel else {
                     return source.explicit
                         ? DomainScanResult(errors: [InputError(file: source.name, message: "not an input any domain of Bulwark reads (a zip without model members)")])

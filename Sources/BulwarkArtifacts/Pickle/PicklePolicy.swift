@@ -1,6 +1,7 @@
 /// How a global is judged: allowlist first. A global the ML libraries' own pickles use, for the
-/// versions named, is allowed; one that any of the peer scanners blocks is dangerous (critical);
-/// every other global is unlisted (high), because a blocklist is never complete.
+/// versions named, is allowed; one that any of the peer scanners blocks is dangerous (critical),
+/// unless the allowlist names it exactly and the scanner blocks only its whole module; every
+/// other global is unlisted (high), because a blocklist is never complete.
 public struct PicklePolicy: Sendable {
     public enum Verdict: Sendable, Equatable {
         /// On the allowlist: the group (framework) or the user's reason.
@@ -22,16 +23,17 @@ public struct PicklePolicy: Sendable {
     /// The verdict for an import, judged on the name imported and on the name as written.
     public func verdict(_ global: PickleGlobal, written: PickleGlobal? = nil) -> Verdict {
         if let reason = extraAllowed[global] { return .allowed(reason) }
-        if let source = Self.blocked(global) {
-            // fickling blocks whole modules (`joblib`, for joblib.load & co.); a name the allowlist
-            // lists exactly in such a module (joblib's NumpyArrayWrapper, in every joblib file with
-            // arrays) is data, unless a list blocks that very name.
-            if let group = PickleAllowlist.exactGroup(of: global), PickleBlocklist.globals[global] == nil { return .allowed(group) }
-            return .dangerous(source)
-        }
         // The name as written matters only where a list names it: Python 3 writes
         // `__builtin__.xrange` for `range`, which no list blocks.
-        if let written, let source = Self.blocked(written, onlyListed: true) { return .dangerous(source) }
+        let writtenBlock = written.flatMap { Self.blocked($0, onlyListed: true) }
+        // An exact allowlist entry outweighs a block of its whole module, never a block of the
+        // name itself: fickling blocks all of `joblib`, and every file `joblib.dump` writes holds
+        // its array wrapper (a class whose state is the array's shape and dtype).
+        if writtenBlock == nil, PickleBlocklist.globals[global] == nil, let group = PickleAllowlist.exactGroup(of: global) {
+            return .allowed(group)
+        }
+        if let source = Self.blocked(global) { return .dangerous(source) }
+        if let writtenBlock { return .dangerous(writtenBlock) }
         if let group = PickleAllowlist.group(of: global) { return .allowed(group) }
         return .unlisted
     }

@@ -5,6 +5,7 @@ public enum ModelRules {
     public static let all: [ModelRule] = [
         dangerousGlobal, unlistedGlobal, computedCall, unfollowablePickle,
         kerasLambdaLayer, kerasArbitraryCallable, kerasUnsafeDeserialization, torchScriptDangerousOp,
+        safetensorsInvalidHeader, ggufInvalidHeader, ggufChatTemplateCode, onnxExternalDataEscape, onnxCustomDomain,
     ]
 
     static let remediation = """

@@ -7,8 +7,13 @@ import Foundation
 
 struct Model: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check model files (pickles, PyTorch checkpoints) for code that runs when they are loaded.",
-        subcommands: [ModelScan.self]
+        abstract: "Model files: scan them (pickles, PyTorch checkpoints, safetensors, GGUF, ONNX) for code that runs when loaded, sign and verify model directories, encrypt and decrypt weights, print the init-container pattern.",
+        subcommands: [
+            ModelScan.self,
+            ModelSign.self, ModelVerify.self,
+            ModelEncrypt.self, ModelDecrypt.self,
+            ModelInitContainer.self,
+        ]
     )
 }
 
@@ -23,6 +28,10 @@ struct ModelScan: AsyncParsableCommand {
         running anything: a global on no allowlist is high, one that a peer scanner blocks is critical, a call of a \
         computed value is high, and a stream that cannot be followed is high, never clean. bulwark scan runs the same \
         rules on every model file it finds. Findings give the byte offset (and archive member) of the opcode.
+
+        safetensors, GGUF and ONNX files are recognised by content too: invalid safetensors and GGUF headers are \
+        high, a GGUF chat template with code (dunder attributes, template-injection globals) is critical, ONNX \
+        external data outside the model's directory is critical and operators from custom domains are medium.
         """
     )
 

@@ -13,7 +13,7 @@ struct Scan: AsyncParsableCommand {
         files; documents that are not Kubernetes objects are skipped and counted) and Dockerfiles (Dockerfile, \
         Dockerfile.*, *.Dockerfile, Containerfile, or any file named on the command line whose first instruction is \
         FROM), each with the .dockerignore BuildKit would use, and model files (pickles, PyTorch checkpoints, NumPy \
-        object arrays, recognised by content whatever their names; see bulwark model scan). Suppress a finding on an object with the annotation \
+        object arrays, safetensors, GGUF, ONNX, recognised by content whatever their names; see bulwark model scan). Suppress a finding on an object with the annotation \
         bulwark.dev/ignore: "rule-id[,rule-id…]: reason", in a Dockerfile with a comment "# bulwark:ignore rule-id \
         reason" above the instruction, or in .bulwark.yaml.
         """

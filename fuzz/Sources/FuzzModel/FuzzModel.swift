@@ -17,7 +17,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             fatalError("more opcodes than bytes")
         }
     }
-    let program = PickleAnalyzer().analyze(bytes)
+    // The model rules over what was read (safetensors, GGUF chat templates, ONNX walks included).
+    let file = ModelFile(path: "fuzz", artifact: artifact, policy: .standard)
+    for rule in ModelRules.all { _ = rule.check.run(file) }
+        let program = PickleAnalyzer().analyze(bytes)
     if program.instructions > bytes.count { fatalError("more opcodes than bytes") }
     return 0
 }
