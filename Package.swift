@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
@@ -60,12 +61,17 @@ let package = Package(
             name: "BulwarkArtifacts",
             dependencies: [
                 "BulwarkCore",
+                "CSystemCompression",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictSettings
         ),
+        // bzip2 and lzma/xz from the system's libbz2 and liblzma: no mirrored Swift package covers them
+        // (compress-nio does zlib/gzip/raw deflate only).
+        .systemLibrary(name: "CSystemCompression", path: "Sources/CSystemCompression"),
         .target(
             name: "BulwarkEngine",
             dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkSecrets", "BulwarkArtifacts"],
@@ -126,6 +132,7 @@ let package = Package(
         .testTarget(
             name: "BulwarkArtifactsTests",
             dependencies: ["BulwarkCore", "BulwarkArtifacts", "BulwarkTestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

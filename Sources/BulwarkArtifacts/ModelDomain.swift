@@ -35,6 +35,13 @@ public struct ModelDomain: ScanDomain {
             return true
         }
         if head.starts(with: ModelArtifact.numpyMagic) { return true }
+        // HDF5 (legacy Keras `.h5`): a model only when its root group has `model_config` (`ModelArtifact.isModel`).
+        if head.starts(with: HDF5Attributes.signature) { return true }
+        // joblib's compressed files: a zlib/gzip/bz2/lzma/xz stream whose first decompressed bytes are
+        // a pickle (a gzip'd tarball or log is not taken).
+        if let compression = Compression.ofFile(head.prefix(6)) {
+            return PickleAnalyzer.Machine.looksLikePickle(DecompressedStream.prefix(ModelBytes(head), compression: compression, count: 256))
+        }
         if SafetensorsHeader.looksLikeSafetensors(head) || GGUFFile.looksLikeGGUF(head) || ONNXModel.looksLikeONNX(head) { return true }
         // Any zip: whether it holds a model (a `.pkl` member, a nested checkpoint …) is known only
         // from its members, and the telling one may sit after gigabytes of tensors. Zips without

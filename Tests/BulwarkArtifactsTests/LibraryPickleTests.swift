@@ -57,10 +57,8 @@ import Testing
 
     /// `joblib.dump` writes each NumPy array's bytes straight into the pickle stream after the
     /// wrapper's BUILD (joblib's unpickler reads them there, sized by the wrapper's shape and
-    /// dtype, after an alignment padding byte count). The analyser does not know that yet: it reads
-    /// the array bytes as opcodes and reports the stream as unfollowable, so every uncompressed
-    /// joblib file of scikit-learn is a false positive (bench/model-scan-vs-peers, class
-    /// sklearn-joblib-plain). Remove `withKnownIssue` when it does.
+    /// dtype, after an alignment padding byte count); the analyser skips them as joblib does
+    /// (`Formats/Joblib.swift`), so a scikit-learn joblib file is followed to its end.
     @Test func joblibArraysInsideTheStreamAreFollowed() throws {
         let program = PickleAnalyzer().analyze(try Self.load("sklearn-kmeans.joblib"))
         for item in program.imports {
@@ -71,8 +69,6 @@ import Testing
                 continue
             }
         }
-        withKnownIssue("joblib's inline array bytes are read as opcodes") {
-            #expect(program.problems.isEmpty, "\(program.problems)")
-        }
+        #expect(program.problems.isEmpty, "\(program.problems)")
     }
 }

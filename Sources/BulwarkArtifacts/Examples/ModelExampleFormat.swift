@@ -33,7 +33,10 @@ public struct ModelExampleFile: Sendable {
 
 /// The formats rule examples can be written in.
 public enum ModelExampleFormats {
-    public static let all: [any ModelExampleFormat] = [PickleExampleFormat(), SafetensorsExampleFormat(), GGUFExampleFormat(), ONNXExampleFormat()]
+    public static let all: [any ModelExampleFormat] = [
+        PickleExampleFormat(), SafetensorsExampleFormat(), GGUFExampleFormat(), ONNXExampleFormat(),
+        KerasExampleFormat(), TorchScriptExampleFormat(),
+    ]
 
     public static func format(forFileName name: String) -> (any ModelExampleFormat)? {
         let ext = name.split(separator: ".").last.map(String.init) ?? ""

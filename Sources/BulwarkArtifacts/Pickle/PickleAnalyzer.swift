@@ -21,6 +21,9 @@ public struct PickleAnalyzer: Sendable {
     public var nestingLimit = 4
     /// Lines (`GLOBAL`, `INT`, protocol-0 strings …) longer than this are an error (CPython has no limit).
     public var lineLimit = 1 << 30
+    /// A compressed pickle (`joblib.dump(…, compress=…)`, a deflated zip member) is followed for this
+    /// many decompressed bytes; more is a note (a decompression bomb), never an unbounded read.
+    public var decompressedLimit = 4 << 30
 
     public init() {}
 
@@ -60,6 +63,8 @@ public struct PickleAnalyzer: Sendable {
     /// A value on the unpickler's stack, as much of it as the analysis needs.
     indirect enum Value {
         case none, bool, number, float
+        /// An integer that fits 64 bits (shapes, sizes and flags are read from these).
+        case int(Int)
         case text(String)
         /// A text too long to keep.
         case longText
@@ -68,7 +73,13 @@ public struct PickleAnalyzer: Sendable {
         /// An object made by applying `origin` (a class or factory), or by something computed.
         case object(origin: PickleGlobal?)
         case tuple([Value])
-        case list, dict, set, frozenSet
+        case list, set, frozenSet
+        /// A dict, with the items under string keys that `SETITEMS`/`DICT` gave it (a few dozen at
+        /// most are kept: joblib's array wrapper state is read from them).
+        case dict([String: Value])
+        /// A `numpy.dtype`, by its index in the machine's dtype table: `BUILD` sets its state in
+        /// place, as Python mutates the one object every memo reference shares.
+        case dtype(Int, origin: PickleGlobal)
         case persistent
         case buffer
         /// An extension-registry entry (`EXT1/2/4`).
@@ -79,6 +90,7 @@ public struct PickleAnalyzer: Sendable {
             switch self {
             case .object(let origin): origin
             case .global(let global): global
+            case .dtype(_, let origin): origin
             default: nil
             }
         }
@@ -95,7 +107,7 @@ public struct PickleAnalyzer: Sendable {
             switch self {
             case .none: "None"
             case .bool: "a bool"
-            case .number: "a number"
+            case .number, .int: "a number"
             case .float: "a float"
             case .text(let text): "the string \(text.debugDescription)"
             case .longText: "a long string"
@@ -105,6 +117,7 @@ public struct PickleAnalyzer: Sendable {
             case .tuple: "a tuple"
             case .list: "a list"
             case .dict: "a dict"
+            case .dtype: "a numpy dtype"
             case .set: "a set"
             case .frozenSet: "a frozenset"
             case .persistent: "a persistent-load result"
@@ -122,6 +135,10 @@ public struct PickleAnalyzer: Sendable {
         var marks: [Int] = []
         var memo: [Int: Value] = [:]
         var protocolVersion = 0
+        /// The dtypes made so far (see `Value.dtype`).
+        var dtypes: [NumpyDtype] = []
+        /// A joblib `NumpyArrayWrapper` whose `BUILD` just ran: its array data follows in the bytes.
+        var pendingArray: JoblibArray?
 
         init(analyzer: PickleAnalyzer, depth: Int) {
             self.analyzer = analyzer
@@ -171,6 +188,10 @@ public struct PickleAnalyzer: Sendable {
                     if try execute(opcode, argument, at: offset, into: &program) {
                         program.protocolVersion = max(program.protocolVersion, protocolVersion)
                         return true
+                    }
+                    if let array = pendingArray {
+                        pendingArray = nil
+                        try readJoblibArray(array, from: &source, into: &program)
                     }
                 } catch {
                     program.problems.append(PickleProblem(offset: offset, opcode: opcode, message: error.message))
@@ -239,7 +260,7 @@ public struct PickleAnalyzer: Sendable {
                     if opcode == .int, Self.isDecimal(line) { return .value(.number) }  // beyond 64 bits: a Python int
                     throw Failure(message: "invalid decimal argument \(line.prefix(40).debugDescription)")
                 }
-                return opcode == .int ? .value(.number) : .integer(number)
+                return opcode == .int ? .value(.int(number)) : .integer(number)
             case .longLine:
                 let line = try textLine(&source)
                 let digits = line.hasSuffix("L") ? String(line.dropLast()) : line
@@ -284,6 +305,14 @@ public struct PickleAnalyzer: Sendable {
                 let count = Int(length)
                 switch opcode {
                 case .long1, .long4:
+                    if count <= 8 {
+                        // Two's complement, little-endian: kept when it fits an Int (an array dimension may need it).
+                        guard let bytes = source.read(count) else { throw Failure(message: "truncated \(opcode.name) argument (\(count) bytes announced)") }
+                        guard let last = bytes.last else { return .value(.int(0)) }
+                        var value = LittleEndian.value(bytes)
+                        if last & 0x80 != 0 && count < 8 { value |= ~0 << (8 * UInt64(count)) }
+                        return .value(.int(Int(Int64(bitPattern: value))))
+                    }
                     guard source.skip(count) else { throw Failure(message: "truncated \(opcode.name) argument (\(count) bytes announced)") }
                     return .value(.number)
                 case .binBytes, .shortBinBytes, .binBytes8, .byteArray8:
@@ -374,6 +403,8 @@ public struct PickleAnalyzer: Sendable {
             switch target {
             case .list, .dict, .set, .frozenSet, .tuple:
                 return
+            case .dtype(_, let origin):
+                program.calls.append(PickleCall(offset: offset, opcode: opcode, callee: .method(name, of: origin)))
             case .object(let origin?), .global(let origin):
                 program.calls.append(PickleCall(offset: offset, opcode: opcode, callee: .method(name, of: origin)))
             default:
@@ -407,7 +438,11 @@ public struct PickleAnalyzer: Sendable {
             case .frame:
                 break  // checked while reading its argument
             case .int, .binInt, .binInt1, .binInt2, .long, .long1, .long4:
-                if case .value(let value) = argument { stack.append(value) } else { stack.append(.number) }
+                switch argument {
+                case .value(let value): stack.append(value)
+                case .integer(let value): stack.append(.int(value))
+                default: stack.append(.number)
+                }
             case .float, .binFloat:
                 stack.append(.float)
             case .none:
@@ -425,7 +460,7 @@ public struct PickleAnalyzer: Sendable {
             case .emptyList:
                 stack.append(.list)
             case .emptyDict:
-                stack.append(.dict)
+                stack.append(.dict([:]))
             case .emptySet:
                 stack.append(.set)
             case .emptyTuple:
@@ -438,7 +473,7 @@ public struct PickleAnalyzer: Sendable {
             case .dict:
                 let items = try popMark()
                 guard items.count % 2 == 0 else { throw Failure(message: "odd number of items for DICT") }
-                stack.append(.dict)
+                stack.append(.dict(Self.merge([:], items)))
             case .frozenSet:
                 _ = try popMark()
                 stack.append(.frozenSet)
@@ -454,13 +489,17 @@ public struct PickleAnalyzer: Sendable {
                 _ = try popMark()
                 method("extend", of: try top(), opcode, at: offset, into: &program)
             case .setItem:
-                _ = try pop()
-                _ = try pop()
-                method("__setitem__", of: try top(), opcode, at: offset, into: &program)
+                let value = try pop()
+                let key = try pop()
+                let target = try top()
+                method("__setitem__", of: target, opcode, at: offset, into: &program)
+                if case .dict(let items) = target { stack[stack.count - 1] = .dict(Self.merge(items, [key, value])) }
             case .setItems:
                 let items = try popMark()
                 guard items.count % 2 == 0 else { throw Failure(message: "odd number of items for SETITEMS") }
-                method("__setitem__", of: try top(), opcode, at: offset, into: &program)
+                let target = try top()
+                method("__setitem__", of: target, opcode, at: offset, into: &program)
+                if case .dict(let kept) = target { stack[stack.count - 1] = .dict(Self.merge(kept, items)) }
             case .addItems:
                 _ = try popMark()
                 method("add", of: try top(), opcode, at: offset, into: &program)
@@ -514,6 +553,13 @@ public struct PickleAnalyzer: Sendable {
                 } else if case .object(origin: nil) = target {
                     method("__setstate__", of: target, opcode, at: offset, into: &program)
                 }
+                if case .dtype(let index, _) = target, case .tuple(let items) = state {
+                    dtypes[index].setState(items)
+                }
+                if case .object(let origin?) = target, JoblibArray.wrappers.contains(origin) {
+                    // joblib's NumpyUnpickler.load_build: the array's bytes follow this BUILD.
+                    pendingArray = try JoblibArray(state: state, dtypes: dtypes)
+                }
             case .persistentID:
                 stack.append(.persistent)
             case .binPersistentID:
@@ -533,12 +579,51 @@ public struct PickleAnalyzer: Sendable {
         /// make an object of `cls`, so later `BUILD`/`SETITEMS` reach `cls`'s methods.
         mutating func reduce(_ callee: Value, _ arguments: Value, at offset: Int, into program: inout PickleProgram) -> Value {
             let result = call(callee, .reduce, at: offset, into: &program)
+            if case .global(let global) = callee, NumpyDtype.constructors.contains(global),
+               case .tuple(let items) = arguments, case .text(let type)? = items.first {
+                dtypes.append(NumpyDtype(type: type))
+                return .dtype(dtypes.count - 1, origin: global)
+            }
             if case .global(let global) = callee, global.module == "copyreg",
                global.name == "_reconstructor" || global.name == "__newobj__" || global.name == "__newobj_ex__",
                case .tuple(let items) = arguments, case .global(let cls)? = items.first {
                 return .object(origin: cls)
             }
             return result
+        }
+
+        /// Dict items kept by string key (up to 64 keys; more are not needed to read any state).
+        static func merge(_ items: [String: Value], _ pairs: [Value]) -> [String: Value] {
+            var items = items
+            var index = 0
+            while index + 1 < pairs.count {
+                if case .text(let key) = pairs[index], items.count < 64 || items[key] != nil { items[key] = pairs[index + 1] }
+                index += 2
+            }
+            return items
+        }
+
+        /// Reads past a joblib array's data the way `NumpyArrayWrapper.read_array` does: for an object
+        /// dtype, the nested pickle that follows (analysed: it is code like any pickle); otherwise the
+        /// alignment padding (a length byte, then that many bytes, when the wrapper has
+        /// `numpy_array_alignment_bytes`) and `count × itemsize` raw bytes, skipped.
+        mutating func readJoblibArray<Source: PickleByteSource>(_ array: JoblibArray, from source: inout Source,
+                                                                into program: inout PickleProgram) throws(Failure) {
+            if array.holdsObjects {
+                guard depth < analyzer.nestingLimit else { throw Failure(message: "joblib object arrays nested too deep") }
+                var inner = Machine(analyzer: analyzer, depth: depth + 1)
+                guard inner.run(&source, into: &program) else {
+                    throw Failure(message: "the pickle of a joblib object array (after NumpyArrayWrapper) could not be followed")
+                }
+                return
+            }
+            if array.aligned {
+                guard let padding = source.readByte() else { throw Failure(message: "the file ends before a joblib array's padding") }
+                guard source.skip(Int(padding)) else { throw Failure(message: "the file ends inside a joblib array's padding") }
+            }
+            guard source.skip(array.byteCount) else {
+                throw Failure(message: "the file ends inside the data of a joblib array (\(array.byteCount) bytes announced)")
+            }
         }
 
         // MARK: text helpers

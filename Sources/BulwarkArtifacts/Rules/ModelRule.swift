@@ -23,6 +23,15 @@ public struct ModelFile: Sendable {
     public init(path: String, artifact: ModelArtifact, policy: PicklePolicy) {
         self.path = path
         self.artifact = artifact
+        var policy = policy
+        if artifact.format == .torchScript {
+            // torch.jit.load's C++ unpickler resolves these itself (TorchScriptCode.isOwnGlobal).
+            for item in artifact.programs {
+                for global in item.program.imports.map(\.global) where TorchScriptCode.isOwnGlobal(global) && policy.extraAllowed[global] == nil {
+                    policy.extraAllowed[global] = "TorchScript's own (resolved by torch.jit.load, not imported)"
+                }
+            }
+        }
         self.policy = policy
         var entries: [Entry] = []
         func add(_ program: PickleProgram, member: String?, base: Int, context: String?) {

@@ -4,6 +4,7 @@ import BulwarkCore
 public enum ModelRules {
     public static let all: [ModelRule] = [
         dangerousGlobal, unlistedGlobal, computedCall, unfollowablePickle,
+        kerasLambdaLayer, kerasArbitraryCallable, kerasUnsafeDeserialization, torchScriptDangerousOp,
         safetensorsInvalidHeader, ggufInvalidHeader, ggufChatTemplateCode, onnxExternalDataEscape, onnxCustomDomain,
     ]
 
