@@ -57,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "BulwarkArtifacts",
-            dependencies: ["BulwarkCore"],
+            dependencies: ["BulwarkCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .target(
