@@ -23,6 +23,11 @@ public struct ModelArtifact: Sendable {
     public var programs: [Program] = []
     /// What could not be analysed, or was odd about the container.
     public var notes: [String] = []
+    /// Whether the bytes are a model at all: false for a zip without any member a model loader
+    /// reads (a jar, a document), which the model domain then counts as unrecognised.
+    public var isModel: Bool { format != .unknown && (format != .zip || modelMembers > 0) }
+    /// Zip members read as (or skipped as unreadable) model content.
+    public var modelMembers = 0
 
     /// The magic number `torch.save` wrote before PyTorch 1.6, as the first pickle of the file
     /// (`LONG1` of 0x1950a86a20f9469cfc6c, little-endian), behind `PROTO 2`.
@@ -35,10 +40,16 @@ public struct ModelArtifact: Sendable {
     static let nestingLimit = 3
 
     public init(bytes: [UInt8], analyzer: PickleAnalyzer = PickleAnalyzer()) {
+        self.init(bytes: ModelBytes(bytes), analyzer: analyzer)
+    }
+
+    public init(bytes: ModelBytes, analyzer: PickleAnalyzer = PickleAnalyzer()) {
         self.init(bytes: bytes, analyzer: analyzer, depth: 0, prefix: nil, base: 0)
     }
 
-    init(bytes: [UInt8], analyzer: PickleAnalyzer, depth: Int, prefix: String?, base: Int) {
+    /// Reads `bytes` (a whole file, or a member `prefix` at file offset `base`): each format is
+    /// recognised by its content, in this order; the first that matches reads it.
+    init(bytes: ModelBytes, analyzer: PickleAnalyzer, depth: Int, prefix: String?, base: Int) {
         if bytes.starts(with: Self.numpyMagic) {
             format = .numpy
             switch NumpyHeader.parse(bytes) {
@@ -46,7 +57,7 @@ public struct ModelArtifact: Sendable {
                 notes.append("\(prefix.map { "\($0): " } ?? "")\(problem.message)")
             case .success(let header) where header.holdsObjects:
                 // np.save writes the array with pickle after the header; np.load(allow_pickle=True) runs it.
-                var source = PickleBytes(bytes, range: header.dataOffset..<bytes.count)
+                var source = PickleBytes(bytes, range: min(header.dataOffset, bytes.count)..<bytes.count)
                 programs.append(Program(member: prefix, offset: base, program: analyzer.analyze(&source)))
             case .success:
                 break
@@ -68,21 +79,22 @@ public struct ModelArtifact: Sendable {
                 let looksLikePickle = data.first == PickleOpcode.proto.rawValue
                 let nestedFile = LenientZip.isZip(data.prefix(4)) || data.starts(with: Self.numpyMagic)
                 guard names.contains(where: { $0.hasSuffix(".pkl") || $0.hasSuffix(".npy") }) || looksLikePickle || nestedFile else { continue }
+                modelMembers += 1
                 guard member.method == .stored else {
                     notes.append("\(name): compressed member (method \(member.method)) is not analysed")
                     continue
                 }
                 if nestedFile, depth < Self.nestingLimit {
-                    let nested = ModelArtifact(bytes: Array(data), analyzer: analyzer, depth: depth + 1, prefix: name,
+                    let nested = ModelArtifact(bytes: data, analyzer: analyzer, depth: depth + 1, prefix: name,
                                                base: base + member.dataOffset)
                     programs += nested.programs
                     notes += nested.notes
                     continue
                 }
-                var source = PickleBytes(Array(data))
+                var source = PickleBytes(data)
                 programs.append(Program(member: name, offset: base + member.dataOffset, program: analyzer.analyze(&source)))
             }
-        } else if PickleAnalyzer.Machine.looksLikePickle(Array(bytes.prefix(256))) {
+        } else if PickleAnalyzer.Machine.looksLikePickle(bytes.array(0..<256)) {
             format = .pickle
             var source = PickleBytes(bytes)
             programs.append(Program(member: prefix, offset: base, program: analyzer.analyze(&source)))
@@ -103,7 +115,7 @@ struct NumpyHeader {
         descr.split(whereSeparator: { "'\"[](), ".contains($0) }).contains { $0 == "O" || $0 == "|O" || $0 == "O8" || $0 == "|O8" }
     }
 
-    static func parse(_ bytes: [UInt8]) -> Result<NumpyHeader, NumpyProblem> {
+    static func parse(_ bytes: ModelBytes) -> Result<NumpyHeader, NumpyProblem> {
         guard bytes.count >= 10 else { return .failure(NumpyProblem(message: "NumPy file ends inside its header")) }
         let major = bytes[6]
         let lengthSize = major == 1 ? 2 : 4
@@ -113,7 +125,7 @@ struct NumpyHeader {
         let length = Int(LittleEndian.value(bytes, at: 8, width: lengthSize))
         let start = 8 + lengthSize
         guard length <= bytes.count - start else { return .failure(NumpyProblem(message: "NumPy header of \(length) bytes runs past the end of the file")) }
-        let header = String(decoding: bytes[start..<start + length], as: UTF8.self)
+        let header = String(decoding: bytes.array(start..<start + length), as: UTF8.self)
         guard let key = header.firstRange(of: "'descr'") else { return .failure(NumpyProblem(message: "NumPy header has no 'descr'")) }
         // The value runs to the next top-level key ('fortran_order' or 'shape').
         let rest = header[key.upperBound...]

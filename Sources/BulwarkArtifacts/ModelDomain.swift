@@ -1,19 +1,19 @@
 import BulwarkCore
-import Crypto
 
 /// Model files as a domain of the engine: claimed by content, never by name (a pickle named
 /// `weights.bin`, `model.pt` or `README.md` is a pickle), so every file is probed.
 ///
-/// Model files are read whole, up to the read limit (`--max-file-size`); a larger checkpoint is an
-/// input error that says so. Reading only the pickle members of multi-gigabyte checkpoints is the
-/// file-backed reader's job, not built yet.
+/// Files under `InputFile.mapThreshold` are read whole (up to `--max-file-size`); larger ones are
+/// mapped, with no size limit: the readers touch headers and pickle programs only, so a 20 GB
+/// checkpoint costs the pages of its `data.pkl`, not its tensors.
 public struct ModelDomain: ScanDomain {
     public let name = "model"
     public let ruleDomains = ["model"]
     public var rules: [any AnyRule] { ModelRules.all }
     public let policy: PicklePolicy
     /// Whether each model file's SHA-256 and SHA-512 are computed, for inventories
-    /// (`--format cyclonedx`). The file is in memory anyway; hashing it costs time, not memory.
+    /// (`--format cyclonedx`): it reads every byte of a mapped checkpoint, which a scan otherwise
+    /// never does (`ModelBytes.digests`).
     public let hashes: Bool
 
     /// `policy` judges the globals; the configuration's `model.allow` entries are added to it at
@@ -30,7 +30,7 @@ public struct ModelDomain: ScanDomain {
     }
 
     /// Whether the first bytes are a model file's: a pickle (protocol 2–5 header, or a protocol-0/1
-    /// program that starts with an import), a NumPy array, or a zip with a pickle or array member.
+    /// program that starts with an import), a NumPy array, or a zip (judged by its members once read).
     static func isModel(_ head: [UInt8]) -> Bool {
         if PickleAnalyzer.Machine.looksLikePickle(Array(head.prefix(256))) {
             // Text that happens to start with `c` and two lines is not a pickle: the first
@@ -42,21 +42,10 @@ public struct ModelDomain: ScanDomain {
             return true
         }
         if head.starts(with: ModelArtifact.numpyMagic) { return true }
-        guard LenientZip.isZip(head.prefix(4)) else { return false }
-        // A zip with a pickle member (PyTorch writes `archive/data.pkl` first), a PyTorch layout
-        // or a nested model among the local headers in the first bytes. Other zips (jars,
-        // documents) are not claimed.
-        var offset = 0
-        while let member = LenientZip.local(at: offset, in: head) {
-            let name = member.name
-            if name.hasSuffix(".pkl") || name.hasSuffix("/version") || name.hasSuffix(".pt") || name.hasSuffix(".pt2")
-                || name.hasSuffix(".pth") || name.hasSuffix(".bin") || name.hasSuffix(".npy") {
-                return true
-            }
-            guard member.dataEnd > offset, member.dataEnd < head.count else { break }
-            offset = member.dataEnd
-        }
-        return false
+        // Any zip: whether it holds a model (a `.pkl` member, a nested checkpoint …) is known only
+        // from its members, and the telling one may sit after gigabytes of tensors. Zips without
+        // one (jars, documents) are counted as unrecognised once read (`ModelArtifact.isModel`).
+        return LenientZip.isZip(head.prefix(4))
     }
 
     public func scan(sources: [SourceInput], documents: [MemoryDocument], context: ScanContext) -> DomainScanResult {
@@ -76,11 +65,21 @@ public struct ModelDomain: ScanDomain {
                         : DomainScanResult(unrecognized: 1)
                 }
             }
-            switch source.read(limit: context.maxFileSize) {
+            switch source.readOrMap(limit: context.maxFileSize) {
             case .failure(let error):
                 return DomainScanResult(errors: [error], files: 1)
-            case .success(let bytes):
-                let file = ModelFile(path: source.name, artifact: ModelArtifact(bytes: bytes), policy: policy)
+            case .success(let contents):
+                let bytes = switch contents {
+                case .read(let array): ModelBytes(array)
+                case .mapped(let mapping): ModelBytes(mapping: mapping)
+                }
+                let artifact = ModelArtifact(bytes: bytes)
+                guard artifact.isModel else {
+                    return source.explicit
+                        ? DomainScanResult(errors: [InputError(file: source.name, message: "not an input any domain of Bulwark reads (a zip without model members)")])
+                        : DomainScanResult(unrecognized: 1)
+                }
+                let file = ModelFile(path: source.name, artifact: artifact, policy: policy)
                 var result = DomainScanResult(files: 1)
                 result.models = [Self.inventory(file, source: source, bytes: bytes, hashes: hashes)]
                 for note in file.artifact.notes {
@@ -101,10 +100,11 @@ public struct ModelDomain: ScanDomain {
     }
 
     /// What an inventory says about one model file.
-    static func inventory(_ file: ModelFile, source: SourceInput, bytes: [UInt8], hashes: Bool) -> ScannedModel {
-        ScannedModel(
+    static func inventory(_ file: ModelFile, source: SourceInput, bytes: ModelBytes, hashes: Bool) -> ScannedModel {
+        let digests = hashes ? bytes.digests() : nil
+        return ScannedModel(
             file: source.name, format: file.artifact.format.rawValue, frameworks: frameworks(of: file), pickles: file.programs.count,
-            size: bytes.count, sha256: hashes ? hex(SHA256.hash(data: bytes)) : nil, sha512: hashes ? hex(SHA512.hash(data: bytes)) : nil,
+            size: bytes.count, sha256: digests?.sha256, sha512: digests?.sha512,
             signature: ModelSignatureStatus.of(path: source.name, isFileOnDisk: source.isFileOnDisk).rawValue)
     }
 
@@ -124,15 +124,5 @@ public struct ModelDomain: ScanDomain {
             }
         }
         return found.sorted()
-    }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for byte in digest {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -11,7 +11,7 @@ public struct DockerfileExampleHarness: ExampleHarness {
 
     public init() {}
 
-    public func shifted(_ text: String, markers: [TextPosition]) -> (String, [TextPosition]) {
+    public func shifted(_ text: String, markers: [TextPosition], fileName: String) -> (String, [TextPosition]) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let directives = Self.leadingDirectiveCount(lines)
         let shifted = (lines[..<directives] + Self.unrelatedLines + lines[directives...]).joined(separator: "\n")

@@ -11,7 +11,7 @@ public struct KubernetesExampleHarness: ExampleHarness {
 
     public init() {}
 
-    public func shifted(_ text: String, markers: [TextPosition]) -> (String, [TextPosition]) {
+    public func shifted(_ text: String, markers: [TextPosition], fileName: String) -> (String, [TextPosition]) {
         (Self.unrelatedDocument + text, markers.map { TextPosition(line: $0.line + 5, column: $0.column) })
     }
 

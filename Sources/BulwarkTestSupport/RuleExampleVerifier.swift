@@ -41,7 +41,7 @@ public enum RuleExampleVerifier {
         func scan(_ input: String) -> [Finding]? {
             let context = ScanContext(enabledRules: [id], evaluationDate: evaluationDate)
             let bytes: [UInt8]
-            switch harness.input(input) {
+            switch harness.input(input, fileName: example.fileName) {
             case .failure(let problem):
                 problems.append("example cannot be written as input (\(variant)): \(problem)")
                 return nil
@@ -65,7 +65,7 @@ public enum RuleExampleVerifier {
         let input: String
         switch variant {
         case .asWritten, .suppressed: input = text
-        case .shifted: (input, expected) = harness.shifted(text, markers: markers)
+        case .shifted: (input, expected) = harness.shifted(text, markers: markers, fileName: example.fileName)
         case .crlf: input = text.replacingOccurrences(of: "\n", with: "\r\n")
         case .bom: input = "\u{FEFF}" + text
         case .commentedOut: input = harness.commentedOut(text)
@@ -91,7 +91,7 @@ public enum RuleExampleVerifier {
         for finding in findings where finding.suppressed {
             problems.append("\(id) (\(variant)) finding at \(finding.location.line):\(finding.location.column) is suppressed without a suppression")
         }
-        let actual = findings.map { harness.position(of: $0, in: input) }
+        let actual = findings.map { harness.position(of: $0, in: input, fileName: example.fileName) }
         if actual.count != Set(actual).count {
             problems.append("\(id) (\(variant)) reported two findings at one position: " + describe(findings))
         }
@@ -145,7 +145,7 @@ public protocol ExampleHarness: Sendable {
     /// The name an example is scanned under (a path where no context file can exist).
     func sourceName(_ fileName: String) -> String
     /// The text with unrelated lines added before it, and where the markers move.
-    func shifted(_ text: String, markers: [TextPosition]) -> (String, [TextPosition])
+    func shifted(_ text: String, markers: [TextPosition], fileName: String) -> (String, [TextPosition])
     /// The text with every line made a comment.
     func commentedOut(_ text: String) -> String
     /// The text with an in-source suppression of `ruleId` for each finding.
@@ -153,9 +153,9 @@ public protocol ExampleHarness: Sendable {
     /// The variants that apply to the domain's inputs (a binary format has no comments or line ends).
     var variants: [RuleExampleVerifier.Variant] { get }
     /// The bytes an example's text stands for (UTF-8 for text formats; assembled for binary ones).
-    func input(_ text: String) -> Result<[UInt8], ExampleProblem>
+    func input(_ text: String, fileName: String) -> Result<[UInt8], ExampleProblem>
     /// Where in the example's text a finding lands.
-    func position(of finding: Finding, in text: String) -> TextPosition
+    func position(of finding: Finding, in text: String, fileName: String) -> TextPosition
 }
 
 extension ExampleHarness {
@@ -169,9 +169,9 @@ extension ExampleHarness {
 
     public var variants: [RuleExampleVerifier.Variant] { RuleExampleVerifier.Variant.allCases }
 
-    public func input(_ text: String) -> Result<[UInt8], ExampleProblem> { .success(Array(text.utf8)) }
+    public func input(_ text: String, fileName: String) -> Result<[UInt8], ExampleProblem> { .success(Array(text.utf8)) }
 
-    public func position(of finding: Finding, in text: String) -> TextPosition {
+    public func position(of finding: Finding, in text: String, fileName: String) -> TextPosition {
         TextPosition(line: finding.location.line, column: finding.location.column)
     }
 }

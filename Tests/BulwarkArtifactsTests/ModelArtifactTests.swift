@@ -154,6 +154,20 @@ import Testing
 
     /// Found by FuzzModel: a ZIP64 size of 2^63 - 1 in a local header overflowed the end of the
     /// member's data.
+    /// Past 2 GiB Python writes ZIP64 central entries (offset 0xFFFFFFFF, the real one in extra
+    /// field 0x0001) and a ZIP64 end record; the limit is lowered here to get the same layout small.
+    @Test func zip64CentralDirectoryIsRead() throws {
+        let bytes = try Self.python(#"""
+        zipfile.ZIP64_LIMIT = 8
+        data = zipped([("archive/version", b"3\n"), ("archive/data.pkl", PAYLOAD), ("archive/data/0", b"\0" * 64)])
+        """#)
+        let artifact = ModelArtifact(bytes: bytes)
+        #expect(artifact.notes.isEmpty)
+        #expect(artifact.programs.map(\.member) == ["archive/data.pkl"])
+        let zip = LenientZip(ModelBytes(bytes))
+        #expect(zip.members.count == 3 && zip.members.allSatisfy { !$0.onlyLocal })
+    }
+
     @Test func zip64SizeNearIntMaxIsClamped() throws {
         let hex = [
             "504b03042d7b0000000000002020202020202020202020202020202020200a00000000000000000000000000000000504b03",

@@ -1,6 +1,7 @@
 import BulwarkArtifacts
 import BulwarkCore
 import BulwarkEngine
+import BulwarkTestSupport
 import Foundation
 import Testing
 
@@ -92,8 +93,49 @@ import Testing
         let hashed = Engine.standard.replacing(ModelDomain(hashes: true)).scan(ScanRequest(paths: [scratch.path]))
         #expect(hashed.models.first?.sha256?.count == 64)
         #expect(hashed.models.first?.sha512?.count == 128)
+        // A file above the mapping threshold is hashed through its mapping, in windows.
+        var npy: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
+        var header = Array("{'descr': '<f4', 'fortran_order': False, 'shape': (4718592,), }".utf8)
+        header += Array(repeating: UInt8(ascii: " "), count: 63 - (10 + header.count) % 64) + [0x0A]
+        npy += [UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header
+        npy += (0..<(18 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let big = scratch.url.appendingPathComponent("big.npy")
+        try Data(npy).write(to: big)
+        let mapped = Engine.standard.replacing(ModelDomain(hashes: true)).scan(ScanRequest(paths: [big.path]))
+        let sum = try CommandRunner.runTool("/usr/bin/env", ["sha256sum", big.path])
+        #expect(mapped.models.first?.sha256 == String(sum.stdout.prefix(64)))
+        #expect(mapped.models.first?.size == npy.count)
         // Standard input has no directory, so no signature file.
         let piped = Engine.standard.scan(ScanRequest(sources: [SourceInput(name: "-", bytes: Self.payload)]))
         #expect(piped.models.map(\.signature) == ["unsigned"])
+    }
+
+    /// A checkpoint above the mapping threshold is mapped, not read, and scanned whatever
+    /// `--max-file-size` says: its pickle sits after a large tensor member and is still found.
+    @Test func largeCheckpointsAreMappedNotLimited() throws {
+        let scratch = try Scratch()
+        let tensor = [UInt8](repeating: 0x41, count: InputFile.mapThreshold + 4096)
+        var zip: [UInt8] = []
+        var central: [UInt8] = []
+        func le(_ value: Int, _ width: Int) -> [UInt8] { (0..<width).map { UInt8((value >> (8 * $0)) & 0xFF) } }
+        for (name, data) in [("archive/data/0", tensor), ("archive/data.pkl", Self.payload)] {
+            let offset = zip.count
+            let header = le(0x0403_4B50, 4) + le(20, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(0, 4)
+                + le(data.count, 4) + le(data.count, 4) + le(name.utf8.count, 2) + le(0, 2)
+            zip += header + Array(name.utf8) + data
+            central += le(0x0201_4B50, 4) + le(20, 2) + le(20, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(0, 4)
+                + le(data.count, 4) + le(data.count, 4) + le(name.utf8.count, 2) + le(0, 2) + le(0, 2) + le(0, 2)
+                + le(0, 2) + le(0, 4) + le(offset, 4) + Array(name.utf8)
+        }
+        let centralOffset = zip.count
+        zip += central + le(0x0605_4B50, 4) + le(0, 4) + le(2, 2) + le(2, 2) + le(central.count, 4) + le(centralOffset, 4) + le(0, 2)
+        try Data(zip).write(to: scratch.url.appendingPathComponent("big.pt"))
+        var request = ScanRequest(paths: [scratch.path])
+        request.maxFileSize = ByteLimit(bytes: 1 << 20)
+        let report = Engine.standard.scan(request).report
+        #expect(report.errors.isEmpty)
+        let finding = try #require(report.findings.first { $0.ruleId == "model/pickle-dangerous-global" })
+        #expect(finding.location.member == "archive/data.pkl")
+        #expect(finding.location.offset == tensor.count + 2 * 30 + "archive/data/0".utf8.count + "archive/data.pkl".utf8.count + 2)
     }
 }

@@ -8,7 +8,8 @@ enum LittleEndian {
     }
 
     /// The `width`-byte value at `offset` (the caller checks the bytes are there).
-    static func value(_ bytes: [UInt8], at offset: Int, width: Int) -> UInt64 {
+    static func value<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at offset: Int, width: Int) -> UInt64
+    where Bytes.Index == Int {
         value(bytes[offset..<offset + width])
     }
 }

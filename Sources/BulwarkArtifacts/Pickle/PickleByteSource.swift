@@ -17,13 +17,19 @@ public protocol PickleByteSource {
     mutating func readLine(limit: Int) -> [UInt8]?
 }
 
-/// A pickle program held in memory (a zip member, a test, a nested pickle in a bytes argument).
+/// A pickle program in a `ModelBytes` window: a test's array, a zip member, a nested pickle in a
+/// bytes argument, or a mapped multi-gigabyte file (skipped payloads are never touched, so never read
+/// from disk).
 public struct PickleBytes: PickleByteSource {
-    public let bytes: [UInt8]
+    public let bytes: ModelBytes
     public private(set) var offset: Int
     private let end: Int
 
     public init(_ bytes: [UInt8], range: Range<Int>? = nil) {
+        self.init(ModelBytes(bytes), range: range)
+    }
+
+    public init(_ bytes: ModelBytes, range: Range<Int>? = nil) {
         self.bytes = bytes
         let range = range ?? 0..<bytes.count
         offset = range.lowerBound
@@ -41,7 +47,7 @@ public struct PickleBytes: PickleByteSource {
     public mutating func read(_ count: Int) -> [UInt8]? {
         guard count >= 0, count <= end - offset else { return nil }
         defer { offset += count }
-        return Array(bytes[offset..<offset + count])
+        return bytes.array(offset..<offset + count)
     }
 
     public func has(_ count: Int) -> Bool { count >= 0 && count <= end - offset }
@@ -54,14 +60,8 @@ public struct PickleBytes: PickleByteSource {
 
     public mutating func readLine(limit: Int) -> [UInt8]? {
         let stop = min(end, offset &+ limit &+ 1)
-        var index = offset
-        while index < stop {
-            if bytes[index] == 0x0A {
-                defer { offset = index + 1 }
-                return Array(bytes[offset..<index])
-            }
-            index += 1
-        }
-        return nil
+        guard stop > offset, let newline = bytes.slice(offset..<stop).firstIndex(of: [0x0A], from: 0) else { return nil }
+        defer { offset += newline + 1 }
+        return bytes.array(offset..<offset + newline)
     }
 }

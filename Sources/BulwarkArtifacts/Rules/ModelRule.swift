@@ -67,7 +67,8 @@ public struct ModelCheck: Sendable {
 
 public typealias ModelRule = Rule<ModelCheck>
 
-/// An example for a model rule: a pickle program in `PickleAssembly` text.
-func modelExample(_ text: String, sourceFile: String = #filePath, sourceLine: Int = #line) -> RuleExample {
-    RuleExample(text, fileName: "example.pkl", sourceFile: sourceFile, sourceLine: sourceLine)
+/// An example for a model rule: a pickle program in `PickleAssembly` text, or, with another
+/// `fileName`, text in the `ModelExampleFormats` entry for its extension.
+func modelExample(_ text: String, fileName: String = "example.pkl", sourceFile: String = #filePath, sourceLine: Int = #line) -> RuleExample {
+    RuleExample(text, fileName: fileName, sourceFile: sourceFile, sourceLine: sourceLine)
 }

@@ -173,6 +173,19 @@ public final class InputFile {
         return .success(bytes)
     }
 
+    /// The size `fstat` reports for a regular file (nil for anything else, or when asked after
+    /// bytes were already consumed by reads other than `head`).
+    func regularFileSize() -> Int? {
+        var info = stat()
+        guard kind == .regular, fstat(descriptor, &info) == 0 else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// The whole file mapped read-only (see `MappedFile`).
+    func map(size: Int) -> MappedFile? {
+        MappedFile(descriptor: descriptor, size: size)
+    }
+
     /// Reads until `count` bytes are buffered or the input ends.
     private func fill(upTo count: Int) -> Result<Void, InputError> {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
