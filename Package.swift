@@ -57,7 +57,11 @@ let package = Package(
         ),
         .target(
             name: "BulwarkArtifacts",
-            dependencies: ["BulwarkCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "BulwarkCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -132,6 +136,7 @@ let package = Package(
             dependencies: [
                 "bulwark", "BulwarkCore", "BulwarkEngine", "BulwarkArtifacts", "BulwarkTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),

@@ -18,6 +18,9 @@ struct Bulwark: AsyncParsableCommand {
 
     /// Like ArgumentParser's `main`, but usage errors exit with 2 (docs/cli.md), not 64.
     static func main() async {
+        // A closed pipe (`bulwark rules | head -1`) must be a write error with exit 2, as for
+        // every other failed write, not a silent death by SIGPIPE (exit 141).
+        signal(SIGPIPE, SIG_IGN)
         let status = await run(CommandLine.arguments.dropFirst().map { $0 })
         Foundation.exit(status)
     }

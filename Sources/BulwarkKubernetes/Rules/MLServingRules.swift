@@ -13,6 +13,10 @@ public enum MLServingRules {
         // volumes
         shmWithoutSizeLimit,
         modelCacheHostPath,
+        // model integrity: read-only model volumes, verified downloads, bounded memory-backed weights
+        modelVolumeWritable,
+        modelDownloadUnverified,
+        modelVolumeMemoryWithoutSizeLimit,
         // model servers
         trustRemoteCode,
         vllmNoAPIKey,

@@ -7,8 +7,13 @@ import Foundation
 
 struct Model: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check model files (pickles, PyTorch checkpoints) for code that runs when they are loaded.",
-        subcommands: [ModelScan.self]
+        abstract: "Model files: scan them for code that runs when loaded, sign and verify model directories, encrypt and decrypt weights, print the init-container pattern.",
+        subcommands: [
+            ModelScan.self,
+            ModelSign.self, ModelVerify.self,
+            ModelEncrypt.self, ModelDecrypt.self,
+            ModelInitContainer.self,
+        ]
     )
 }
 

@@ -7,7 +7,7 @@ extension MLServingRules {
             id: "serving/shm-without-size-limit",
             severity: .medium,
             title: "Shared-memory volume without sizeLimit",
-            summary: "Model servers and trainers mount an emptyDir at /dev/shm (usually `medium: Memory`) for NCCL and data-loader workers. Without `sizeLimit` the tmpfs is sized to the pod's memory limit or, without one, to the node's allocatable memory, and everything written there is charged as memory: a runaway or malicious writer causes OOM kills of the model server and memory pressure on the node. Medium: denial of service, not a privilege gain.",
+            summary: "Model servers and trainers mount an emptyDir at /dev/shm (usually `medium: Memory`) for NCCL and data-loader workers. Without `sizeLimit` the tmpfs is sized to the pod's memory limit or, without one, to the node's allocatable memory, and everything written there is charged as memory: a runaway or malicious writer causes OOM kills of the model server and memory pressure on the node. Medium: denial of service, not a privilege gain. A memory-backed emptyDir that holds a model (mounted at a model path, not at /dev/shm) is reported by serving/model-volume-memory-without-size-limit instead.",
             remediation: "Set `emptyDir.sizeLimit` on every memory-backed emptyDir and on any emptyDir mounted at /dev/shm (for example `{medium: Memory, sizeLimit: 8Gi}`), sized for the workload and included in the container's memory limit.",
             controls: ["nist-800-190:4.4.3", "owasp-k8s:K01", "nsa-k8s:pod-security"],
             failing: [
@@ -86,11 +86,12 @@ extension MLServingRules {
                 }
             }
             var violations: [Violation] = []
+            let modelVolumes = ModelVolumes.unboundedMemoryModelVolumes(pod)  // serving/model-volume-memory-without-size-limit
             for (index, volume) in pod.volumes.enumerated() {
                 guard let emptyDir = volume["emptyDir"], let key = volume.keyNode("emptyDir") else { continue }
                 let name = volume["name"]?.string ?? "#\(index)"
                 let memory = emptyDir["medium"]?.string?.lowercased() == "memory"
-                guard memory || shmVolumes.contains(name) else { continue }
+                guard memory || shmVolumes.contains(name), modelVolumes[name] == nil else { continue }
                 if let size = emptyDir["sizeLimit"], !size.isNull { continue }
                 let what = memory ? "uses medium: Memory" : "is mounted at /dev/shm"
                 violations.append(Violation(
