@@ -11,9 +11,16 @@ public struct ModelDomain: ScanDomain {
     public let ruleDomains = ["model"]
     public var rules: [any AnyRule] { ModelRules.all }
     public let policy: PicklePolicy
+    /// Whether each model file's SHA-256 and SHA-512 are computed, for inventories
+    /// (`--format cyclonedx`): it reads every byte of a mapped checkpoint, which a scan otherwise
+    /// never does (`ModelBytes.digests`).
+    public let hashes: Bool
 
-    public init(policy: PicklePolicy = .standard) {
+    /// `policy` judges the globals; the configuration's `model.allow` entries are added to it at
+    /// each scan (`ScanContext.configuration`).
+    public init(policy: PicklePolicy = .standard, hashes: Bool = false) {
         self.policy = policy
+        self.hashes = hashes
     }
 
     public func mayClaim(_ file: DiscoveredFile) -> Bool { true }
@@ -51,6 +58,10 @@ public struct ModelDomain: ScanDomain {
 
     public func scan(sources: [SourceInput], documents: [MemoryDocument], context: ScanContext) -> DomainScanResult {
         let rules = ModelRules.all.filter { context.enabledRules.contains($0.id) }
+        // An entry that names a blocked global without the command line's permission is an error
+        // and is not applied (the CLI refuses such a configuration before scanning).
+        let (policy, policyErrors) = self.policy.adding(context.configuration.modelAllowances)
+        let hashes = self.hashes
         let results = sources.parallelMap { source -> DomainScanResult in
             // A file no other domain may want comes here unprobed: check its first bytes first.
             switch source.head(InputProbe.headSize) {
@@ -80,6 +91,7 @@ public struct ModelDomain: ScanDomain {
                 }
                 let file = ModelFile(path: source.name, artifact: artifact, policy: policy)
                 var result = DomainScanResult(files: 1)
+                result.models = [Self.inventory(file, source: source, bytes: bytes, hashes: hashes)]
                 for note in file.artifact.notes {
                     result.warnings.append(InputWarning(file: source.name, message: note))
                 }
@@ -92,8 +104,35 @@ public struct ModelDomain: ScanDomain {
                 return result
             }
         }
-        var merged = DomainScanResult()
+        var merged = DomainScanResult(errors: policyErrors)
         for result in results { merged.add(result) }
         return merged
+    }
+
+    /// What an inventory says about one model file.
+    static func inventory(_ file: ModelFile, source: SourceInput, bytes: ModelBytes, hashes: Bool) -> ScannedModel {
+        let digests = hashes ? bytes.digests() : nil
+        return ScannedModel(
+            file: source.name, format: file.artifact.format.rawValue, frameworks: frameworks(of: file), pickles: file.programs.count,
+            size: bytes.count, sha256: digests?.sha256, sha512: digests?.sha512,
+            signature: ModelSignatureStatus.of(path: source.name, isFileOnDisk: source.isFileOnDisk).rawValue)
+    }
+
+    /// The frameworks a file was made with, guessed from the globals its pickles import (the
+    /// allowlist's groups, Python's own left out) and from the container: a legacy PyTorch file is
+    /// torch's, a NumPy array numpy's. A guess: a pickle of plain dicts names no framework.
+    static func frameworks(of file: ModelFile) -> [String] {
+        var found: Set<String> = []
+        switch file.artifact.format {
+        case .legacyPyTorch: found.insert("torch")
+        case .numpy: found.insert("numpy")
+        case .pickle, .zip, .unknown: break
+        }
+        for entry in file.programs {
+            for item in entry.program.imports {
+                if let group = PickleAllowlist.group(of: item.global), group != "python" { found.insert(group) }
+            }
+        }
+        return found.sorted()
     }
 }

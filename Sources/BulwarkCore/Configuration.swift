@@ -20,6 +20,10 @@ import Foundation
 /// pss:
 ///   exemptions: {namespaces: [kube-system], runtimeClasses: [gvisor], usernames: []}
 ///   defaults: {enforce: baseline, enforceVersion: latest}
+/// model:
+///   allow:                    # globals added to the pickle allowlist, each with a reason
+///     - global: mylib.layers.CustomLayer
+///       reason: "our own class, reviewed in PR 123"
 /// ```
 public struct Configuration: Sendable, Equatable {
     public struct Suppression: Sendable, Equatable {
@@ -71,6 +75,46 @@ public struct Configuration: Sendable, Equatable {
         public var isPattern: Bool { setting.hasPrefix("ignore[") }
     }
 
+    /// A global that `model.allow` adds to the pickle allowlist: `module` and `name` as a pickle
+    /// imports them (`global: module.name`, split at the last dot, or `module:name` when the name
+    /// has dots), the reason given, and where the entry is (for the model domain's own check:
+    /// a global that a peer scanner blocks is refused there, with this position).
+    public struct PickleAllowance: Sendable, Equatable {
+        public var module: String
+        public var name: String
+        public var reason: String
+        public var file: String
+        public var line: Int
+        public var column: Int
+
+        public init(module: String, name: String, reason: String, file: String = ".bulwark.yaml", line: Int = 0, column: Int = 0) {
+            self.module = module
+            self.name = name
+            self.reason = reason
+            self.file = file
+            self.line = line
+            self.column = column
+        }
+
+        /// `module.name`, as written in the configuration (`module:name` when the name has dots).
+        public var spelling: String { name.contains(".") ? "\(module):\(name)" : "\(module).\(name)" }
+
+        /// Splits `module.name` at the last dot, or `module:name` at the colon; nil when either
+        /// part is empty or holds characters no Python dotted name has (spaces, `=`, control
+        /// characters …). Shared by `--allow` and `model.allow`.
+        public static func split(_ text: String) -> (module: String, name: String)? {
+            guard let separator = text.firstIndex(of: ":") ?? text.lastIndex(of: ".") else { return nil }
+            let module = text[..<separator]
+            let name = text[text.index(after: separator)...]
+            func isDotted(_ part: Substring) -> Bool {
+                !part.isEmpty && !part.hasPrefix(".") && !part.hasSuffix(".") && !part.contains("..")
+                    && part.unicodeScalars.allSatisfy { $0 == "." || $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+            }
+            guard isDotted(module), isDotted(name) else { return nil }
+            return (String(module), String(name))
+        }
+    }
+
     public var failOn: FailThreshold?
     public var disabledRules: Set<String> = []
     public var enabledRules: Set<String> = []
@@ -79,6 +123,8 @@ public struct Configuration: Sendable, Equatable {
     public var excludedNamespaces: [String] = []
     public var suppressions: [Suppression] = []
     public var pss = PSSSettings()
+    /// `model.allow`: globals added to the pickle allowlist, in file order.
+    public var modelAllowances: [PickleAllowance] = []
     /// Every rule id the file names, with its position, in file order.
     public var ruleReferences: [RuleReference] = []
     /// Harmless mistakes found while parsing (a setting with no effect); see `warnings(knownRuleIds:allIds:)`.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the YAML tree of `.bulwark.yaml` into a `Configuration`: every key is checked, every value's
 /// type too (see `Configuration.parse` for what is an error and what a warning), and rule ids are
 /// recorded with their positions.
@@ -10,7 +12,9 @@ struct ConfigurationReader {
         self.file = file
     }
 
-    static let topLevelKeys = ["failOn", "rules", "exclude", "ignore", "pss"]
+    static let topLevelKeys = ["failOn", "rules", "exclude", "ignore", "pss", "model"]
+    static let modelKeys = ["allow"]
+    static let allowKeys = ["global", "reason"]
     static let ruleKeys = ["disable", "enable", "severity"]
     static let excludeKeys = ["paths", "namespaces"]
     static let ignoreKeys = ["rules", "paths", "namespaces", "objects", "reason"]
@@ -46,6 +50,8 @@ struct ConfigurationReader {
                 try readIgnore(value, into: &config)
             case "pss":
                 try readPSS(value, into: &config)
+            case "model":
+                try readModel(value, into: &config)
             default:
                 throw fail(pair.key, "unknown configuration key \"\(pair.key.scalar ?? "")\" (expected \(Self.list(Self.topLevelKeys)))"
                            + SpellingSuggestion.didYouMean(pair.key.scalar ?? "", among: Self.topLevelKeys))
@@ -153,6 +159,55 @@ struct ConfigurationReader {
                 }
             default:
                 throw unknownKey(entry.key, under: "pss", expected: Self.pssKeys)
+            }
+        }
+    }
+
+    /// `model.allow`: a list of `{global: module.name, reason: text}`. Both keys are required: an
+    /// allowance without a reason cannot be reviewed, and a name that is not `module.name` would
+    /// allow nothing (a pickle always imports a module and a name). Whether the global is one a
+    /// peer scanner blocks is checked by the model domain, which knows the lists.
+    private mutating func readModel(_ value: YAMLNode, into config: inout Configuration) throws(InputError) {
+        for entry in try mapping(value, "model", keys: Self.modelKeys) {
+            guard entry.key.scalar == "allow" else { throw unknownKey(entry.key, under: "model", expected: Self.modelKeys) }
+            if entry.value.isNull { continue }
+            guard let items = entry.value.sequence else {
+                throw fail(entry.value, "model.allow must be a list of entries (- global: module.name  reason: …), not \(Self.describe(entry.value))")
+            }
+            for (index, item) in items.enumerated() {
+                let setting = "model.allow[\(index)]"
+                guard let pairs = item.pairs else {
+                    throw fail(item, "\(setting) must be a mapping with the keys global and reason, not \(Self.describe(item))")
+                }
+                var global: (text: String, node: YAMLNode)?
+                var reason: String?
+                for pair in pairs {
+                    switch pair.key.scalar ?? "" {
+                    case "global":
+                        guard let text = pair.value.scalar, !pair.value.isNull, pair.value.scalarStyle != .plain || pair.value.bool == nil else {
+                            throw fail(pair.value, "\(setting).global must be a global written module.name, not \(Self.describe(pair.value))")
+                        }
+                        global = (text, pair.value)
+                    case "reason":
+                        guard let text = pair.value.scalar, !pair.value.isNull else {
+                            throw fail(pair.value, "\(setting).reason must be text saying why the global is safe to load, not \(Self.describe(pair.value))")
+                        }
+                        reason = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    default:
+                        throw unknownKey(pair.key, under: setting, expected: Self.allowKeys)
+                    }
+                }
+                guard let global else { throw fail(item, "\(setting) names no global (global: module.name)") }
+                guard let split = Configuration.PickleAllowance.split(global.text) else {
+                    throw fail(global.node, "\(setting).global must be written module.name (or module:name when the name has dots), "
+                               + "not \(Self.describe(global.node))")
+                }
+                guard let reason, !reason.isEmpty else {
+                    throw fail(item, "\(setting) allows \(global.text) without a reason; say why it is safe to load (reason: …)")
+                }
+                config.modelAllowances.append(Configuration.PickleAllowance(
+                    module: split.module, name: split.name, reason: reason, file: file,
+                    line: global.node.position.line, column: global.node.position.column))
             }
         }
     }

@@ -32,6 +32,12 @@ public struct Engine: Sendable {
         catalog = RuleCatalog(domains.flatMap { domain in domain.rules.map { $0.descriptor } })
     }
 
+    /// This engine with `domain` in place of the domain of the same name (a model domain with the
+    /// command line's allowances, or one that hashes files for an inventory).
+    public func replacing(_ domain: any ScanDomain) -> Engine {
+        Engine(domains: domains.map { $0.name == domain.name ? domain : $0 })
+    }
+
     /// The domain named `name`.
     public func domain(_ name: String) -> (any ScanDomain)? {
         domains.first { $0.name == name }
@@ -47,7 +53,9 @@ public struct Engine: Sendable {
         var context = ScanContext(enabledRules: enabled, maxFileSize: request.maxFileSize,
                                   evaluationDate: request.evaluationDate, ruleTimings: request.ruleTimings)
         context.onPhase = request.onPhase
+        context.configuration = request.configuration
         var findings: [Finding] = []
+        var models: [ScannedModel] = []
         for (position, domain) in domains.enumerated() {
             let sources = collected.sources[position]
             let documents = collected.documents[position]
@@ -61,6 +69,7 @@ public struct Engine: Sendable {
             collected.inputs.objects += result.objects
             collected.inputs.skippedDocuments += result.skippedDocuments
             collected.inputs.unrecognizedFiles += result.unrecognized
+            models += result.models
             if result.files > 0 { collected.inputs.filesByDomain[domain.name, default: 0] += result.files }
         }
         // Consumed so the configuration edits the one array in place rather than a copy of it.
@@ -69,7 +78,7 @@ public struct Engine: Sendable {
         let compliance = request.compliance.map { ComplianceSummarizer(catalog: catalog).summarize(applied, framework: $0) }
         let report = Report(findings: consume applied, errors: collected.errors, warnings: collected.warnings, inputs: collected.inputs,
                             compliance: compliance)
-        return ScanOutcome(report: report)
+        return ScanOutcome(report: report, models: models.sorted { $0.file < $1.file })
     }
 
     /// The ids of the rules that run: those of the requested domains that the configuration
@@ -233,7 +242,10 @@ public struct ScanRequest: Sendable {
     }
 }
 
-/// The result of a scan: the report (what every reporter renders).
+/// The result of a scan: the report (what every reporter renders), and the model files read, for
+/// the inventory of `--format cyclonedx` (`ReportFormat.Options.models`).
 public struct ScanOutcome: Sendable {
     public var report: Report
+    /// Sorted by path.
+    public var models: [ScannedModel] = []
 }

@@ -2,7 +2,7 @@ import BulwarkCore
 
 /// The `--format` values of reporting commands (docs/cli.md), and the reporter for each.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case table, json, sarif, junit, html
+    case table, json, sarif, junit, html, cyclonedx
 
     /// What the reporters need beyond the report itself; each format reads only its part.
     public struct Options: Sendable {
@@ -16,16 +16,23 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         public var rules: [RuleDescriptor]
         /// json: extra top-level members of a subcommand (e.g. `matrix`), after the standard ones.
         public var extra: [(String, JSONValue)]
+        /// cyclonedx: the model files the scan read (`ScanOutcome.models`).
+        public var models: [ScannedModel]
+        /// cyclonedx: the serial number and timestamp (fresh unless given).
+        public var bom: BOMIdentity
 
         public init(
             colour: Bool = false, showSuppressed: Bool = false, failOn: FailThreshold = .severity(.info),
-            rules: [RuleDescriptor] = [], extra: [(String, JSONValue)] = []
+            rules: [RuleDescriptor] = [], extra: [(String, JSONValue)] = [], models: [ScannedModel] = [],
+            bom: BOMIdentity = .fresh()
         ) {
             self.colour = colour
             self.showSuppressed = showSuppressed
             self.failOn = failOn
             self.rules = rules
             self.extra = extra
+            self.models = models
+            self.bom = bom
         }
     }
 
@@ -36,6 +43,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .sarif: SARIFReporter(rules: options.rules)
         case .junit: JUnitReporter(failOn: options.failOn)
         case .html: HTMLReporter()
+        case .cyclonedx: CycloneDXReporter(models: options.models, identity: options.bom)
         }
     }
 

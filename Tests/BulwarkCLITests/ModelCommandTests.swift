@@ -46,4 +46,52 @@ import Testing
         #expect(missingReason.status == 2)
         #expect(missingReason.stderr.contains("give the reason after ="))
     }
+
+    static func configuration(_ text: String, in directory: URL) throws -> String {
+        let path = directory.appendingPathComponent("bulwark.yaml").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// `model.allow` applies to `scan` and `model scan` alike.
+    @Test(arguments: [["model", "scan"], ["scan"]])
+    func configurationAllowsAGlobalWithAReason(_ command: [String]) async throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try Self.configuration("model:\n  allow:\n    - global: mylib.models.Classifier\n      reason: our class\n", in: directory)
+        let before = await CLI.run(command + [directory.appendingPathComponent("weights.bin").path])
+        #expect(before.status == 1, "\(before.stdout)")
+        let after = await CLI.run(command + [directory.appendingPathComponent("weights.bin").path, "--config", config])
+        #expect(after.status == 0, "\(after.stdout)\(after.stderr)")
+    }
+
+    /// Allowing a blocked global takes --allow-blocked-global on the command line too; without it
+    /// the configuration is an error at the entry's line (exit 2), for both commands.
+    @Test(arguments: [["model", "scan"], ["scan"]])
+    func aBlockedGlobalNeedsTheExtraFlag(_ command: [String]) async throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try Self.configuration("model:\n  allow:\n    - global: os.system\n      reason: trust me\n", in: directory)
+        let refused = await CLI.run(command + [directory.path, "--config", config])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("\(config):3:15: model.allow: os.system is blocked by"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--allow-blocked-global os.system"), "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
+        let permitted = await CLI.run(command + [directory.path, "--config", config, "--allow-blocked-global", "os.system"])
+        #expect(permitted.status == 1, "\(permitted.stderr)")   // the unlisted mylib global is still reported
+    }
+
+    @Test func allowOfABlockedGlobalOnTheCommandLineNeedsTheExtraFlagToo() async throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let refused = await CLI.run(["model", "scan", directory.path, "--allow", "posix.system=trust me"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("posix.system is blocked by"), "\(refused.stderr)")
+        let permitted = await CLI.run(["model", "scan", directory.path, "--allow", "posix.system=trust me",
+                                       "--allow-blocked-global", "posix.system"])
+        #expect(permitted.status == 1, "\(permitted.stderr)")
+        let notBlocked = await CLI.run(["model", "scan", directory.path, "--allow-blocked-global", "mylib.models.Classifier"])
+        #expect(notBlocked.status == 2)
+        #expect(notBlocked.stderr.contains("is not blocked"), "\(notBlocked.stderr)")
+    }
 }

@@ -21,6 +21,11 @@ import Testing
     pss:
       exemptions: {namespaces: [kube-system], runtimeClasses: [gvisor], usernames: []}
       defaults: {enforce: baseline, enforceVersion: latest}
+    model:
+      allow:
+        - global: mylib.layers.CustomLayer
+          reason: "our own class, reviewed in PR 123"
+        - {global: "mylib:Outer.Inner", reason: nested}
 
     """.utf8)
 

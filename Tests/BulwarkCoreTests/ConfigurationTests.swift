@@ -83,7 +83,28 @@ import Testing
          "unknown key \"namespace\" under pss.exemptions (expected namespaces, runtimeClasses and usernames) (did you mean \"namespaces\"?)"),
         ("pss: strict\n", 1, 6, "pss must be a mapping with the keys exemptions and defaults, not \"strict\""),
         ("failOn: [high]\n", 1, 9, "failOn must be one of critical, high, medium, low, info, none, not a list"),
-        ("rule:\n  disable: [a]\n", 1, 1, "unknown configuration key \"rule\" (expected failOn, rules, exclude, ignore and pss) (did you mean \"rules\"?)"),
+        ("rule:\n  disable: [a]\n", 1, 1, "unknown configuration key \"rule\" (expected failOn, rules, exclude, ignore, pss and model) (did you mean \"rules\"?)"),
+        ("model:\n  allow:\n    - global: mylib.Layer\n", 3, 7, "model.allow[0] allows mylib.Layer without a reason; say why it is safe to load (reason: …)"),
+        ("model:\n  allow:\n    - global: mylib.Layer\n      reason: \"  \"\n", 3, 7,
+         "model.allow[0] allows mylib.Layer without a reason; say why it is safe to load (reason: …)"),
+        ("model:\n  allow:\n    - reason: reviewed\n", 3, 7, "model.allow[0] names no global (global: module.name)"),
+        ("model:\n  allow:\n    - global: CustomLayer\n      reason: ok\n", 3, 15,
+         "model.allow[0].global must be written module.name (or module:name when the name has dots), not \"CustomLayer\""),
+        ("model:\n  allow:\n    - global: \"mylib.Layer; rm -rf\"\n      reason: ok\n", 3, 15,
+         "model.allow[0].global must be written module.name (or module:name when the name has dots), not \"mylib.Layer; rm -rf\""),
+        ("model:\n  allow:\n    - global: mylib.\n      reason: ok\n", 3, 15,
+         "model.allow[0].global must be written module.name (or module:name when the name has dots), not \"mylib.\""),
+        ("model:\n  allow:\n    - global: [mylib.Layer]\n      reason: ok\n", 3, 15,
+         "model.allow[0].global must be a global written module.name, not a list"),
+        ("model:\n  allow:\n    - global: mylib.Layer\n      reason: {why: ok}\n", 4, 15,
+         "model.allow[0].reason must be text saying why the global is safe to load, not a mapping"),
+        ("model:\n  allow:\n    - global: mylib.Layer\n      reason: ok\n      expires: 2027-01-01\n", 5, 7,
+         "unknown key \"expires\" under model.allow[0] (expected global and reason)"),
+        ("model:\n  allow:\n    global: mylib.Layer\n", 3, 5,
+         "model.allow must be a list of entries (- global: module.name  reason: …), not a mapping"),
+        ("model:\n  allow:\n    - mylib.Layer\n", 3, 7, "model.allow[0] must be a mapping with the keys global and reason, not \"mylib.Layer\""),
+        ("model:\n  alow: []\n", 2, 3, "unknown key \"alow\" under model (expected allow) (did you mean \"allow\"?)"),
+        ("model: [allow]\n", 1, 8, "model must be a mapping with the keys allow, not a list"),
     ])
     func wronglyTypedValuesAreErrorsAtTheirPosition(text: String, line: Int, column: Int, message: String) {
         #expect {
@@ -94,6 +115,25 @@ import Testing
             #expect(error.line == line && error.column == column, "\(error)")
             return error.file == "cfg.yaml"
         }
+    }
+
+    @Test func modelAllowKeepsEachGlobalWithItsReasonAndPlace() throws {
+        let config = try Configuration.parse("""
+        model:
+          allow:
+            - global: mylib.layers.CustomLayer
+              reason: "our own class, reviewed in PR 123"
+            - global: "mylib.layers:Outer.Inner"
+              reason: nested class
+        """, file: "cfg.yaml")
+        #expect(config.modelAllowances == [
+            Configuration.PickleAllowance(module: "mylib.layers", name: "CustomLayer", reason: "our own class, reviewed in PR 123",
+                                          file: "cfg.yaml", line: 3, column: 15),
+            Configuration.PickleAllowance(module: "mylib.layers", name: "Outer.Inner", reason: "nested class",
+                                          file: "cfg.yaml", line: 5, column: 15),
+        ])
+        #expect(config.modelAllowances.map(\.spelling) == ["mylib.layers.CustomLayer", "mylib.layers:Outer.Inner"])
+        #expect(try Configuration.parse("model:\n  allow:\n").modelAllowances.isEmpty)
     }
 
     @Test func nullSectionsAreEmpty() throws {

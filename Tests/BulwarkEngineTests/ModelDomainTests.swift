@@ -1,6 +1,7 @@
 import BulwarkArtifacts
 import BulwarkCore
 import BulwarkEngine
+import BulwarkTestSupport
 import Foundation
 import Testing
 
@@ -31,11 +32,82 @@ import Testing
         #expect(report.exitCode(failOn: .severity(.high)) == 1)
     }
 
+    /// A blocked global is allowed only when the policy also permits it (`--allow-blocked-global`).
     @Test func allowedGlobalsAreNotFindings() throws {
         let scratch = try Scratch()
         try Data(Self.payload).write(to: scratch.url.appendingPathComponent("m.pkl"))
-        let engine = Engine(domains: [ModelDomain(policy: PicklePolicy(extraAllowed: [PickleGlobal(module: "posix", name: "system"): "test"]))])
-        #expect(engine.scan(ScanRequest(paths: [scratch.path])).report.findings.isEmpty)
+        let system = PickleGlobal(module: "posix", name: "system")
+        let permitted = Engine(domains: [ModelDomain(policy: PicklePolicy(extraAllowed: [system: "test"], permittedBlocked: [system]))])
+        #expect(permitted.scan(ScanRequest(paths: [scratch.path])).report.findings.isEmpty)
+        let allowedOnly = Engine(domains: [ModelDomain(policy: PicklePolicy(extraAllowed: [system: "test"]))])
+        #expect(allowedOnly.scan(ScanRequest(paths: [scratch.path])).report.findings.map(\.ruleId) == ["model/pickle-dangerous-global"])
+    }
+
+    static let custom = try! PickleAssembly.assemble("""
+    PROTO 2
+    GLOBAL "mylib.layers" "CustomLayer"
+    EMPTY_TUPLE
+    NEWOBJ
+    STOP
+    """).bytes
+
+    /// `model.allow` of the configuration reaches the model domain through the engine, for
+    /// `bulwark scan` as for `bulwark model scan`.
+    @Test func configurationAllowancesApplyThroughTheEngine() throws {
+        let scratch = try Scratch()
+        try Data(Self.custom).write(to: scratch.url.appendingPathComponent("m.pkl"))
+        let before = Engine.standard.scan(ScanRequest(paths: [scratch.path])).report
+        #expect(before.findings.map(\.ruleId) == ["model/pickle-unlisted-global"])
+        let configuration = try Configuration.parse("model:\n  allow:\n    - global: mylib.layers.CustomLayer\n      reason: ours\n")
+        let after = Engine.standard.scan(ScanRequest(paths: [scratch.path], configuration: configuration)).report
+        #expect(after.findings.isEmpty)
+        #expect(after.errors.isEmpty)
+    }
+
+    /// Through the engine (an API caller that skipped the CLI's check), a configuration that allows
+    /// a blocked global is an error at the entry, and the global stays critical.
+    @Test func aConfigurationAllowingABlockedGlobalIsAnError() throws {
+        let scratch = try Scratch()
+        try Data(Self.payload).write(to: scratch.url.appendingPathComponent("m.pkl"))
+        let configuration = try Configuration.parse("model:\n  allow:\n    - global: posix.system\n      reason: trust me\n", file: "cfg.yaml")
+        let report = Engine.standard.scan(ScanRequest(paths: [scratch.path], configuration: configuration)).report
+        #expect(report.findings.map(\.ruleId) == ["model/pickle-dangerous-global"])
+        let error = try #require(report.errors.first)
+        #expect(error.file == "cfg.yaml" && error.line == 3 && error.column == 15)
+        #expect(error.message.contains("posix.system is blocked by"), "\(error)")
+        #expect(error.message.contains("--allow-blocked-global posix.system"), "\(error)")
+        #expect(report.exitCode(failOn: .none) == 2)
+    }
+
+    /// What the inventory records: the format, the frameworks guessed from the imports, digests
+    /// only when asked, and the signature status from a `model.sig` next to the file.
+    @Test func modelsAreInventoried() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent("signed"), withIntermediateDirectories: true)
+        try Data(Self.payload).write(to: scratch.url.appendingPathComponent("m.pkl"))
+        try Data(Self.payload).write(to: scratch.url.appendingPathComponent("signed/m.pkl"))
+        try scratch.write("signed/model.sig", "sig")
+        let plain = Engine.standard.scan(ScanRequest(paths: [scratch.path]))
+        #expect(plain.models.map(\.signature) == ["unsigned", "signature present (not verified)"])
+        #expect(plain.models.allSatisfy { $0.sha256 == nil && $0.format == "pickle" && $0.size == Self.payload.count })
+        let hashed = Engine.standard.replacing(ModelDomain(hashes: true)).scan(ScanRequest(paths: [scratch.path]))
+        #expect(hashed.models.first?.sha256?.count == 64)
+        #expect(hashed.models.first?.sha512?.count == 128)
+        // A file above the mapping threshold is hashed through its mapping, in windows.
+        var npy: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
+        var header = Array("{'descr': '<f4', 'fortran_order': False, 'shape': (4718592,), }".utf8)
+        header += Array(repeating: UInt8(ascii: " "), count: 63 - (10 + header.count) % 64) + [0x0A]
+        npy += [UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header
+        npy += (0..<(18 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let big = scratch.url.appendingPathComponent("big.npy")
+        try Data(npy).write(to: big)
+        let mapped = Engine.standard.replacing(ModelDomain(hashes: true)).scan(ScanRequest(paths: [big.path]))
+        let sum = try CommandRunner.runTool("/usr/bin/env", ["sha256sum", big.path])
+        #expect(mapped.models.first?.sha256 == String(sum.stdout.prefix(64)))
+        #expect(mapped.models.first?.size == npy.count)
+        // Standard input has no directory, so no signature file.
+        let piped = Engine.standard.scan(ScanRequest(sources: [SourceInput(name: "-", bytes: Self.payload)]))
+        #expect(piped.models.map(\.signature) == ["unsigned"])
     }
 
     /// A checkpoint above the mapping threshold is mapped, not read, and scanned whatever

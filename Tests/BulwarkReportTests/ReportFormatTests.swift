@@ -5,13 +5,15 @@ import Testing
 @Suite struct ReportFormatTests {
     @Test("each format renders with its reporter", arguments: ReportFormat.allCases)
     func rendersWithItsReporter(_ format: ReportFormat) {
-        let options = ReportFormat.Options(showSuppressed: true, failOn: .severity(.high), rules: ReportFixture.rules)
+        let options = ReportFormat.Options(showSuppressed: true, failOn: .severity(.high), rules: ReportFixture.rules,
+                                           models: CycloneDXFixture.models, bom: CycloneDXFixture.identity)
         let expected: [UInt8] = switch format {
         case .table: TableReporter(showSuppressed: true).render(ReportFixture.report)
         case .json: JSONReporter().render(ReportFixture.report)
         case .sarif: SARIFReporter(rules: ReportFixture.rules).render(ReportFixture.report)
         case .junit: JUnitReporter(failOn: .severity(.high)).render(ReportFixture.report)
         case .html: HTMLReporter().render(ReportFixture.report)
+        case .cyclonedx: CycloneDXReporter(models: CycloneDXFixture.models, identity: CycloneDXFixture.identity).render(ReportFixture.report)
         }
         #expect(format.render(ReportFixture.report, options: options) == expected)
     }

@@ -67,7 +67,12 @@ import Testing
 
     @Test(arguments: ReportFormat.allCases)
     func everyFormatStreamsTheBytesItRenders(_ format: ReportFormat) {
-        let options = ReportFormat.Options(colour: true, showSuppressed: true, failOn: .severity(.medium), rules: ReportFixture.rules)
+        // The BOM lists the findings about model files: here every file of `large` is one.
+        let models = (0..<3).flatMap { directory in
+            (0..<5).map { ScannedModel(file: "dir \(directory)/file-\($0).yaml", format: "pickle", signature: "unsigned") }
+        }
+        let options = ReportFormat.Options(colour: true, showSuppressed: true, failOn: .severity(.medium), rules: ReportFixture.rules,
+                                           models: models)
         for (name, report) in Self.reports {
             let reporter = format.reporter(options)
             let (bytes, chunks) = Self.streamed(reporter, report)

@@ -29,6 +29,9 @@ public struct ModelBytes: RandomAccessCollection, Sendable {
             base = mapping.bytes
         }
 
+        /// Whether the bytes are a file's pages (which can be dropped and read again), not an array.
+        var isMapped: Bool { mapping != nil }
+
         deinit { array?.deallocate() }
     }
 

@@ -1,3 +1,5 @@
+import BulwarkCore
+
 /// How a global is judged: allowlist first. A global the ML libraries' own pickles use, for the
 /// versions named, is allowed; one that any of the peer scanners blocks is dangerous (critical),
 /// unless the allowlist names it exactly and the scanner blocks only its whole module; every
@@ -13,16 +15,24 @@ public struct PicklePolicy: Sendable {
 
     /// Globals the user allows (`--allow MODULE.NAME`, `.bulwark.yaml`), with the reason given.
     public var extraAllowed: [PickleGlobal: String]
+    /// Blocked globals that `extraAllowed` may allow nonetheless (`--allow-blocked-global`, on the
+    /// command line only). Without it an allowance of a blocked global has no effect here, and
+    /// the CLI and `adding(_:)` refuse it: a reviewed-looking line in a configuration file must
+    /// not be able to let `os.system` through.
+    public var permittedBlocked: Set<PickleGlobal>
 
-    public init(extraAllowed: [PickleGlobal: String] = [:]) {
+    public init(extraAllowed: [PickleGlobal: String] = [:], permittedBlocked: Set<PickleGlobal> = []) {
         self.extraAllowed = extraAllowed
+        self.permittedBlocked = permittedBlocked
     }
 
     public static let standard = PicklePolicy()
 
     /// The verdict for an import, judged on the name imported and on the name as written.
     public func verdict(_ global: PickleGlobal, written: PickleGlobal? = nil) -> Verdict {
-        if let reason = extraAllowed[global] { return .allowed(reason) }
+        if let reason = extraAllowed[global], permittedBlocked.contains(global) || blockedBy(global, written: written) == nil {
+            return .allowed(reason)
+        }
         // The name as written matters only where a list names it: Python 3 writes
         // `__builtin__.xrange` for `range`, which no list blocks.
         let writtenBlock = written.flatMap { Self.blocked($0, onlyListed: true) }
@@ -36,6 +46,31 @@ public struct PicklePolicy: Sendable {
         if let writtenBlock { return .dangerous(writtenBlock) }
         if let group = PickleAllowlist.group(of: global) { return .allowed(group) }
         return .unlisted
+    }
+
+    /// Which peer scanners block the global (or the name as written), if any.
+    public func blockedBy(_ global: PickleGlobal, written: PickleGlobal? = nil) -> String? {
+        Self.blocked(global) ?? written.flatMap { Self.blocked($0, onlyListed: true) }
+    }
+
+    /// This policy with the configuration's `model.allow` entries added (an entry of the command
+    /// line's `--allow` for the same global keeps its reason). An entry that names a blocked
+    /// global not in `permittedBlocked` is not added, and is returned as an error at its position.
+    public func adding(_ allowances: [Configuration.PickleAllowance]) -> (policy: PicklePolicy, errors: [InputError]) {
+        var policy = self
+        var errors: [InputError] = []
+        for allowance in allowances {
+            let global = PickleGlobal(module: allowance.module, name: allowance.name)
+            if let source = blockedBy(global), !permittedBlocked.contains(global) {
+                errors.append(InputError(
+                    file: allowance.file, line: allowance.line, column: allowance.column,
+                    message: "model.allow: \(global) is blocked by \(source) and is never allowed by configuration alone; "
+                        + "to load it anyway, also pass --allow-blocked-global \(allowance.spelling)"))
+                continue
+            }
+            if policy.extraAllowed[global] == nil { policy.extraAllowed[global] = allowance.reason }
+        }
+        return (policy, errors)
     }
 
     /// Which peer scanners block the global, if any.

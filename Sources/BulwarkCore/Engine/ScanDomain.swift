@@ -87,6 +87,13 @@ public struct SourceInput: Sendable {
         }
     }
 
+    /// Whether the input is a file on disk read by path (rather than standard input, a pipe or bytes
+    /// handed over): only then do files next to it (a model's `model.sig`) belong to it.
+    public var isFileOnDisk: Bool {
+        if case .file = content { return true }
+        return false
+    }
+
     /// The last path component.
     public var fileName: String { DiscoveredFile(path: name, explicit: explicit).fileName }
 }
@@ -113,6 +120,9 @@ public struct ScanContext: Sendable {
     public var evaluationDate: CalendarDate
     /// Collects the time of each rule when set (`BULWARK_TIMINGS=rules`).
     public var ruleTimings: RuleTimings?
+    /// The whole configuration, for a domain's own section (`model.allow` extends the pickle
+    /// allowlist); rule selection and suppressions are the engine's, already applied.
+    public var configuration = Configuration()
     /// Told when a phase of the domain's scan ends (`kubernetes: load 1000 files, 10000 objects`),
     /// for `BULWARK_TIMINGS`.
     public var onPhase: (@Sendable (String) -> Void)?
@@ -141,6 +151,8 @@ public struct DomainScanResult: Sendable {
     /// Inputs handed to the domain that turned out not to be its kind (counted with the
     /// unrecognised files of the summary).
     public var unrecognized = 0
+    /// The model files read, for inventories (`--format cyclonedx`); other domains leave it empty.
+    public var models: [ScannedModel] = []
 
     public init(findings: [Finding] = [], errors: [InputError] = [], warnings: [InputWarning] = [], files: Int = 0,
                 objects: Int = 0, skippedDocuments: Int = 0, unrecognized: Int = 0) {
@@ -164,6 +176,7 @@ extension DomainScanResult {
         objects += other.objects
         skippedDocuments += other.skippedDocuments
         unrecognized += other.unrecognized
+        models += other.models
     }
 }
 

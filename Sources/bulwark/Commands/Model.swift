@@ -27,17 +27,23 @@ struct ModelScan: AsyncParsableCommand {
         leniently as PyTorch reads them. Each pickle program is followed as CPython's unpickler runs it, without \
         running anything: a global on no allowlist is high, one that a peer scanner blocks is critical, a call of a \
         computed value is high, and a stream that cannot be followed is high, never clean. bulwark scan runs the same \
-        rules on every model file it finds. Findings give the byte offset (and archive member) of the opcode.
-
+        rules on every model file it finds. Findings give the byte offset (and archive member) of the opcode. \
+        model.allow in .bulwark.yaml allows globals as --allow does, each with a reason; a global that a peer \
+        scanner blocks (os.system …) is allowed only with --allow-blocked-global too. --format cyclonedx writes a \
+        CycloneDX 1.6 ML-BOM: one machine-learning-model component per file, with its SHA-256 and SHA-512, format, \
+        framework guess, signature status (model.sig next to it) and verdict, and the findings as vulnerabilities. \
         safetensors, GGUF and ONNX files are recognised by content too: invalid safetensors and GGUF headers are \
         high, a GGUF chat template with code (dunder attributes, template-injection globals) is critical, ONNX \
-        external data outside the model's directory is critical and operators from custom domains are medium.
+        external data outside the model's directory is critical and operators from custom domains are medium. \
+        joblib files (compressed with zlib, gzip, bz2, lzma or xz too), compressed zip members, Keras .keras and \
+        legacy .h5 configs (Lambda layers, arbitrary callables) and TorchScript code are read as well.
         """
     )
 
     @OptionGroup var input: InputOptions
     @OptionGroup var dates: DateOptions
     @OptionGroup var reporting: ReportingOptions
+    @OptionGroup var modelPolicy: ModelPolicyOptions
 
     @Option(name: .customLong("allow"), help: ArgumentHelp(
         "Allow a global with a reason: MODULE.NAME=REASON (MODULE:NAME=REASON when the name has dots). Repeatable.",
@@ -64,13 +70,15 @@ struct ModelScan: AsyncParsableCommand {
     func run() async throws {
         let clock = PhaseClock()
         let configuration = try reporting.loadConfiguration()
-        let engine = Engine(domains: [ModelDomain(policy: PicklePolicy(extraAllowed: try allowed()))])
+        let policy = try modelPolicy.policy(commandLine: try allowed(), configuration: configuration)
+        let engine = Engine(domains: [ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx)])
         var request = ScanRequest(paths: input.paths, configuration: configuration, configurationFile: reporting.configurationFile,
                                   maxFileSize: input.limits.limit, evaluationDate: dates.date, compliance: reporting.compliance)
         request.onPhase = clock.mark
-        let report = engine.scan(request).report
+        let outcome = engine.scan(request)
+        let report = outcome.report
         let threshold = reporting.threshold(configuration)
-        try reporting.emit(report, failOn: threshold)
+        try reporting.emit(report, failOn: threshold, models: outcome.models)
         clock.mark("report")
         let code = report.exitCode(failOn: threshold)
         if code != 0 { throw ExitCode(code) }

@@ -59,6 +59,7 @@ extension NetPol {
 
         func validate() throws {
             if paths.isEmpty { throw ValidationError("give at least one file or directory (or - for standard input)") }
+            try reporting.rejectInventoryFormat("netpol")
             if port != nil, from == nil || to == nil { throw ValidationError("--port needs both --from and --to") }
             if from != nil, to != nil, ![.table, .json].contains(reporting.format) {
                 throw ValidationError("a --from/--to question is answered as table or json")

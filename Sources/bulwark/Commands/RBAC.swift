@@ -25,6 +25,7 @@ struct RBAC: AsyncParsableCommand {
     var subject: String?
 
     func validate() throws {
+        try reporting.rejectInventoryFormat("rbac")
         if let subject, RBACSubject(argument: subject) == nil {
             throw ValidationError("--subject must be serviceaccount:NAMESPACE:NAME, user:NAME or group:NAME (got \"\(subject)\")")
         }
@@ -51,7 +52,7 @@ struct RBAC: AsyncParsableCommand {
             try Console.current.emit(target.map(reporter.subjectTable) ?? reporter.summaryTable(), to: reporting.output)
         case .json:
             try Console.current.emit(try target.map(reporter.subjectJSON) ?? reporter.summaryJSON(), to: reporting.output)
-        case .sarif, .junit, .html:
+        case .sarif, .junit, .html, .cyclonedx:
             try reporting.emit(analysis.report, failOn: threshold)
         }
         let code = analysis.report.exitCode(failOn: threshold)

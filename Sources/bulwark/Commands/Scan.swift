@@ -1,4 +1,5 @@
 import ArgumentParser
+import BulwarkArtifacts
 import BulwarkCore
 import BulwarkEngine
 import BulwarkReport
@@ -15,13 +16,15 @@ struct Scan: AsyncParsableCommand {
         FROM), each with the .dockerignore BuildKit would use, and model files (pickles, PyTorch checkpoints, NumPy \
         object arrays, safetensors, GGUF, ONNX, recognised by content whatever their names; see bulwark model scan). Suppress a finding on an object with the annotation \
         bulwark.dev/ignore: "rule-id[,rule-id…]: reason", in a Dockerfile with a comment "# bulwark:ignore rule-id \
-        reason" above the instruction, or in .bulwark.yaml.
+        reason" above the instruction, or in .bulwark.yaml. --format cyclonedx writes a CycloneDX 1.6 ML-BOM of the \
+        model files found (see bulwark model scan); findings about other inputs are only counted there.
         """
     )
 
     @OptionGroup var input: InputOptions
     @OptionGroup var dates: DateOptions
     @OptionGroup var reporting: ReportingOptions
+    @OptionGroup var modelPolicy: ModelPolicyOptions
 
     func run() async throws {
         let clock = PhaseClock()
@@ -30,9 +33,12 @@ struct Scan: AsyncParsableCommand {
                                   maxFileSize: input.limits.limit, evaluationDate: dates.date, compliance: reporting.compliance)
         request.ruleTimings = clock.ruleTimings
         request.onPhase = clock.mark
-        let report = Engine.standard.scan(request).report
+        let policy = try modelPolicy.policy(commandLine: [:], configuration: configuration)
+        let engine = Engine.standard.replacing(ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx))
+        let outcome = engine.scan(request)
+        let report = outcome.report
         let threshold = reporting.threshold(configuration)
-        try reporting.emit(report, failOn: threshold)
+        try reporting.emit(report, failOn: threshold, models: outcome.models)
         clock.mark("report")
         clock.reportRules()
         let code = report.exitCode(failOn: threshold)

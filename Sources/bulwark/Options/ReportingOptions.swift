@@ -8,7 +8,7 @@ extension ReportFormat: ExpressibleByArgument {}
 
 /// Flags every reporting command shares: format, output, threshold, configuration, compliance.
 struct ReportingOptions: ParsableArguments {
-    @Option(help: "Output format: table, json, sarif, junit or html.")
+    @Option(help: "Output format: table, json, sarif, junit, html, or cyclonedx (scan and model scan: a CycloneDX 1.6 ML-BOM of the model files).")
     var format: ReportFormat = .table
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output (replaced atomically).")
@@ -61,19 +61,26 @@ struct ReportingOptions: ParsableArguments {
         output == nil && Console.current.isTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     }
 
-    func formatOptions(failOn: FailThreshold, extra: [(String, JSONValue)] = []) -> ReportFormat.Options {
+    func formatOptions(failOn: FailThreshold, extra: [(String, JSONValue)] = [], models: [ScannedModel] = []) -> ReportFormat.Options {
         ReportFormat.Options(colour: useColour, showSuppressed: showSuppressed, failOn: failOn,
-                             rules: Engine.standard.catalog.rules, extra: extra)
+                             rules: Engine.standard.catalog.rules, extra: extra, models: models)
+    }
+
+    /// For commands whose output is not an inventory of files: `--format cyclonedx` is a usage error.
+    func rejectInventoryFormat(_ command: String) throws {
+        if format == .cyclonedx {
+            throw ValidationError("--format cyclonedx lists model files: use it with bulwark scan or bulwark model scan, not \(command)")
+        }
     }
 
     /// Streams the report to `--output` or standard output, after what `before` writes; a failed
     /// write exits 2.
-    func emit(_ report: Report, failOn: FailThreshold, extra: [(String, JSONValue)] = [],
+    func emit(_ report: Report, failOn: FailThreshold, extra: [(String, JSONValue)] = [], models: [ScannedModel] = [],
               before: (any OutputSink) -> Void = { _ in }) throws {
         let console = Console.current
         let sink = try console.destination(output)
         before(sink)
-        format.write(report, options: formatOptions(failOn: failOn, extra: extra), to: sink.write)
+        format.write(report, options: formatOptions(failOn: failOn, extra: extra, models: models), to: sink.write)
         try console.commit(sink)
     }
 }
