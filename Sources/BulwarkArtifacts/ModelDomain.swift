@@ -124,9 +124,13 @@ public struct ModelDomain: ScanDomain {
     static func frameworks(of file: ModelFile) -> [String] {
         var found: Set<String> = []
         switch file.artifact.format {
-        case .legacyPyTorch: found.insert("torch")
+        case .legacyPyTorch, .torchScript: found.insert("torch")
         case .numpy: found.insert("numpy")
-        case .pickle, .zip, .unknown: break
+        case .keras, .kerasH5: found.insert("keras")
+        case .safetensors: found.insert("safetensors")
+        case .gguf: found.insert("gguf")
+        case .onnx: found.insert("onnx")
+        case .pickle, .compressedPickle, .zip, .unknown: break
         }
         for entry in file.programs {
             for item in entry.program.imports {

@@ -25,10 +25,12 @@ public struct ModelFile: Sendable {
         self.artifact = artifact
         var policy = policy
         if artifact.format == .torchScript {
-            // torch.jit.load's C++ unpickler resolves these itself (TorchScriptCode.isOwnGlobal).
+            // torch.jit.load's C++ unpickler resolves these itself (TorchScriptCode.isOwnGlobal): no
+            // Python module is imported, so a peer's block of `torch.jit` does not apply to them.
             for item in artifact.programs {
                 for global in item.program.imports.map(\.global) where TorchScriptCode.isOwnGlobal(global) && policy.extraAllowed[global] == nil {
                     policy.extraAllowed[global] = "TorchScript's own (resolved by torch.jit.load, not imported)"
+                    policy.permittedBlocked.insert(global)
                 }
             }
         }
