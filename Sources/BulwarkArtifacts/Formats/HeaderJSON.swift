@@ -1,6 +1,6 @@
 /// A JSON value read from a model header, with the byte offset where it starts.
 ///
-/// Model headers (safetensors) are read with this small parser rather than Foundation's
+/// Model headers (safetensors) and Keras configs are read with this small parser rather than Foundation's
 /// `JSONSerialization` because the reader needs what that API hides: the offset of every key (a
 /// finding names the byte of the tensor entry), the order of keys, and repeated keys. A repeated key
 /// is the parser differential that matters here: Python's `json` keeps the last value, other readers
@@ -66,8 +66,8 @@ struct HeaderJSON: Sendable {
 
     /// Parses `bytes` as one JSON value followed only by whitespace; keys repeated within an object
     /// are listed in `duplicates` (all members are kept, in order).
-    static func parse(_ bytes: [UInt8]) -> (value: Result<HeaderJSON, Failure>, duplicates: [Duplicate]) {
-        var parser = Parser(bytes: bytes)
+    static func parse(_ bytes: [UInt8], depthLimit: Int = HeaderJSON.depthLimit) -> (value: Result<HeaderJSON, Failure>, duplicates: [Duplicate]) {
+        var parser = Parser(bytes: bytes, depthLimit: depthLimit)
         do throws(Failure) {
             parser.skipWhitespace()
             let value = try parser.value(depth: 0)
@@ -79,15 +79,20 @@ struct HeaderJSON: Sendable {
         }
     }
 
-    /// Nesting deeper than this is refused (a header needs three levels), so recursion is bounded.
+    /// Nesting deeper than this is refused (a safetensors header needs three levels; Keras configs
+    /// of nested models are given 128), so recursion is bounded.
     static let depthLimit = 64
 
     private struct Parser {
         let bytes: [UInt8]
+        let depthLimit: Int
         var position = 0
         var duplicates: [Duplicate] = []
 
-        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(bytes: [UInt8], depthLimit: Int) {
+            self.bytes = bytes
+            self.depthLimit = depthLimit
+        }
 
         mutating func skipWhitespace() {
             while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
@@ -96,7 +101,7 @@ struct HeaderJSON: Sendable {
         func fail(_ message: String) -> Failure { Failure(message: message, offset: position) }
 
         mutating func value(depth: Int) throws(Failure) -> HeaderJSON {
-            guard depth < HeaderJSON.depthLimit else { throw fail("nested deeper than \(HeaderJSON.depthLimit) levels") }
+            guard depth < depthLimit else { throw fail("nested deeper than \(depthLimit) levels") }
             guard position < bytes.count else { throw fail("the JSON ends early") }
             let start = position
             switch bytes[position] {
