@@ -5,7 +5,9 @@
     python3 bench/gen-model-corpus.py --out DIR --big-only [--big-zip-mb 2100] [--big-pickle-mb 2100]
 
 DIR/benign/<class>/... and DIR/malicious/<class>/..., plus DIR/manifest.json, one entry per file:
-{"path", "class", "expected": "benign"|"malicious", "family", "note"}. `family` says what a
+{"path", "class", "expected": "benign"|"malicious"|"inert", "family", "note"}; "inert" files carry
+a payload their loader never runs (bytes torch's legacy loader never reads, a Keras registered_name
+that is only looked up in a registry), reported apart from the true/false-positive counts. `family` says what a
 scanner needs to see the file's problem: "pickle" (a pickle program, in any container Bulwark's
 pickle rules read today) or the format another part of Bulwark is adding (safetensors, gguf, onnx,
 keras, torchscript, joblib-compressed, zip-deflated).
@@ -720,9 +722,11 @@ def malicious(c, rng):
     c.add("malicious", "torch-legacy-payload", "storage-keys-pickle.bin",
           legacy_torch(dumps(legacy_good, 2, frame=False), legacy_storages, keys_pickle=dumps(Call(G("os", "system"), CMD), 2, frame=False)),
           note="the fifth pickle (storage keys) is the payload")
-    c.add("malicious", "torch-legacy-extra-pickle", "sixth-pickle.bin",
+    # torch's _legacy_load reads five pickles and then the storages of the keys the fifth names;
+    # bytes after them are never read, so these payloads never run: "inert", reported apart.
+    c.add("inert", "torch-legacy-extra-pickle", "sixth-pickle.bin",
           legacy_torch(dumps(legacy_good, 2, frame=False), [], after=plain), note="a sixth pickle where the storages would start (no storages)")
-    c.add("malicious", "torch-legacy-extra-pickle", "after-storages.bin",
+    c.add("inert", "torch-legacy-extra-pickle", "after-storages.bin",
           legacy_torch(dumps(legacy_good, 2, frame=False), legacy_storages, after=plain), note="a pickle after the raw storage bytes")
     c.add("malicious", "torch-zip-odd-name", "renamed-prefix.pt", torch_zip(bad_pkl, storages, prefix="weights"))
     c.add("malicious", "torch-zip-odd-name", "pickle-in-data-member.pt", torch_zip(good_pkl, storages, extra=[("archive/data/99", plain)]),
@@ -795,7 +799,9 @@ def malicious(c, rng):
     osmod = {"module": "os", "class_name": "system", "registered_name": None, "config": {"name": CMD}}
     c.add("malicious", "keras-module-os", "module-os.keras", keras_zip(keras_dense_config([osmod])), family="keras")
     reg = {"module": "keras.layers", "class_name": "Dense", "registered_name": "os>system", "config": {"name": CMD, "units": 1}}
-    c.add("malicious", "keras-registered-name", "registered-name.keras", keras_zip(keras_dense_config([reg])), family="keras")
+    # Keras 3 looks a registered_name up in its registry of registered objects only (no import):
+    # `os>system` resolves to nothing and the layer loads as the Dense its module/class_name say.
+    c.add("inert", "keras-registered-name", "registered-name.keras", keras_zip(keras_dense_config([reg])), family="keras")
     unsafe = keras_dense_config([lam]); unsafe["config"]["safe_mode"] = False
     c.add("malicious", "keras-safe-mode-off", "safe-mode-off.keras", keras_zip(unsafe), family="keras", note="config says safe_mode false, with a Lambda")
     if getattr(c, "legacy_h5", None):
@@ -904,7 +910,7 @@ def main():
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
     counts = collections.Counter(e["expected"] for e in corpus.entries)
-    print(f"wrote {counts['benign']} benign and {counts['malicious']} malicious files to {args.out}"
+    print(f"wrote {counts['benign']} benign, {counts['malicious']} malicious and {counts['inert']} inert files to {args.out}"
           + (f"; missing: {', '.join(m.split(':')[0] for m in corpus.missing)}" if corpus.missing else ""))
 
 

@@ -57,7 +57,9 @@ def table(corpus, tools, misses):
             return f"{counts['finding']:>3} {counts['error']:>3} {counts['clean']:>3}"
         return f"{counts['finding']:>3} {counts['error']:>3} {counts['clean']:>3}"
 
-    for expected, head in (("malicious", "TP ERR  FN"), ("benign", "FP ERR  TN")):
+    for expected, head in (("malicious", "TP ERR  FN"), ("benign", "FP ERR  TN"), ("inert", "flagged ERR  clean; payload the loader never runs")):
+        if not any(e["expected"] == expected for e in entries):
+            continue
         classes = sorted({(e["family"], e["class"]) for e in entries if e["expected"] == expected})
         print(f"\n{expected} files (per tool: {head}; ERR = the tool said it could not scan the file)")
         print(f"{'class':<40} {'family':<18} {'n':>3}  " + "  ".join(f"{n:^{max(11, len(n))}}" for n in names))
