@@ -20,7 +20,7 @@ struct Model: AsyncParsableCommand {
 struct ModelScan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Scan model files for pickle programs that import or call anything outside the allowlist.",
+        abstract: "Scan model files for code that runs when they are loaded: pickle programs judged allowlist-first, Keras, TorchScript, GGUF templates, ONNX external data, invalid headers.",
         discussion: """
         Files are recognised by content, whatever their names: raw pickles (protocols 0–5, several in a row), the \
         legacy PyTorch format, and zips with pickle members (PyTorch checkpoints, nested archives), read as \
