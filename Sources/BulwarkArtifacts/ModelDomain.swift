@@ -15,10 +15,14 @@ public struct ModelDomain: ScanDomain {
     /// (`--format cyclonedx`): it reads every byte of a mapped checkpoint, which a scan otherwise
     /// never does (`ModelBytes.digests`).
     public let hashes: Bool
+    /// With a verifier, each model directory's `model.sig` is verified once per scan and the
+    /// inventory's signature status says `verified` or `verification failed` (a warning says why).
+    public let verifier: ModelDirectoryVerifier?
 
     /// `policy` judges the globals; the configuration's `model.allow` entries are added to it at
     /// each scan (`ScanContext.configuration`).
-    public init(policy: PicklePolicy = .standard, hashes: Bool = false) {
+    public init(policy: PicklePolicy = .standard, hashes: Bool = false, verifier: ModelDirectoryVerifier? = nil) {
+        self.verifier = verifier
         self.policy = policy
         self.hashes = hashes
     }
@@ -62,6 +66,7 @@ public struct ModelDomain: ScanDomain {
         // and is not applied (the CLI refuses such a configuration before scanning).
         let (policy, policyErrors) = self.policy.adding(context.configuration.modelAllowances)
         let hashes = self.hashes
+        let verdicts = verifySignatures(of: sources)
         let results = sources.parallelMap { source -> DomainScanResult in
             // A file no other domain may want comes here unprobed: check its first bytes first.
             switch source.head(InputProbe.headSize) {
@@ -91,7 +96,16 @@ public struct ModelDomain: ScanDomain {
                 }
                 let file = ModelFile(path: source.name, artifact: artifact, policy: policy)
                 var result = DomainScanResult(files: 1)
-                result.models = [Self.inventory(file, source: source, bytes: bytes, hashes: hashes)]
+                var model = Self.inventory(file, source: source, bytes: bytes, hashes: hashes)
+                if let verdict = verdicts[Self.directory(of: source.name)], model.signature == ModelSignatureStatus.present.rawValue {
+                    model.signature = verdict.status.rawValue
+                    // On the model file, so every report (the BOM's component too) carries it.
+                    if let problem = verdict.problem {
+                        result.warnings.append(InputWarning(file: source.name, message: "\(ModelSignatureStatus.signatureFileName) "
+                            + "of its directory failed verification: \(problem)"))
+                    }
+                }
+                result.models = [model]
                 for note in file.artifact.notes {
                     result.warnings.append(InputWarning(file: source.name, message: note))
                 }
@@ -107,6 +121,23 @@ public struct ModelDomain: ScanDomain {
         var merged = DomainScanResult(errors: policyErrors)
         for result in results { merged.add(result) }
         return merged
+    }
+
+    /// The directory part of a path as the scan names it ("" for a bare file name).
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    /// With a verifier: the outcome for each directory holding a scanned file and a `model.sig`,
+    /// each verified once (in parallel across directories).
+    func verifySignatures(of sources: [SourceInput]) -> [String: (status: ModelSignatureStatus, problem: String?)] {
+        guard let verifier else { return [:] }
+        let directories = Set(sources.filter { source in
+            source.isFileOnDisk && ModelSignatureStatus.of(path: source.name, isFileOnDisk: true) == .present
+        }.map { Self.directory(of: $0.name) }).sorted()
+        let outcomes = directories.parallelMap { verifier.verify(directory: $0) }
+        return Dictionary(uniqueKeysWithValues: zip(directories, outcomes).map { ($0, $1) })
     }
 
     /// What an inventory says about one model file.

@@ -135,4 +135,25 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("verified: 4 files"), "\(result.stdout)")
     }
+
+    /// `model scan --key` verifies each model directory once: the BOM's signature status is
+    /// `verified`, and after a change `verification failed`, with a warning naming the file.
+    @Test func scanWithAKeyReportsTheSignatureStatus() async throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        // A pickle of an OrderedDict: a model file, and clean.
+        try Data([0x80, 0x02] + Array("ccollections\nOrderedDict\n)R.".utf8)).write(to: URL(fileURLWithPath: setup.model + "/model.pkl"))
+        #expect(await CLI.run(["model", "sign", "--key", setup.key, setup.model]).status == 0)
+        let verified = await CLI.run(["model", "scan", "--key", setup.pub, "--format", "cyclonedx", setup.model])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains("\"value\": \"verified\"") || verified.stdout.contains("\"value\":\"verified\""), "\(verified.stdout)")
+        try setup.write("config.json", "{\"n\": 2}\n")
+        let failed = await CLI.run(["model", "scan", "--key", setup.pub, "--format", "cyclonedx", setup.model])
+        #expect(failed.stdout.contains("verification failed"), "\(failed.stdout)")
+        #expect(failed.stdout.contains("failed verification") && failed.stdout.contains("config.json"), "\(failed.stdout)")
+        let table = await CLI.run(["model", "scan", "--key", setup.pub, setup.model])
+        #expect(table.stdout.contains("model.pkl") && table.stdout.contains("failed verification"), "\(table.stdout)")
+        let unsigned = await CLI.run(["model", "scan", "--format", "cyclonedx", setup.model])
+        #expect(unsigned.stdout.contains("signature present (not verified)"), "\(unsigned.stdout)")
+    }
 }

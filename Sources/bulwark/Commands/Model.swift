@@ -45,6 +45,12 @@ struct ModelScan: AsyncParsableCommand {
     @OptionGroup var reporting: ReportingOptions
     @OptionGroup var modelPolicy: ModelPolicyOptions
 
+    @Option(name: .customLong("key"), help: ArgumentHelp(
+        "Verify the model.sig of each model file's directory with this public key (PEM, P-256/384/521), as model verify does; "
+            + "the outcome is the signature status of --format cyclonedx, and a failure is a warning.",
+        valueName: "key.pub"))
+    var verificationKey: String?
+
     @Option(name: .customLong("allow"), help: ArgumentHelp(
         "Allow a global with a reason: MODULE.NAME=REASON (MODULE:NAME=REASON when the name has dots). Repeatable.",
         valueName: "global=reason"))
@@ -71,7 +77,18 @@ struct ModelScan: AsyncParsableCommand {
         let clock = PhaseClock()
         let configuration = try reporting.loadConfiguration()
         let policy = try modelPolicy.policy(commandLine: try allowed(), configuration: configuration)
-        let engine = Engine(domains: [ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx)])
+        var verifier: ModelDirectoryVerifier?
+        if let verificationKey {
+            do {
+                verifier = ModelDirectoryVerifier(key: try ModelSigningPublicKey(pem: try ModelSigningPathOptions.readKey(verificationKey)))
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                Console.current.error("\(verificationKey): \(error)")
+                throw ExitCode(2)
+            }
+        }
+        let engine = Engine(domains: [ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx, verifier: verifier)])
         var request = ScanRequest(paths: input.paths, configuration: configuration, configurationFile: reporting.configurationFile,
                                   maxFileSize: input.limits.limit, evaluationDate: dates.date, compliance: reporting.compliance)
         request.onPhase = clock.mark
