@@ -5,6 +5,8 @@ public struct ModelArtifact: Sendable {
     public enum Format: String, Sendable {
         case pickle
         case legacyPyTorch = "legacy-pytorch"
+        /// PyTorch's tar format (before 0.4): members `sys_info`, `pickle`, `storages`, `tensors`.
+        case legacyPyTorchTar = "legacy-pytorch-tar"
         case zip
         /// A NumPy `.npy` array; with an object dtype its data is a pickle.
         case numpy
@@ -97,6 +99,25 @@ public struct ModelArtifact: Sendable {
             format = .legacyPyTorch
             var source = PickleBytes(bytes)
             programs.append(Program(member: prefix, offset: base, program: analyzer.analyze(&source, pickles: 5)))
+        } else if LegacyTar.looksLikeTar(bytes.prefix(512)) {
+            let (members, tarNotes) = LegacyTar.members(of: bytes)
+            // A tar is a PyTorch checkpoint when it has torch's members; other tars are not models.
+            if members.contains(where: { LegacyTar.torchMembers.contains($0.name) }) {
+                format = .legacyPyTorchTar
+                notes += tarNotes.map { "\(prefix.map { "\($0): " } ?? "")\($0)" }
+                for member in members {
+                    let name = [prefix, member.name].compactMap { $0 }.joined(separator: "!")
+                    let data = bytes.slice(member.dataOffset..<member.dataOffset + member.size)
+                    let interleaved = member.name == "storages" || member.name == "tensors"
+                    guard LegacyTar.torchMembers.contains(member.name) || PickleAnalyzer.Machine.looksLikePickle(data.array(0..<256)) else { continue }
+                    var source = PickleBytes(data)
+                    programs.append(Program(member: name, offset: base + member.dataOffset,
+                                            program: analyzer.analyze(&source, pickles: interleaved ? 1 : nil)))
+                    if interleaved {
+                        notes.append("\(name): only the first pickle (the count) is followed; the pickles after it are interleaved with raw storage bytes and are not read")
+                    }
+                }
+            }
         } else if LenientZip.isZip(bytes.prefix(4)) {
             format = .zip
             let zip = LenientZip(bytes)

@@ -46,6 +46,8 @@ public struct ModelDomain: ScanDomain {
             return true
         }
         if head.starts(with: ModelArtifact.numpyMagic) { return true }
+        // A tar: PyTorch's oldest format when it has torch's members (judged once read, as zips are).
+        if LegacyTar.looksLikeTar(head) { return true }
         // HDF5 (legacy Keras `.h5`): a model only when its root group has `model_config` (`ModelArtifact.isModel`).
         if head.starts(with: HDF5Attributes.signature) { return true }
         // joblib's compressed files: a zlib/gzip/bz2/lzma/xz stream whose first decompressed bytes are
@@ -155,7 +157,7 @@ public struct ModelDomain: ScanDomain {
     static func frameworks(of file: ModelFile) -> [String] {
         var found: Set<String> = []
         switch file.artifact.format {
-        case .legacyPyTorch, .torchScript: found.insert("torch")
+        case .legacyPyTorch, .legacyPyTorchTar, .torchScript: found.insert("torch")
         case .numpy: found.insert("numpy")
         case .keras, .kerasH5: found.insert("keras")
         case .safetensors: found.insert("safetensors")

@@ -165,6 +165,38 @@ import Testing
     /// member's data.
     /// Past 2 GiB Python writes ZIP64 central entries (offset 0xFFFFFFFF, the real one in extra
     /// field 0x0001) and a ZIP64 end record; the limit is lowered here to get the same layout small.
+    /// PyTorch's tar format (before 0.4): `torch.load` still opens it, and unpickles `sys_info`,
+    /// `pickle` and the counts of `storages` and `tensors`. A tar without those members (an image
+    /// layer, an archive of text) is not a model.
+    @Test func legacyTarCheckpointIsRead() throws {
+        let bytes = try Self.python(#"""
+        import tarfile
+        out = io.BytesIO()
+        with tarfile.open(fileobj=out, mode="w:", format=tarfile.GNU_FORMAT) as t:
+            for name, payload in [("sys_info", BENIGN), ("pickle", PAYLOAD), ("storages", b"\x80\x02K\x00."), ("tensors", b"\x80\x02K\x00.")]:
+                info = tarfile.TarInfo(name); info.size = len(payload); t.addfile(info, io.BytesIO(payload))
+        data = out.getvalue()
+        """#)
+        let artifact = ModelArtifact(bytes: bytes)
+        #expect(artifact.format == .legacyPyTorchTar)
+        #expect(artifact.isModel)
+        #expect(artifact.programs.map(\.member) == ["sys_info", "pickle", "storages", "tensors"])
+        #expect(imports(artifact).contains("posix.system"))
+        #expect(artifact.programs.first { $0.member == "pickle" }?.offset == 3 * 512)  // after sys_info's header and data block, and its own header
+
+        let other = try Self.python(#"""
+        import tarfile
+        out = io.BytesIO()
+        with tarfile.open(fileobj=out, mode="w:") as t:
+            info = tarfile.TarInfo("etc/hostname"); info.size = 5; t.addfile(info, io.BytesIO(b"host\n"))
+        data = out.getvalue()
+        """#)
+        #expect(!ModelArtifact(bytes: other).isModel)
+        // Truncations and flipped bytes finish with a verdict, never a crash.
+        var mutator = Mutator(seed: 0x7A4)
+        for _ in 0..<300 { _ = ModelArtifact(bytes: mutator.mutate(bytes)) }
+    }
+
     @Test func zip64CentralDirectoryIsRead() throws {
         let bytes = try Self.python(#"""
         zipfile.ZIP64_LIMIT = 8
