@@ -165,7 +165,6 @@ public struct ModelArtifact: Sendable {
                                                base: base + member.dataOffset)
                     programs += nested.programs
                     notes += nested.notes
-                mergeFormats(of: nested)
                     mergeFormats(of: nested)
                     continue
                 }

@@ -53,6 +53,8 @@ import Testing
         #expect(artifact.isModel)
         #expect(artifact.keras?.objects.map(\.className).contains("Lambda") == true)
         #expect(artifact.keras?.objects.first?.member == "bundle/model.keras!config.json")
+        // Each object of the nested config once: one finding per object, not one per merge.
+        #expect(artifact.keras?.objects.filter { $0.className == "Lambda" }.count == 1)
     }
 
     /// A broken config is a note, not a crash and not silence.
