@@ -136,12 +136,7 @@ public struct ModelArtifact: Sendable {
                 }
                 if member.name == "config.json" { kerasConfig = member }
                 if member.name == "metadata.json" || member.name.hasPrefix("model.weights.") { kerasMarker = true }
-                let compression: Compression?
-                switch member.method {
-                case .stored: compression = nil
-                case .deflated: compression = .deflate
-                case .other(let method): compression = Compression.ofZipMethod(method)
-                }
+                let compression = Compression.ofZipMethod(member.method)
                 if compression == nil, member.method != .stored {
                     if names.contains(where: { $0.hasSuffix(".pkl") || $0.hasSuffix(".npy") }) {
                         modelMembers += 1
@@ -243,12 +238,7 @@ extension ModelArtifact {
         let data = LenientZip.data(of: member, in: bytes)
         var code = torchScript ?? TorchScriptCode()
         defer { torchScript = code }
-        let compression: Compression?
-        switch member.method {
-        case .stored: compression = nil
-        case .deflated: compression = .deflate
-        case .other(let method): compression = Compression.ofZipMethod(method)
-        }
+        let compression = Compression.ofZipMethod(member.method)
         if member.method != .stored && compression == nil {
             notes.append("\(name): compressed member (method \(member.method)) is not analysed")
             return
@@ -283,8 +273,7 @@ extension ModelArtifact {
             }
             text = data.array(0..<data.count)
         default:
-            let methodNumber: UInt16 = if case .other(let number) = member.method { number } else { 8 }
-            guard let compression = Compression.ofZipMethod(methodNumber) else {
+            guard let compression = Compression.ofZipMethod(member.method) else {
                 notes.append("\(name): compressed member (method \(member.method)) is not analysed")
                 return
             }

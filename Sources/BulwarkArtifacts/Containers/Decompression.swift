@@ -46,6 +46,16 @@ public enum Compression: String, Sendable, CaseIterable {
         default: nil
         }
     }
+
+    /// The compression of a zip member: nil for a stored one and for a method not supported (the
+    /// caller tells the two apart by `method == .stored`).
+    static func ofZipMethod(_ method: LenientZip.Method) -> Compression? {
+        switch method {
+        case .stored: nil
+        case .deflated: .deflate
+        case .other(let number): ofZipMethod(number)
+        }
+    }
 }
 
 /// Why decompression stopped before the compressed stream's end.
