@@ -77,16 +77,8 @@ struct ModelScan: AsyncParsableCommand {
         let clock = PhaseClock()
         let configuration = try reporting.loadConfiguration()
         let policy = try modelPolicy.policy(commandLine: try allowed(), configuration: configuration)
-        var verifier: ModelDirectoryVerifier?
-        if let verificationKey {
-            do {
-                verifier = ModelDirectoryVerifier(key: try ModelSigningPublicKey(pem: try ModelSigningPathOptions.readKey(verificationKey)))
-            } catch let error as ExitCode {
-                throw error
-            } catch {
-                Console.current.error("\(verificationKey): \(error)")
-                throw ExitCode(2)
-            }
+        let verifier = try verificationKey.map { path in
+            ModelDirectoryVerifier(key: try ModelSigningPathOptions.key(path) { try ModelSigningPublicKey(pem: $0) })
         }
         let engine = Engine(domains: [ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx, verifier: verifier)])
         var request = ScanRequest(paths: input.paths, configuration: configuration, configurationFile: reporting.configurationFile,

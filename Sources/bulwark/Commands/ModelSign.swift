@@ -39,6 +39,17 @@ struct ModelSigningPathOptions: ParsableArguments {
         }
     }
 
+    /// A key read from a PEM file and parsed: unreadable or malformed is exit 2, naming the file.
+    static func key<Key>(_ path: String, _ parse: (String) throws -> Key) throws -> Key {
+        let text = try readKey(path)
+        do {
+            return try parse(text)
+        } catch {
+            Console.current.error("\(path): \(error)")
+            throw ExitCode(2)
+        }
+    }
+
     /// Reports a failure and exits: 2 for unreadable or malformed input, 1 for a signature that
     /// does not hold or files that differ.
     func fail(_ failure: ModelSigningFailure) throws -> Never {
@@ -83,14 +94,7 @@ struct ModelSign: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console.current
-        let keyText = try ModelSigningPathOptions.readKey(key)
-        let privateKey: ModelSigningPrivateKey
-        do {
-            privateKey = try ModelSigningPrivateKey(pem: keyText)
-        } catch {
-            console.error("\(key): \(error)")
-            throw ExitCode(2)
-        }
+        let privateKey = try ModelSigningPathOptions.key(key) { try ModelSigningPrivateKey(pem: $0) }
         switch ModelSigner.sign(directory: paths.directory, key: privateKey, ignoring: paths.ignoreList()) {
         case .failure(let failure):
             try paths.fail(failure)
@@ -129,14 +133,7 @@ struct ModelVerify: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console.current
-        let keyText = try ModelSigningPathOptions.readKey(key)
-        let publicKey: ModelSigningPublicKey
-        do {
-            publicKey = try ModelSigningPublicKey(pem: keyText)
-        } catch {
-            console.error("\(key): \(error)")
-            throw ExitCode(2)
-        }
+        let publicKey = try ModelSigningPathOptions.key(key) { try ModelSigningPublicKey(pem: $0) }
         let signaturePath = paths.signaturePath
         let bytes: [UInt8]
         switch InputFile.read(signaturePath, limit: ByteLimit(bytes: 1 << 30)) {
