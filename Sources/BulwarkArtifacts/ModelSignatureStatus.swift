@@ -46,7 +46,7 @@ public struct ModelDirectoryVerifier: Sendable {
     public func verify(directory: String) -> (status: ModelSignatureStatus, problem: String?) {
         let signature = directory.isEmpty ? ModelSignatureStatus.signatureFileName : directory + "/" + ModelSignatureStatus.signatureFileName
         let bytes: [UInt8]
-        switch InputFile.read(signature, limit: ByteLimit(bytes: 1 << 30)) {
+        switch InputFile.read(signature, limit: ModelSignatureBundle.fileLimit) {
         case .failure(let error): return (.failed, error.message)
         case .success(let value): bytes = value
         }

@@ -1,3 +1,4 @@
+import BulwarkCore
 import Foundation
 
 /// The signature file: a Sigstore bundle v0.3 in JSON holding a DSSE envelope, as the reference's
@@ -11,6 +12,9 @@ import Foundation
 /// compact, without a final line break. No transparency-log entry: key signing is offline.
 public struct ModelSignatureBundle: Sendable, Hashable {
     public static let mediaType = "application/vnd.dev.sigstore.bundle.v0.3+json"
+    /// The most a signature file is read (its statement lists every file of the model, so a
+    /// directory of many files makes a large one).
+    public static let fileLimit = ByteLimit(bytes: 1 << 30)
 
     /// The verification material's key hint; nil when the bundle has none (older signers).
     public var keyHint: String?

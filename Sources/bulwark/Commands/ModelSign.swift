@@ -136,7 +136,7 @@ struct ModelVerify: AsyncParsableCommand {
         let publicKey = try ModelSigningPathOptions.key(key) { try ModelSigningPublicKey(pem: $0) }
         let signaturePath = paths.signaturePath
         let bytes: [UInt8]
-        switch InputFile.read(signaturePath, limit: ByteLimit(bytes: 1 << 30)) {
+        switch InputFile.read(signaturePath, limit: ModelSignatureBundle.fileLimit) {
         case .failure(let error):
             console.error("\(error)")
             throw ExitCode(2)
