@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "BulwarkSecrets", targets: ["BulwarkSecrets"]),
         .library(name: "BulwarkEngine", targets: ["BulwarkEngine"]),
         .library(name: "BulwarkArtifacts", targets: ["BulwarkArtifacts"]),
+        .library(name: "BulwarkImage", targets: ["BulwarkImage"]),
+        .library(name: "BulwarkVulnDB", targets: ["BulwarkVulnDB"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -73,25 +76,48 @@ let package = Package(
         // (compress-nio does zlib/gzip/raw deflate only).
         .systemLibrary(name: "CSystemCompression", path: "Sources/CSystemCompression"),
         .target(
+            name: "BulwarkVulnDB",
+            dependencies: [
+                "BulwarkCore", "BulwarkArtifacts",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "BulwarkImage",
+            dependencies: [
+                "BulwarkCore", "BulwarkArtifacts", "BulwarkVulnDB", "CSystemCompression",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "BulwarkEngine",
-            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkSecrets", "BulwarkArtifacts"],
+            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkSecrets", "BulwarkArtifacts",
+                           "BulwarkImage", "BulwarkVulnDB"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "BulwarkReport",
-            dependencies: ["BulwarkCore", "BulwarkKubernetes"],
+            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkVulnDB"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "BulwarkTestSupport",
-            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkEngine", "BulwarkArtifacts"],
+            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkEngine", "BulwarkArtifacts",
+                           "BulwarkImage", "BulwarkVulnDB",
+                           .product(name: "CompressNIO", package: "compress-nio")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "bulwark",
             dependencies: [
                 "BulwarkCore", "BulwarkEngine", "BulwarkKubernetes", "BulwarkReport", "BulwarkDockerfile", "BulwarkSecrets",
-                "BulwarkArtifacts", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BulwarkArtifacts", "BulwarkImage", "BulwarkVulnDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings,
             plugins: ["BuildInfoPlugin"]
@@ -136,14 +162,25 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "BulwarkImageTests",
+            dependencies: ["BulwarkCore", "BulwarkImage", "BulwarkVulnDB", "BulwarkArtifacts", "BulwarkTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BulwarkVulnDBTests",
+            dependencies: ["BulwarkCore", "BulwarkVulnDB", "BulwarkTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "BulwarkEngineTests",
-            dependencies: ["BulwarkCore", "BulwarkEngine", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkArtifacts", "BulwarkTestSupport"],
+            dependencies: ["BulwarkCore", "BulwarkEngine", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkArtifacts", "BulwarkImage",
+                           "BulwarkVulnDB", "BulwarkTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "BulwarkCLITests",
             dependencies: [
-                "bulwark", "BulwarkCore", "BulwarkEngine", "BulwarkArtifacts", "BulwarkTestSupport",
+                "bulwark", "BulwarkCore", "BulwarkEngine", "BulwarkArtifacts", "BulwarkImage", "BulwarkVulnDB", "BulwarkTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -56,6 +56,7 @@ public struct Engine: Sendable {
         context.configuration = request.configuration
         var findings: [Finding] = []
         var models: [ScannedModel] = []
+        var images: [ScannedImage] = []
         for (position, domain) in domains.enumerated() {
             let sources = collected.sources[position]
             let documents = collected.documents[position]
@@ -70,6 +71,7 @@ public struct Engine: Sendable {
             collected.inputs.skippedDocuments += result.skippedDocuments
             collected.inputs.unrecognizedFiles += result.unrecognized
             models += result.models
+            images += result.images
             if result.files > 0 { collected.inputs.filesByDomain[domain.name, default: 0] += result.files }
         }
         // Consumed so the configuration edits the one array in place rather than a copy of it.
@@ -78,7 +80,8 @@ public struct Engine: Sendable {
         let compliance = request.compliance.map { ComplianceSummarizer(catalog: catalog).summarize(applied, framework: $0) }
         let report = Report(findings: consume applied, errors: collected.errors, warnings: collected.warnings, inputs: collected.inputs,
                             compliance: compliance)
-        return ScanOutcome(report: report, models: models.sorted { $0.file < $1.file })
+        return ScanOutcome(report: report, models: models.sorted { $0.file < $1.file },
+                           images: images.sorted { $0.source < $1.source })
     }
 
     /// The ids of the rules that run: those of the requested domains that the configuration
@@ -248,4 +251,6 @@ public struct ScanOutcome: Sendable {
     public var report: Report
     /// Sorted by path.
     public var models: [ScannedModel] = []
+    /// Images read (the image domain), sorted by source path: the inventory of `bulwark sbom`.
+    public var images: [ScannedImage] = []
 }

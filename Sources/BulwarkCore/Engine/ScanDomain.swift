@@ -153,6 +153,8 @@ public struct DomainScanResult: Sendable {
     public var unrecognized = 0
     /// The model files read, for inventories (`--format cyclonedx`); other domains leave it empty.
     public var models: [ScannedModel] = []
+    /// Images read (the image domain), for SBOMs.
+    public var images: [ScannedImage] = []
 
     public init(findings: [Finding] = [], errors: [InputError] = [], warnings: [InputWarning] = [], files: Int = 0,
                 objects: Int = 0, skippedDocuments: Int = 0, unrecognized: Int = 0) {
@@ -177,6 +179,7 @@ extension DomainScanResult {
         skippedDocuments += other.skippedDocuments
         unrecognized += other.unrecognized
         models += other.models
+        images += other.images
     }
 }
 
