@@ -116,6 +116,9 @@ import Testing
         ("2024-03-01t00:00:00.100z", "2024-03-01T00:00:00.1Z"),
         ("2024-03-01T00:00:00", "2024-03-01T00:00:00Z"),
         ("1969-12-31T23:59:59.5Z", "1969-12-31T23:59:59.5Z"),
+        // Go's zero time, in one PyPA record; fractions past microseconds are dropped.
+        ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"),
+        ("9999-12-31T23:59:59.123456789Z", "9999-12-31T23:59:59.123456Z"),
     ])
     func timestampsNormaliseToUTC(_ text: String, _ utc: String) {
         #expect(OSVTimestamp(text)?.description == utc)

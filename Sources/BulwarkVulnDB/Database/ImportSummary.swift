@@ -56,6 +56,6 @@ public struct DatabaseStatus: Sendable, Hashable {
     /// `--max-db-age` is compared with. Nil for an empty database.
     public func age(now: OSVTimestamp) -> Double? {
         guard let reference = importedAt ?? newestModified else { return nil }
-        return Double(now.nanoseconds - reference.nanoseconds) / 1e9
+        return Double(now.microseconds - reference.microseconds) / 1e6
     }
 }

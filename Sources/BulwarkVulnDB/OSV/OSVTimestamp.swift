@@ -1,16 +1,18 @@
 import BulwarkCore
 
-/// An OSV time (`modified`, `published`, `withdrawn`): RFC 3339, held as nanoseconds since 1970 in
-/// UTC so that `2024-06-05T14:00:00+02:00` and `2024-06-05T12:00:00Z` compare equal, and written
+/// An OSV time (`modified`, `published`, `withdrawn`): RFC 3339, held as microseconds since 1970 in
+/// UTC (microseconds, not nanoseconds: real records carry Go's zero time `0001-01-01T00:00:00Z`,
+/// which nanoseconds in 64 bits cannot hold; digits past the sixth are dropped) so that
+/// `2024-06-05T14:00:00+02:00` and `2024-06-05T12:00:00Z` compare equal, and written
 /// back in UTC (`2024-06-05T12:00:00Z`, fraction kept without trailing zeros).
 ///
 /// Incremental import compares `modified` through this type: a record is rewritten only when its
 /// time is later than the stored one. A time without an offset is read as UTC (OSV requires `Z`;
 /// some exporters drop it, and rejecting the record would lose it).
 public struct OSVTimestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let nanoseconds: Int64
+    public let microseconds: Int64
 
-    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+    public init(microseconds: Int64) { self.microseconds = microseconds }
 
     /// Nil unless `text` is `YYYY-MM-DD[Tt ]HH:MM:SS[.fraction][Z|z|±HH:MM]` with a real date.
     public init?(_ text: String) {
@@ -35,7 +37,7 @@ public struct OSVTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
         var fraction: Int64 = 0
         if index < bytes.count, bytes[index] == 0x2E {
             index += 1
-            var scale: Int64 = 100_000_000
+            var scale: Int64 = 100_000
             let start = index
             while index < bytes.count, (0x30...0x39).contains(bytes[index]) {
                 fraction += Int64(bytes[index] - 0x30) * scale
@@ -60,13 +62,13 @@ public struct OSVTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
         }
         guard index == bytes.count else { return nil }
         let seconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetSeconds)
-        nanoseconds = seconds * 1_000_000_000 + fraction
+        microseconds = seconds * 1_000_000 + fraction
     }
 
     /// UTC, `2021-08-25T04:30:09.712538Z`.
     public var description: String {
-        let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000
-        let fraction = nanoseconds - seconds * 1_000_000_000
+        let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
+        let fraction = microseconds - seconds * 1_000_000
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let date = CalendarDate(daysSinceEpoch: days)
@@ -74,12 +76,12 @@ public struct OSVTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
         var text = "\(date)T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
         if fraction > 0 {
             var digits = String(fraction)
-            digits = String(repeating: "0", count: 9 - digits.count) + digits
+            digits = String(repeating: "0", count: 6 - digits.count) + digits
             while digits.hasSuffix("0") { digits.removeLast() }
             text += "." + digits
         }
         return text + "Z"
     }
 
-    public static func < (lhs: OSVTimestamp, rhs: OSVTimestamp) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+    public static func < (lhs: OSVTimestamp, rhs: OSVTimestamp) -> Bool { lhs.microseconds < rhs.microseconds }
 }
