@@ -34,7 +34,7 @@ struct Scan: AsyncParsableCommand {
         request.ruleTimings = clock.ruleTimings
         request.onPhase = clock.mark
         let policy = try modelPolicy.policy(commandLine: [:], configuration: configuration)
-        let engine = Engine.standard.replacing(ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx))
+        let engine = Engine.standard.replacing(ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx || reporting.format == .spdx))
         let outcome = engine.scan(request)
         let report = outcome.report
         let threshold = reporting.threshold(configuration)
