@@ -69,6 +69,10 @@ public struct SPDXReporter: Reporter {
             }
             for id in contained { relationships.append(.init(element: imageID, type: "CONTAINS", related: id)) }
         }
+        // A document must describe something (spdx-tools refuses one that does not); with no
+        // image and no model file it describes `NONE` (SPDX 2.3 §11.1 allows NONE as the related
+        // element), saying so rather than claiming an element.
+        if describedIDs.isEmpty { describedIDs = ["NONE"] }
         relationships = describedIDs.map { .init(element: SPDXDocument.documentID, type: "DESCRIBES", related: $0) } + relationships
 
         let name: String

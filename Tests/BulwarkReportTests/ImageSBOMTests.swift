@@ -242,6 +242,7 @@ import Testing
         let image = try Self.write(spdx.render(ImageSBOMFixture.report), "image.spdx.json", in: directory)
         let files = [
             image,
+            try Self.write(SPDXReporter(images: [], identity: ImageSBOMFixture.identity).render(ReportFixture.empty), "empty.spdx.json", in: directory),
             try Self.write(SPDXReporter(images: [ImageSBOMFixture.image, other], identity: ImageSBOMFixture.identity)
                 .render(ImageSBOMFixture.report), "two.spdx.json", in: directory),
             try Self.write(SPDXReporter(images: [], models: CycloneDXFixture.models, identity: ImageSBOMFixture.identity)
