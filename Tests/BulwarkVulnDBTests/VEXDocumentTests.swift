@@ -241,4 +241,28 @@ import Testing
             #expect(error.message.contains(example.fragment), "\(error)")
         }
     }
+    /// Every prefix of a real-shaped file is either read or one error naming the file: never a
+    /// crash, never a partly applied file.
+    @Test(arguments: [openVEX, cycloneDX])
+    func everyTruncationIsReadOrOneError(_ text: String) {
+        let bytes = Array(text.utf8)
+        var failures = 0
+        for length in stride(from: 0, to: bytes.count, by: 3) {
+            if case .failure(let error) = VEXDocument.parse(Array(bytes[..<length]), name: "cut.json") {
+                #expect(error.file == "cut.json")
+                failures += 1
+            }
+        }
+        #expect(failures > 0)
+    }
+
+    @Test func aCycloneDXAnalysisWithoutStateIsWarnedAboutAndNotApplied() throws {
+        let text = """
+        {"bomFormat": "CycloneDX", "specVersion": "1.5", "vulnerabilities": [
+          {"id": "CVE-1", "analysis": {"justification": "code_not_present"}, "affects": [{"ref": "pkg:pypi/flask"}]}]}
+        """
+        let document = try parse(text).get()
+        #expect(document.statements.isEmpty)
+        #expect(document.warnings.map(\.message) == ["vulnerabilities[0].analysis (CVE-1) has no `state`: not applied"])
+    }
 }
