@@ -43,10 +43,13 @@ public struct InstalledPackage: Sendable, Hashable, Codable {
     public var path: String
     /// What the package is, when Bulwark knows more than its name (`NVIDIA cuDNN`).
     public var note: String?
+    /// purl qualifiers that the fields above do not give (conda's `build`, `channel`, `subdir`).
+    public var purlQualifiers: [String: String]
 
     public init(kind: Kind, name: String, version: String, ecosystem: String? = nil, sourceName: String? = nil,
                 sourceVersion: String? = nil, architecture: String? = nil, distro: String? = nil,
-                licenses: [String] = [], layer: String, path: String, note: String? = nil) {
+                licenses: [String] = [], layer: String, path: String, note: String? = nil,
+                purlQualifiers: [String: String] = [:]) {
         self.kind = kind
         self.name = name
         self.version = version
@@ -59,6 +62,7 @@ public struct InstalledPackage: Sendable, Hashable, Codable {
         self.layer = layer
         self.path = path
         self.note = note
+        self.purlQualifiers = purlQualifiers
     }
 }
 
