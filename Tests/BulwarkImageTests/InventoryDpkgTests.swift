@@ -109,17 +109,23 @@ import Testing
     }
 }
 
+/// Runs a tool and returns its standard output, nil when it is missing or fails. Output goes to a
+/// private temporary file, not a pipe: Foundation's pipe reading traps on EINTR (`try!` in
+/// `FileHandle.readDataToEndOfFile`) when a signal arrives while several test processes run.
 func run(_ executable: String, _ arguments: [String]) -> String? {
     guard FileManager.default.isExecutableFile(atPath: executable) else { return nil }
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-inventory-\(UUID().uuidString).out")
+    guard FileManager.default.createFile(atPath: output.path, contents: nil),
+          let handle = try? FileHandle(forWritingTo: output) else { return nil }
+    defer { try? FileManager.default.removeItem(at: output) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
+    process.standardOutput = handle
     process.standardError = FileHandle.nullDevice
     do { try process.run() } catch { return nil }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return nil }
+    try? handle.close()
+    guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: output.path) else { return nil }
     return String(decoding: data, as: UTF8.self)
 }

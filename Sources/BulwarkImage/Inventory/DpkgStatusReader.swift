@@ -14,7 +14,7 @@ enum DpkgStatusReader {
 
     static func isDatabase(_ path: String) -> Bool {
         if path == statusPath { return true }
-        guard path.hasPrefix(statusDirectory), !path.hasSuffix(".md5sums") else { return false }
+        guard path.utf8.starts(with: statusDirectory.utf8), !PackageInventory.ends(path, ".md5sums") else { return false }
         // Only the directory's own files (distroless writes `status.d/<name>` and `<name>.md5sums`).
         return !path.dropFirst(statusDirectory.count).contains("/")
     }

@@ -35,26 +35,38 @@ public struct PackageInventory: LayerFileInterest {
     }
 
     static func fileKind(_ path: String) -> FileKind? {
-        // Cheapest tests first: most files of an image are none of these.
-        if path.hasSuffix("METADATA") || path.hasSuffix("PKG-INFO") || path.hasSuffix(".egg-info") {
-            return PythonMetadataReader.isMetadata(path) ? .pythonMetadata : nil
+        // Called for every file of every layer: dispatch on the last byte, compare UTF-8 bytes (not
+        // Characters), and allocate only for the few paths that pass.
+        let bytes = path.utf8
+        guard let last = bytes.last else { return nil }
+        switch last {
+        case UInt8(ascii: "A"), UInt8(ascii: "O"), UInt8(ascii: "o"):
+            if PythonMetadataReader.isMetadata(path) { return .pythonMetadata }
+        case UInt8(ascii: "n"):
+            if ends(path, ".json") { return CondaMetaReader.isRecord(path) ? .condaRecord : nil }
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let nameStart = bytes.lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex
+            if bytes[nameStart...].starts(with: "lib".utf8), NvidiaLibraries.sharedLibrary(fileName: path[nameStart...]) != nil {
+                return .sharedLibrary
+            }
+        default:
+            break
         }
-        if path.hasSuffix(".json") {
-            return CondaMetaReader.isRecord(path) ? .condaRecord : nil
-        }
-        if path.hasPrefix("var/lib/") || path.hasPrefix("lib/apk/") || path.hasPrefix("usr/lib/sysimage/rpm/") {
+        if bytes.starts(with: "var/lib/".utf8) || bytes.starts(with: "lib/apk/".utf8) || bytes.starts(with: "usr/lib/sysimage/rpm/".utf8) {
             if DpkgStatusReader.isDatabase(path) { return path == DpkgStatusReader.statusPath ? .dpkgStatus : .distrolessStatus }
             if path == ApkInstalledReader.path { return .apkInstalled }
             if RpmDatabaseReader.sqlitePaths.contains(path) { return .rpmSQLite }
             if RpmDatabaseReader.berkeleyPaths.contains(path) { return .rpmBerkeley }
             return nil
         }
-        if path == "etc/os-release" || path == "usr/lib/os-release" { return .osRelease }
-        if path.contains(".so.") {
-            let name = path.split(separator: "/").last ?? Substring(path)
-            return NvidiaLibraries.sharedLibrary(fileName: name) != nil ? .sharedLibrary : nil
-        }
+        if last == UInt8(ascii: "e"), path == "etc/os-release" || path == "usr/lib/os-release" { return .osRelease }
         return nil
+    }
+
+    /// `hasSuffix` on UTF-8 bytes: String's own compares Characters (grapheme clusters), several
+    /// times slower on the walker's hot path.
+    static func ends(_ path: String, _ suffix: String) -> Bool {
+        path.utf8.count >= suffix.utf8.count && path.utf8.reversed().starts(with: suffix.utf8.reversed())
     }
 
     public func collect(files: [LayerFile], removedFiles: [LayerFile]) -> PackageInventoryResult {

@@ -12,7 +12,8 @@ import Foundation
 /// `License ::` classifiers.
 enum PythonMetadataReader {
     static func isMetadata(_ path: String) -> Bool {
-        path.hasSuffix(".dist-info/METADATA") || path.hasSuffix(".egg-info/PKG-INFO") || path.hasSuffix(".egg-info")
+        PackageInventory.ends(path, ".dist-info/METADATA") || PackageInventory.ends(path, ".egg-info/PKG-INFO")
+            || PackageInventory.ends(path, ".egg-info")
     }
 
     static func read(_ bytes: [UInt8], path: String) -> (packages: [InstalledPackage], problems: [String]) {
