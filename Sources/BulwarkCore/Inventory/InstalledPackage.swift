@@ -33,11 +33,13 @@ public struct InstalledPackage: Sendable, Hashable, Codable {
     public var sourceVersion: String?
     /// `amd64`, `x86_64`, `noarch` … when recorded.
     public var architecture: String?
-    /// The distribution for purls' `distro=` qualifier (`debian-12`, `alpine-3.19`).
+    /// The distribution for purls' `distro=` qualifier: `<ID>-<VERSION_ID>` (`debian-12`, `ubuntu-22.04`,
+    /// `alpine-3.19.1`).
     public var distro: String?
     /// SPDX expressions or the license names as recorded.
     public var licenses: [String]
-    /// The digest of the layer whose file recorded the package (the last layer that changed it).
+    /// The digest of the layer that introduced the package: the first of the unbroken run of layers
+    /// whose copy of `path` lists the same name, version and architecture.
     public var layer: String
     /// The file that recorded it, relative to the image root (`var/lib/dpkg/status`).
     public var path: String
