@@ -17,12 +17,6 @@ public enum ImageArchive {
         ImageReading(model: nil, errors: [], warnings: [])
     }
 }
-public struct PackageInventoryResult: Sendable { public var os: OperatingSystemRelease?; public var packages: [InstalledPackage]; public var warnings: [InputWarning] }
-public struct PackageInventory: LayerFileInterest {
-    public init() {}
-    public func contentsLimit(path: String, size: Int) -> Int? { nil }
-    public func collect(files: [LayerFile], removedFiles: [LayerFile]) -> PackageInventoryResult { PackageInventoryResult(os: nil, packages: [], warnings: []) }
-}
 public enum ImageScanner { public static func findings(_ model: ImageModel, rules: [ImageRule]) -> [Finding] { [] } }
 public struct ImageSecretInterest: LayerFileInterest { public init() {}; public func contentsLimit(path: String, size: Int) -> Int? { nil } }
 public struct LayerModelInterest: LayerFileInterest { public init(limit: Int) {}; public func contentsLimit(path: String, size: Int) -> Int? { nil } }

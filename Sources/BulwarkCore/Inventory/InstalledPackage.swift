@@ -33,20 +33,25 @@ public struct InstalledPackage: Sendable, Hashable, Codable {
     public var sourceVersion: String?
     /// `amd64`, `x86_64`, `noarch` … when recorded.
     public var architecture: String?
-    /// The distribution for purls' `distro=` qualifier (`debian-12`, `alpine-3.19`).
+    /// The distribution for purls' `distro=` qualifier: `<ID>-<VERSION_ID>` (`debian-12`, `ubuntu-22.04`,
+    /// `alpine-3.19.1`).
     public var distro: String?
     /// SPDX expressions or the license names as recorded.
     public var licenses: [String]
-    /// The digest of the layer whose file recorded the package (the last layer that changed it).
+    /// The digest of the layer that introduced the package: the first of the unbroken run of layers
+    /// whose copy of `path` lists the same name, version and architecture.
     public var layer: String
     /// The file that recorded it, relative to the image root (`var/lib/dpkg/status`).
     public var path: String
     /// What the package is, when Bulwark knows more than its name (`NVIDIA cuDNN`).
     public var note: String?
+    /// purl qualifiers that the fields above do not give (conda's `build`, `channel`, `subdir`).
+    public var purlQualifiers: [String: String]
 
     public init(kind: Kind, name: String, version: String, ecosystem: String? = nil, sourceName: String? = nil,
                 sourceVersion: String? = nil, architecture: String? = nil, distro: String? = nil,
-                licenses: [String] = [], layer: String, path: String, note: String? = nil) {
+                licenses: [String] = [], layer: String, path: String, note: String? = nil,
+                purlQualifiers: [String: String] = [:]) {
         self.kind = kind
         self.name = name
         self.version = version
@@ -59,6 +64,7 @@ public struct InstalledPackage: Sendable, Hashable, Codable {
         self.layer = layer
         self.path = path
         self.note = note
+        self.purlQualifiers = purlQualifiers
     }
 }
 
