@@ -78,7 +78,7 @@ public enum AdvisoryMatcher {
                                             ids: Set([advisory.id] + advisory.aliases)))
             }
         }
-        let matches = merge(candidates, scheme: scheme).map { group -> VulnerabilityMatch in
+        let matches = merge(candidates).map { group -> VulnerabilityMatch in
             let primary = group[0]
             let others = Set(group.flatMap(\.ids)).subtracting([primary.advisory.id])
             let fixed = AffectedVersions.sortedUnique(group.flatMap(\.fixed), scheme: scheme)
@@ -93,7 +93,7 @@ public enum AdvisoryMatcher {
     /// alias CVE-2018-1000656), the same record found twice (by binary and by source name) once.
     /// In each group the primary (first) is the record with a fix, then the lowest id; groups are
     /// ordered by their primary's id.
-    static func merge(_ candidates: [Candidate], scheme: VersionScheme) -> [[Candidate]] {
+    static func merge(_ candidates: [Candidate]) -> [[Candidate]] {
         var parent = Array(candidates.indices)
         func root(_ index: Int) -> Int {
             var index = index
