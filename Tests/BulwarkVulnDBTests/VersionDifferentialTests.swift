@@ -3,8 +3,8 @@ import BulwarkTestSupport
 import Foundation
 import Testing
 
-/// `scripts/version-differential`: Bulwark's PEP 440 and dpkg orderings and its CVSS base scores
-/// agree with the references (Python's packaging, `dpkg --compare-versions`, the cvss package) on
+/// `scripts/version-differential`: Bulwark's PEP 440 and dpkg orderings and its CVSS scores (base
+/// scores of v3.x and v4.0, and v4.0 scores with threat and environmental metrics) agree with the references (Python's packaging, `dpkg --compare-versions`, the cvss package) on
 /// a few thousand generated pairs plus the tricky ones below. The script runs once over the whole
 /// file. Needs PyPI the first time (the references go into .build/version-oracle-venv): in CI it
 /// must run; elsewhere, when pip cannot reach PyPI (the script exits 77), the test says why and skips.
@@ -19,6 +19,9 @@ import Testing
         ("dpkg", "1.0~rc1", "1.0"), ("dpkg", "1:0.9", "2.0"), ("dpkg", "1.0a", "1.0+"), ("dpkg", "1.0", "1.0-0"),
         ("dpkg", "1.0~~", "1.0~"), ("dpkg", "3.0.11-1~deb12u2", "3.0.11-1"), ("dpkg", "1.0-1.1", "1.0-1+b1"),
         ("dpkg", "2:1.0", "1:9.9"), ("dpkg", "1.01", "1.1"), ("dpkg", "1.0", "1.0."), ("dpkg", "1:2:3", "1:2.3"),
+        ("dpkg", "a1.0", "1.0"), ("dpkg", "1.0-", "1.0"), ("dpkg", "1.0_1", "1.0"), ("dpkg", "x:1.0", "1.0"),
+        ("cvss-full", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U", ""),
+        ("cvss-full", "CVSS:4.0/AV:L/AC:L/AT:N/PR:L/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N/MSI:S/MSA:S", ""),
         ("cvss", "CVSS:3.1/AV:P/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N", ""),
         ("cvss", "CVSS:3.0/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", ""),
         ("cvss", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", ""),
@@ -54,6 +57,7 @@ import Testing
             case "pep440": VersionScheme.pep440.compare(lhs, rhs).map(String.init) ?? "invalid"
             case "dpkg": VersionScheme.dpkg.compare(lhs, rhs).map(String.init) ?? "invalid"
             case "cvss": CVSS.baseScore(lhs).map { String(format: "%.1f", $0) } ?? "invalid"
+            case "cvss-full": (try? CVSS.Vector(lhs)).map { String(format: "%.1f", $0.score) } ?? "invalid"
             default: "unknown scheme"
             }
             compared[scheme, default: 0] += 1
@@ -62,6 +66,7 @@ import Testing
         print("version differential: compared \(compared.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); "
               + "\(disagreements.count) disagreements")
         #expect(compared["pep440", default: 0] >= 2000 && compared["dpkg", default: 0] >= 2000 && compared["cvss", default: 0] >= 2000)
+        #expect(compared["cvss-full", default: 0] >= 500)
         #expect(disagreements.isEmpty, "\(disagreements.prefix(40).joined(separator: "\n"))")
     }
 }
