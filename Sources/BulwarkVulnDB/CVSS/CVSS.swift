@@ -72,9 +72,15 @@ extension CVSS {
         public let description: String
 
         public init(_ text: String) throws(VectorError) {
-            let trimmed = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+            // Bytes, not Characters: a vector is ASCII, and grapheme breaking cost more than the scoring.
+            let bytes = Array(text.utf8)
+            let blank: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+            let start = bytes.firstIndex(where: { !blank($0) }) ?? bytes.count
+            let end = bytes.lastIndex(where: { !blank($0) }).map { $0 + 1 } ?? start
+            let trimmed = bytes[start..<max(start, end)]
             guard !trimmed.isEmpty else { throw .empty }
-            var parts = trimmed.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            var parts = trimmed.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self) }
             let prefix = parts.removeFirst()
             switch prefix {
             case "CVSS:3.0": version = .v3_0
@@ -83,13 +89,14 @@ extension CVSS {
             default: throw .unsupportedPrefix(prefix)
             }
             let definitions = version == .v4_0 ? CVSS4.metrics : CVSS3.metrics
+            let positions = version == .v4_0 ? CVSS4.positions : CVSS3.positions
             var metrics: [String: String] = [:]
             var position = 0
             for part in parts {
-                let pair = part.split(separator: ":", omittingEmptySubsequences: false)
+                let pair = part.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
                 guard pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else { throw .malformedPart(part) }
-                let name = String(pair[0]), value = String(pair[1])
-                guard let index = definitions.firstIndex(where: { $0.name == name }) else { throw .unknownMetric(name) }
+                let name = String(decoding: pair[0], as: UTF8.self), value = String(decoding: pair[1], as: UTF8.self)
+                guard let index = positions[name] else { throw .unknownMetric(name) }
                 guard metrics[name] == nil else { throw .duplicateMetric(name) }
                 guard definitions[index].values.contains(value) else { throw .invalidValue(metric: name, value: value) }
                 if version == .v4_0 {
@@ -104,7 +111,7 @@ extension CVSS {
             let missing = definitions.filter { $0.isBase && metrics[$0.name] == nil }.map(\.name)
             guard missing.isEmpty else { throw .missingMetrics(missing) }
             self.metrics = metrics
-            description = trimmed
+            description = String(decoding: trimmed, as: UTF8.self)
         }
 
         /// The base score: v3.x per the specification's §7.1 formulas with Roundup as defined in
@@ -131,6 +138,11 @@ extension CVSS {
 
     /// One metric of a version: its abbreviation, allowed values, and whether the base group needs it.
     struct Metric: Sendable {
+        /// Metric name to its position in `metrics`.
+        static func positions(_ metrics: [Metric]) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: metrics.enumerated().map { ($1.name, $0) })
+        }
+
         let name: String
         let values: [String]
         let isBase: Bool

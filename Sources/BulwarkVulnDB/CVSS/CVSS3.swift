@@ -31,6 +31,8 @@ enum CVSS3 {
         .init("MA", ["X", "N", "L", "H"]),
     ]
 
+    static let positions = CVSS.Metric.positions(metrics)
+
     /// `metrics` has been validated: every base metric is present with a listed value.
     static func baseScore(_ metrics: [String: String]) -> Double {
         let changed = metrics["S"] == "C"

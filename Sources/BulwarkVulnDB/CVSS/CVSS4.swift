@@ -43,22 +43,30 @@ enum CVSS4 {
         .init("U", ["X", "Clear", "Green", "Amber", "Red"]),
     ]
 
+    static let positions = CVSS.Metric.positions(metrics)
+
     /// The value a metric takes in scoring (`getEffectiveMetricValue`): an unset threat metric is the
     /// worst case (E:A), unset security requirements are High, and a modified metric (`MAV`)
     /// replaces its base metric. For CVSS-B every non-base metric is taken as unset.
     static func effective(_ metric: String, _ metrics: [String: String], baseOnly: Bool) -> String {
         let given: (String) -> String = { name in
-            guard let value = metrics[name], !baseOnly || Self.metrics.first(where: { $0.name == name })?.isBase == true else { return "X" }
+            guard !baseOnly || baseNames.contains(name), let value = metrics[name] else { return "X" }
             return value
         }
-        let worstCase = ["E": "A", "CR": "H", "IR": "H", "AR": "H"]
         if given(metric) == "X", let value = worstCase[metric] { return value }
-        if metrics.keys.contains("M" + metric) || Self.metrics.contains(where: { $0.name == "M" + metric }) {
-            let modified = given("M" + metric)
-            if modified != "X" { return modified }
+        if let modified = modifiedName[metric] {
+            let value = given(modified)
+            if value != "X" { return value }
         }
         return given(metric)
     }
+
+    static let baseNames = Set(metrics.filter(\.isBase).map(\.name))
+    static let worstCase = ["E": "A", "CR": "H", "IR": "H", "AR": "H"]
+    /// `AV` → `MAV` for every metric that has a modified form.
+    static let modifiedName: [String: String] = Dictionary(uniqueKeysWithValues: metrics.compactMap { metric in
+        metrics.contains { $0.name == "M" + metric.name } ? (metric.name, "M" + metric.name) : nil
+    })
 
     /// The MacroVector: EQ1…EQ6 as digits.
     static func macroVector(_ value: (String) -> String) -> [Int] {
@@ -85,7 +93,9 @@ enum CVSS4 {
 
     /// `calculateScore`.
     static func score(_ metrics: [String: String], baseOnly: Bool) -> Double {
-        let value: (String) -> String = { effective($0, metrics, baseOnly: baseOnly) }
+        let names = ["AV", "AC", "AT", "PR", "UI", "VC", "VI", "VA", "SC", "SI", "SA", "MSI", "MSA", "E", "CR", "IR", "AR"]
+        let effectiveValues = Dictionary(uniqueKeysWithValues: names.map { ($0, effective($0, metrics, baseOnly: baseOnly)) })
+        let value: (String) -> String = { effectiveValues[$0] ?? "X" }
         if ["VC", "VI", "VA", "SC", "SI", "SA"].allSatisfy({ value($0) == "N" }) { return 0.0 }
         let eqs = macroVector(value)
         let (eq1, eq2, eq3, eq4, eq5, eq6) = (eqs[0], eqs[1], eqs[2], eqs[3], eqs[4], eqs[5])
@@ -108,25 +118,24 @@ enum CVSS4 {
         let lowerEQ5 = lookup[key([eq1, eq2, eq3, eq4, eq5 + 1, eq6])]
 
         // 1b. The first highest-severity vector of the MacroVector that is at least as severe as
-        // this one in every metric, and this vector's distance from it.
-        var distances: [String: Double] = [:]
-        search: for a in maxComposedEQ1[eq1] {
-            for b in maxComposedEQ2[eq2] {
-                for c in maxComposedEQ3EQ6[eq3][eq6] {
-                    for d in maxComposedEQ4[eq4] {
-                        for e in maxComposedEQ5[eq5] {
-                            let candidate = parse(a + b + c + d + e)
-                            distances = [:]
-                            for (metric, levels) in metricLevels {
-                                distances[metric] = (levels[value(metric)] ?? .nan) - (levels[candidate[metric] ?? ""] ?? .nan)
+        // this one in every metric, and this vector's distance from it (per metric of `metricLevels`).
+        let current = metricLevels.map { $0.1[value($0.0)] ?? .nan }
+        var distances = [Double](repeating: .nan, count: metricLevels.count)
+        search: for a in parsedEQ1[eq1] {
+            for b in parsedEQ2[eq2] {
+                for c in parsedEQ3EQ6[eq3][eq6] {
+                    for d in parsedEQ4[eq4] {
+                        for e in parsedEQ5[eq5] {
+                            for part in [a, b, c, d, e] {
+                                for (index, level) in part { distances[index] = current[index] - level }
                             }
-                            if distances.values.allSatisfy({ $0 >= 0 }) { break search }
+                            if distances.allSatisfy({ $0 >= 0 }) { break search }
                         }
                     }
                 }
             }
         }
-        func distance(_ metric: String) -> Double { distances[metric] ?? .nan }
+        func distance(_ metric: String) -> Double { levelIndex[metric].map { distances[$0] } ?? .nan }
         let currentEQ1 = distance("AV") + distance("PR") + distance("UI")
         let currentEQ2 = distance("AC") + distance("AT")
         let currentEQ3EQ6 = distance("VC") + distance("VI") + distance("VA") + distance("CR") + distance("IR") + distance("AR")
@@ -168,15 +177,16 @@ enum CVSS4 {
         ((value + 1e-6) * 10).rounded(.toNearestOrAwayFromZero) / 10
     }
 
-    /// `AV:N/PR:N/UI:N/` → metric to value.
-    static func parse(_ partial: String) -> [String: String] {
-        var out: [String: String] = [:]
-        for part in partial.split(separator: "/") {
-            let pair = part.split(separator: ":")
-            if pair.count == 2 { out[String(pair[0])] = String(pair[1]) }
+    /// `AV:N/PR:N/UI:N/` → (index in `metricLevels`, level of the value) for each metric.
+    static func parse(_ partial: String) -> [(Int, Double)] {
+        partial.split(separator: "/").compactMap { part in
+            let pair = part.split(separator: ":").map(String.init)
+            guard pair.count == 2, let index = levelIndex[pair[0]], let level = metricLevels[index].1[pair[1]] else { return nil }
+            return (index, level)
         }
-        return out
     }
+
+    static let levelIndex = Dictionary(uniqueKeysWithValues: metricLevels.enumerated().map { ($1.0, $0) })
 
     /// `METRIC_LEVELS`: each metric value's severity level within the metric (0 most severe).
     static let metricLevels: [(String, [String: Double])] = [
@@ -216,6 +226,12 @@ enum CVSS4 {
     ]
     static let maxComposedEQ4: [[String]] = [["SC:H/SI:S/SA:S/"], ["SC:H/SI:H/SA:H/"], ["SC:L/SI:L/SA:L/"]]
     static let maxComposedEQ5: [[String]] = [["E:A/"], ["E:P/"], ["E:U/"]]
+
+    static let parsedEQ1 = maxComposedEQ1.map { $0.map(parse) }
+    static let parsedEQ2 = maxComposedEQ2.map { $0.map(parse) }
+    static let parsedEQ3EQ6 = maxComposedEQ3EQ6.map { $0.map { $0.map(parse) } }
+    static let parsedEQ4 = maxComposedEQ4.map { $0.map(parse) }
+    static let parsedEQ5 = maxComposedEQ5.map { $0.map(parse) }
 
     /// `MAX_SEVERITY`: the depth of each EQ level, in steps of 0.1.
     static let maxSeverityEQ1 = [1, 4, 5]

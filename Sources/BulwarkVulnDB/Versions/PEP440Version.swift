@@ -153,8 +153,17 @@ private struct Parser {
     var index = 0
 
     init(_ text: String) {
-        let trimmed = text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()
-        bytes = String(trimmed).utf8.map(ASCII.lowercased)
+        var utf8 = Array(text.utf8)
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            // Python's `\s` in ASCII: \t \n \v \f \r, the separators 0x1C–0x1F and space.
+            let blank: (UInt8) -> Bool = { ($0 >= 0x09 && $0 <= 0x0D) || ($0 >= 0x1C && $0 <= 0x20) }
+            let start = utf8.firstIndex(where: { !blank($0) }) ?? utf8.count
+            let end = utf8.lastIndex(where: { !blank($0) }).map { $0 + 1 } ?? start
+            utf8 = Array(utf8[start..<max(start, end)])
+        } else {
+            utf8 = Array(String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()).utf8)
+        }
+        bytes = utf8.map(ASCII.lowercased)
     }
 
     func peek(_ offset: Int = 0) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
@@ -167,20 +176,20 @@ private struct Parser {
         return index > start ? bytes[start..<index] : nil
     }
 
-    /// The longest of `words` at `position`, in the pattern's alternation order.
-    func word(at position: Int, _ words: [String]) -> String? {
-        for word in words {
-            let utf8 = Array(word.utf8)
-            if position + utf8.count <= bytes.count, Array(bytes[position..<(position + utf8.count)]) == utf8 { return word }
-        }
-        return nil
+    static let preLabels = ["alpha", "a", "beta", "b", "preview", "pre", "c", "rc"].map { Array($0.utf8) }
+    static let postLabels = ["post", "rev", "r"].map { Array($0.utf8) }
+    static let devLabels = [Array("dev".utf8)]
+
+    /// The index in `words` of the first (in the pattern's alternation order, so the longest) word at `position`.
+    func word(at position: Int, _ words: [[UInt8]]) -> Int? {
+        words.firstIndex { position + $0.count <= bytes.count && bytes[position..<(position + $0.count)].elementsEqual($0) }
     }
 
-    /// `[-_.]?WORD[-_.]?N?`: the word and its number (nil when absent), advancing past them.
-    mutating func labelled(_ words: [String]) -> (word: String, number: Natural?)? {
+    /// `[-_.]?WORD[-_.]?N?`: the index of the word and its number (nil when absent), advancing past them.
+    mutating func labelled(_ words: [[UInt8]]) -> (word: Int, number: Natural?)? {
         let start = isSeparator(peek()) ? index + 1 : index
         guard let word = word(at: start, words) else { return nil }
-        index = start + word.utf8.count
+        index = start + words[word].count
         if isSeparator(peek()) { index += 1 }
         return (word, digits().map(Natural.init))
     }
@@ -201,23 +210,20 @@ private struct Parser {
             if let part = digits() { release.append(Natural(part)) }
         }
         var pre: (phase: PEP440Version.Phase, number: Natural)?
-        if let label = labelled(["alpha", "a", "beta", "b", "preview", "pre", "c", "rc"]) {
-            let phase: PEP440Version.Phase = switch label.word {
-            case "alpha", "a": .alpha
-            case "beta", "b": .beta
-            default: .candidate
-            }
+        if let label = labelled(Self.preLabels) {
+            // alpha, a | beta, b | preview, pre, c, rc
+            let phase: PEP440Version.Phase = label.word < 2 ? .alpha : (label.word < 4 ? .beta : .candidate)
             pre = (phase, label.number ?? .zero)
         }
         var post: Natural?
         if peek() == UInt8(ascii: "-"), let next = peek(1), ASCII.isDigit(next) {
             index += 1
             post = digits().map(Natural.init)
-        } else if let label = labelled(["post", "rev", "r"]) {
+        } else if let label = labelled(Self.postLabels) {
             post = label.number ?? .zero
         }
         var dev: Natural?
-        if let label = labelled(["dev"]) { dev = label.number ?? .zero }
+        if let label = labelled(Self.devLabels) { dev = label.number ?? .zero }
         var local: [PEP440Version.LocalPart]?
         if peek() == UInt8(ascii: "+") {
             index += 1
