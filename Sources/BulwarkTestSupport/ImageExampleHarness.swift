@@ -90,9 +90,9 @@ public struct ImageExample {
 
     public init(_ text: String, source: String) throws {
         model = ImageModel(source: source)
-        let read = YAMLReader.read(text)
-        if let error = read.errors.first { throw error }
-        for document in read.documents {
+        let parsed = YAMLReader.read(text)
+        if let error = parsed.errors.first { throw error }
+        for document in parsed.documents {
             guard let root = document.root, !root.isNull else { continue }
             documentLine = root.position.line
             try read(document: root)

@@ -1,6 +1,7 @@
 import BulwarkCore
 import BulwarkImage
 import BulwarkTestSupport
+import BulwarkVulnDB
 import Testing
 
 /// Stands in for the image domain until it is in `Engine.standard`: the harness scans image

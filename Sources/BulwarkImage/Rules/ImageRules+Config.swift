@@ -1,4 +1,5 @@
 import BulwarkCore
+import Foundation
 
 /// An example of an image rule: an image written in the image example format (`example.image.yaml`,
 /// see docs/rule-authoring.md), with `↓` at the start of each line a finding must land on.

@@ -556,12 +556,17 @@ extension ImageRules {
             let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
             switch name.lowercased() {
             case ".npmrc":
-                let tokens = SecretDetector.assignments(in: text).filter { assignment in
-                    let key = assignment.key.split(separator: ":").last.map(String.init) ?? assignment.key
-                    return ["_authtoken", "_auth", "_password"].contains(key.lowercased()) && !assignment.value.isEmpty
-                        && !SecretDetector.isReference(assignment.value) && !CredentialLiteral.containsExpansion(assignment.value)
+                // `//registry.example.com/:_authToken=…`: the key's scope is before its last `:`.
+                let tokens = text.split(whereSeparator: \.isNewline).compactMap { line -> String? in
+                    guard let equals = line.firstIndex(of: "=") else { return nil }
+                    let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+                    let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                    let name = key.split(separator: ":").last.map(String.init) ?? key
+                    guard ["_authtoken", "_auth", "_password"].contains(name.lowercased()), !value.isEmpty,
+                          !SecretDetector.isReference(value), !CredentialLiteral.containsExpansion(value) else { return nil }
+                    return key
                 }
-                return tokens.isEmpty ? nil : SecretVerdict("holds an npm registry token (\(tokens.map(\.key).joined(separator: ", ")))")
+                return tokens.isEmpty ? nil : SecretVerdict("holds an npm registry token (\(tokens.joined(separator: ", ")))")
             case ".pypirc":
                 let passwords = SecretDetector.assignments(in: text).filter { $0.key.lowercased() == "password" && !$0.value.isEmpty }
                 return passwords.isEmpty ? nil : SecretVerdict("holds \(passwords.count) package index password\(passwords.count == 1 ? "" : "s")")
