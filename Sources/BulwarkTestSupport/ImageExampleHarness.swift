@@ -32,7 +32,13 @@ public struct ImageExampleHarness: ExampleHarness {
         "---",
     ]
 
-    public init() {}
+    /// The rules an example may be of (the enabled one runs): every image rule unless a test
+    /// brings its own.
+    public let rules: [ImageRule]
+
+    public init(rules: [ImageRule] = ImageRules.all) {
+        self.rules = rules
+    }
 
     public func shifted(_ text: String, markers: [TextPosition], fileName: String) -> (String, [TextPosition]) {
         ((Self.unrelated + [text]).joined(separator: "\n"),
@@ -51,7 +57,7 @@ public struct ImageExampleHarness: ExampleHarness {
         }
         do {
             let example = try ImageExample(text, source: source.name)
-            let rules = ImageRules.all.filter { context.enabledRules.contains($0.id) }
+            let rules = rules.filter { context.enabledRules.contains($0.id) }
             return DomainScanResult(findings: ImageScanner.findings(example.model, rules: rules), files: 1)
         } catch let error as TextError {
             return DomainScanResult(errors: [error.located(in: source.name)], files: 1)

@@ -92,3 +92,38 @@ struct ImageExampleCase: Sendable, CustomTestStringConvertible {
         #expect(Set(example.model.removedFiles.map(\.path)) == ["root/.ssh/id_rsa", "app/a.txt"])
     }
 }
+
+/// The vulnerability rules (another topic) land on the `vulnerabilities` entry their message names,
+/// VEX-suppressed ones included: checked here with a stand-in rule shaped like them.
+@Suite struct ImageExampleVulnerabilityPositionTests {
+    static let rule = ImageRule(
+        RuleDescriptor(id: "vuln/example", severity: .high, title: "t", summary: "S.", remediation: "R.", controls: ["nist-800-190:4.1.1"],
+                       failing: [RuleExample("""
+                           packages:
+                             - {kind: python, name: flask, version: 0.12.2, ecosystem: PyPI, layer: 1}
+                             - {kind: python, name: jinja2, version: 2.10, ecosystem: PyPI, layer: 1}
+                           vulnerabilities:
+                           ↓  - {package: flask, id: PYSEC-2018-66, aliases: [CVE-2018-1000656], fixed: [0.12.3], severity: high}
+                           ↓  - {package: flask, id: PYSEC-2019-179, fixed: ["1.0"], severity: medium,
+                                 vex: {status: not_affected, justification: vulnerable_code_not_present}}
+                           ↓  - {package: jinja2, id: GHSA-462w-v97r-4m45, severity: high}
+                           """, fileName: "example.image.yaml")],
+                       passing: []),
+        check: ImageCheck { model in
+            model.vulnerabilities.map { match in
+                ImageViolation("\(match.package.name) \(match.package.version): \(match.ids.joined(separator: ", "))",
+                               member: "package \(match.package.kind.rawValue):\(match.package.name)@\(match.package.version)",
+                               severity: match.severity, suppression: match.vex.map { "VEX \($0.status.rawValue)" })
+            }
+        })
+
+    @Test func findingsLandOnTheirVulnerabilityEntries() throws {
+        let harness = ImageExampleHarness(rules: [Self.rule])
+        let example = try #require(Self.rule.descriptor.failing.first)
+        for variant in harness.variants {
+            let problems = RuleExampleVerifier.verify(Self.rule, example: example, failing: true, variant: variant,
+                                                      domain: ImageExampleDomain(), harness: harness)
+            #expect(problems.isEmpty, "\(variant): \(problems)")
+        }
+    }
+}
