@@ -14,6 +14,7 @@ func imageYAMLExample(_ text: String, sourceFile: String = #filePath, sourceLine
 extension ImageRules {
     public static let config: [ImageRule] = [
         rootUser, noHealthcheck, sshPort, secretInEnv, secretInLabel, shellFormEntrypoint, addRemoteURL, trustRemoteCode,
+        modelDownloadUnpinned,
     ]
 
     /// The member every config finding names.
@@ -461,5 +462,87 @@ extension ImageRules {
 
     static func isTrue(_ value: String) -> Bool {
         ["1", "true", "yes", "on"].contains(value.lowercased().trimmingCharacters(in: .whitespaces))
+    }
+
+    static let modelDownloadUnpinned = ImageRule(
+        RuleDescriptor(
+            id: "image/model-download-unpinned",
+            severity: .medium,
+            title: "Model downloaded at build time without a pinned revision or checksum",
+            summary: """
+            The image counterpart of dockerfile/model-download-unpinned, from the config's `history[].created_by`: \
+            `huggingface-cli download` (or `hf download`) without `--revision <commit>`, `snapshot_download`, \
+            `hf_hub_download` or `from_pretrained` without `revision="<commit>"`, `git clone` of a Hugging Face repository \
+            without checking out a commit, and a `huggingface.co/…/resolve/<branch>/` URL without `sha256sum` baked \
+            whatever the branch held at build time into the image: a pushed (or hijacked) revision changes the model. \
+            History keeps the build commands as written (BuildKit) or shortened (`|1 X=1 /bin/sh -c …`); a command only \
+            in a script the build ran is not seen.
+            """,
+            remediation: """
+            Pin the 40-character commit in the Dockerfile: `huggingface-cli download org/model --revision 4f2a9c1…`, \
+            `snapshot_download("org/model", revision="4f2a9c1…")`, `git -C model checkout 4f2a9c1…`; for plain downloads, \
+            check a pinned SHA-256 (`sha256sum -c`); then rebuild. Prefer safetensors, and sign and verify the model.
+            """,
+            controls: ["cis-docker:4.11", "nist-800-190:4.1.3"],
+            failing: [
+                imageYAMLExample("""
+                history:
+                ↓  - created_by: "RUN /bin/sh -c huggingface-cli download BAAI/bge-small-en-v1.5 --local-dir /models/bge # buildkit"
+                ↓  - created_by: "RUN /bin/sh -c curl -fsSLo /models/m.gguf https://huggingface.co/org/m-GGUF/resolve/main/m.Q4_K_M.gguf # buildkit"
+                """),
+            ],
+            passing: [
+                imageYAMLExample("""
+                history:
+                  - created_by: "RUN /bin/sh -c huggingface-cli download BAAI/bge-small-en-v1.5 --revision 5c38ec7c405ec4b44b94cc5a9bb96e735b38267a --local-dir /models/bge # buildkit"
+                  - created_by: "RUN /bin/sh -c pip install --no-cache-dir huggingface_hub==0.26.2 # buildkit"
+                """),
+            ],
+            tags: ["ml"]
+        ),
+        check: ImageCheck { model in
+            model.config.history.enumerated().compactMap { index, entry in
+                guard let what = unpinnedModelDownload(entry.createdBy ?? "") else { return nil }
+                return ImageViolation("history[\(index)] \(what) without a pinned revision or checksum", member: configMember,
+                                      field: "history[\(index)].created_by")
+            }
+        }
+    )
+
+    /// What a build command downloads from Hugging Face unpinned (`downloaded BAAI/bge… with
+    /// huggingface-cli`), or nil.
+    static func unpinnedModelDownload(_ command: String) -> String? {
+        let words = command.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" || $0 == "&" || $0 == "|" }).map(String.init)
+        func isCommit(_ text: Substring) -> Bool { text.count == 40 && text.allSatisfy(\.isHexDigit) }
+        func pinnedRevision() -> Bool {
+            for (index, word) in words.enumerated() {
+                if word == "--revision", index + 1 < words.count, isCommit(Substring(words[index + 1])) { return true }
+                if word.hasPrefix("--revision="), isCommit(word.dropFirst("--revision=".count)) { return true }
+                if word == "checkout", index + 1 < words.count, isCommit(Substring(words[index + 1])) { return true }
+            }
+            // `revision="<commit>"` in Python code.
+            let compact = command.filter { $0 != " " }
+            guard let range = compact.range(of: "revision=") else { return false }
+            return isCommit(compact[range.upperBound...].drop { $0 == "\"" || $0 == "'" }.prefix(40))
+        }
+        for (index, word) in words.enumerated() where word == "download" && index > 0
+            && ["huggingface-cli", "hf"].contains(words[index - 1].split(separator: "/").last.map(String.init) ?? "") {
+            if pinnedRevision() { return nil }
+            let repository = index + 1 < words.count ? " " + words[index + 1] : ""
+            return "downloaded\(repository) with \(words[index - 1]) download"
+        }
+        for call in ["snapshot_download(", "hf_hub_download(", "from_pretrained("] where command.contains(call) {
+            return pinnedRevision() ? nil : "called \(call.dropLast())"
+        }
+        if let clone = words.firstIndex(of: "clone"), clone > 0, words[clone - 1].hasSuffix("git"),
+           words[clone...].contains(where: { $0.contains("huggingface.co/") }) {
+            return pinnedRevision() ? nil : "cloned a Hugging Face repository"
+        }
+        for word in words where word.contains("huggingface.co/") && word.contains("/resolve/") {
+            let ref = word.components(separatedBy: "/resolve/").last?.split(separator: "/").first ?? ""
+            if isCommit(ref) || command.contains("sha256sum") { continue }
+            return "downloaded \(word)"
+        }
+        return nil
     }
 }
