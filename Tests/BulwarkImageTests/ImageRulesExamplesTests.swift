@@ -93,8 +93,8 @@ struct ImageExampleCase: Sendable, CustomTestStringConvertible {
     }
 }
 
-/// The vulnerability rules (another topic) land on the `vulnerabilities` entry their message names,
-/// VEX-suppressed ones included: checked here with a stand-in rule shaped like them.
+/// The vulnerability rules (another topic) land on the `vulnerabilities` entry their message names;
+/// a VEX-suppressed one does not fire (no marker): checked here with a stand-in rule shaped like them.
 @Suite struct ImageExampleVulnerabilityPositionTests {
     static let rule = ImageRule(
         RuleDescriptor(id: "vuln/example", severity: .high, title: "t", summary: "S.", remediation: "R.", controls: ["nist-800-190:4.1.1"],
@@ -104,7 +104,7 @@ struct ImageExampleCase: Sendable, CustomTestStringConvertible {
                              - {kind: python, name: jinja2, version: 2.10, ecosystem: PyPI, layer: 1}
                            vulnerabilities:
                            ↓  - {package: flask, id: PYSEC-2018-66, aliases: [CVE-2018-1000656], fixed: [0.12.3], severity: high}
-                           ↓  - {package: flask, id: PYSEC-2019-179, fixed: ["1.0"], severity: medium,
+                             - {package: flask, id: PYSEC-2019-179, fixed: ["1.0"], severity: medium,
                                  vex: {status: not_affected, justification: vulnerable_code_not_present}}
                            ↓  - {package: jinja2, id: GHSA-462w-v97r-4m45, severity: high}
                            """, fileName: "example.image.yaml")],
