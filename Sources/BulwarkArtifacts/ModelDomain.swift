@@ -111,11 +111,8 @@ public struct ModelDomain: ScanDomain {
                 for note in file.artifact.notes {
                     result.warnings.append(InputWarning(file: source.name, message: note))
                 }
-                for rule in rules {
-                    for violation in rule.check.run(file) {
-                        result.findings.append(rule.descriptor.finding(
-                            violation, at: SourceLocation(file: source.name, member: violation.member, offset: violation.offset)))
-                    }
+                result.findings = Self.findings(of: file, rules: rules) {
+                    SourceLocation(file: source.name, member: $0.member, offset: $0.offset)
                 }
                 return result
             }

@@ -17,10 +17,3 @@ public enum ImageArchive {
         ImageReading(model: nil, errors: [], warnings: [])
     }
 }
-public enum ImageScanner { public static func findings(_ model: ImageModel, rules: [ImageRule]) -> [Finding] { [] } }
-public struct ImageSecretInterest: LayerFileInterest { public init() {}; public func contentsLimit(path: String, size: Int) -> Int? { nil } }
-public struct LayerModelInterest: LayerFileInterest { public init(limit: Int) {}; public func contentsLimit(path: String, size: Int) -> Int? { nil } }
-public enum LayerModels {
-    public static func scan(files: [LayerFile], removed: [LayerFile], source: String, policy: PicklePolicy,
-                            enabledRules: Set<String>) -> (findings: [Finding], models: [ScannedModel], warnings: [InputWarning]) { ([], [], []) }
-}
