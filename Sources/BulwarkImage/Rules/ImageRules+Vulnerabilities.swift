@@ -72,7 +72,7 @@ extension ImageRules {
                   - {kind: python, name: flask, version: 0.12.2, ecosystem: PyPI, layer: 1}
                 vulnerabilities:
                 ↓ - {package: flask, id: PYSEC-2018-66, aliases: [CVE-2018-1000656], fixed: [0.12.3], severity: high, cvss: "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}
-                  - {package: flask, id: PYSEC-2019-179, aliases: [CVE-2019-1010083], fixed: ["1.0"], severity: high, vex: {status: not_affected, justification: vulnerable_code_not_present}}
+                 - {package: flask, id: PYSEC-2019-179, aliases: [CVE-2019-1010083], fixed: ["1.0"], severity: high, vex: {status: not_affected, justification: vulnerable_code_not_present}}
                 """),
                 vulnerabilityExample("""
                 packages:
