@@ -7,7 +7,7 @@ public enum ImageArchive {
     /// Whether the first bytes of a file are an image tar (oci-archive or docker save, old and new
     /// layouts): a tar header whose checksum holds and whose first member is one an image tar starts
     /// with (`oci-layout`, `index.json`, `manifest.json`, `repositories`, `blobs/…`, or docker's
-    /// `<64 hex>/…` and `<64 hex>.json`).
+    /// `<64 hex>/…`, `<64 hex>.json` and skopeo's `<64 hex>.tar`).
     public static func looksLikeImageArchive(_ head: ArraySlice<UInt8>) -> Bool {
         var offset = head.startIndex
         // A PAX header may come first: look at the entry after it when the head holds it.
@@ -32,7 +32,8 @@ public enum ImageArchive {
         let hex = name.prefix { ($0 >= "0" && $0 <= "9") || ($0 >= "a" && $0 <= "f") }
         guard hex.count == 64 else { return false }
         let rest = name.dropFirst(64)
-        return rest.isEmpty || rest.hasPrefix("/") || rest == ".json"
+        // skopeo's docker-archive names layers `<diff_id hex>.tar`.
+        return rest.isEmpty || rest.hasPrefix("/") || rest == ".json" || rest == ".tar"
     }
 
     /// Whether a path is an OCI image layout's `oci-layout` marker file.
