@@ -76,7 +76,10 @@ struct LayerWalker {
                 fail("a PAX or long-name record of \(size) bytes at offset \(stream.offset) (over the \(limits.headerRecordBytes)-byte limit)")
                 return nil
             }
-            guard let bytes = stream.read(size), stream.skip(Self.padding(size)) else { return nil }
+            guard let bytes = stream.read(size), stream.skip(Self.padding(size)) else {
+                if stream.failure == nil && stream.bomb == nil { fail("the tar ends inside a PAX or long-name record (truncated)") }
+                return nil
+            }
             return bytes
         }
 
@@ -148,7 +151,10 @@ struct LayerWalker {
                 logical = header.sparseRealSize ?? stored
                 var extended = header.sparseExtended
                 while extended {
-                    guard let block = stream.read(TarHeader.blockSize) else { break walking }
+                    guard let block = stream.read(TarHeader.blockSize) else {
+                        if stream.failure == nil && stream.bomb == nil { fail("the tar ends inside the sparse map of \(name) (truncated)") }
+                        break walking
+                    }
                     extended = block[504] != 0
                 }
             }
