@@ -109,7 +109,8 @@ let package = Package(
             name: "BulwarkTestSupport",
             dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkEngine", "BulwarkArtifacts",
                            "BulwarkImage", "BulwarkVulnDB",
-                           .product(name: "CompressNIO", package: "compress-nio")],
+                           .product(name: "CompressNIO", package: "compress-nio"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
