@@ -14,9 +14,18 @@ struct PrefixInterest: LayerFileInterest {
     }
 }
 
+/// One scratch directory for this test process, removed when it exits (the fuzz tests write
+/// thousands of archives: a directory each would be left behind in /tmp).
+let imageTestScratch: String = {
+    let path = NSTemporaryDirectory() + "bulwark-image-tests-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(atPath: imageTestScratch) }
+    return path
+}()
+
 /// A fresh directory for one test.
 func temporaryDirectory() -> String {
-    let path = NSTemporaryDirectory() + "bulwark-image-" + UUID().uuidString
+    let path = imageTestScratch + "/" + UUID().uuidString
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
