@@ -35,7 +35,7 @@ public struct ModelDomain: ScanDomain {
 
     /// Whether the first bytes are a model file's: a pickle (protocol 2–5 header, or a protocol-0/1
     /// program that starts with an import), a NumPy array, or a zip (judged by its members once read).
-    static func isModel(_ head: [UInt8]) -> Bool {
+    public static func isModel(_ head: [UInt8]) -> Bool {
         if PickleAnalyzer.Machine.looksLikePickle(Array(head.prefix(256))) {
             // Text that happens to start with `c` and two lines is not a pickle: the first
             // line must be a module name.

@@ -29,15 +29,16 @@ public struct SourceLocation: Codable, Sendable, Hashable, Comparable {
         (lhs.file, lhs.line, lhs.column, lhs.member ?? "", lhs.offset ?? 0) < (rhs.file, rhs.line, rhs.column, rhs.member ?? "", rhs.offset ?? 0)
     }
 
-    /// `12:5` in a text; `archive/data.pkl@1042` (or `@1042`) in a binary input.
+    /// `12:5` in a text; `archive/data.pkl@1042` (or `@1042`) in a binary input; the member alone
+    /// for a place without lines or offsets (an image's `config`, `sha256:…:etc/shadow`).
     public var position: String {
-        guard let offset else { return "\(line):\(column)" }
+        guard let offset else { return line == 0 && member != nil ? member ?? "" : "\(line):\(column)" }
         return (member ?? "") + "@\(offset)"
     }
 
     /// `deploy.yaml:12:5`; `model.pt!archive/data.pkl@1042` for a binary input.
     public var description: String {
-        guard offset != nil else { return "\(file):\(line):\(column)" }
+        guard offset != nil else { return line == 0 && member != nil ? file + "!" + (member ?? "") : "\(file):\(line):\(column)" }
         return file + (member.map { "!" + $0 } ?? "") + "@\(offset ?? 0)"
     }
 }

@@ -73,8 +73,12 @@ public enum LayerModels {
         let described = "/\(file.path) in layer \(file.layerIndex)" + (removed ? " (deleted or replaced by a later layer)" : "")
         guard let contents = file.contents else { return FileResult() }
         if file.truncated {
+            // Named like a model (`.bin`, `.pt` …) is not enough for a warning: apt's `pkgcache.bin`
+            // is one too. Only a file whose first bytes are a model's is said to be left unread.
+            guard ModelDomain.isModel(Array(contents.prefix(InputProbe.headSize))) else { return FileResult() }
             return FileResult(warnings: [InputWarning(file: source, message:
-                "\(described): model file of \(file.size) bytes not analysed, only its first \(contents.count) bytes were read")])
+                "\(described): model file of \(file.size) bytes not analysed, only its first \(contents.count) bytes were read "
+                    + "(raise --max-file-size)")])
         }
         guard let analysis = ModelDomain.analyse(contents, name: "\(source)@\(place)", policy: policy, rules: rules, location: { violation in
             SourceLocation(file: source, member: place + (violation.member.map { " " + $0 } ?? ""), offset: violation.offset)
