@@ -1,6 +1,7 @@
 import BulwarkArtifacts
 import BulwarkCore
 import BulwarkDockerfile
+import BulwarkImage
 import BulwarkKubernetes
 import Foundation
 
@@ -21,7 +22,7 @@ import Foundation
 /// Nothing here prints or exits: the caller renders the report.
 public struct Engine: Sendable {
     /// Every domain Bulwark has, in claim-tie order.
-    public static let standard = Engine(domains: [KubernetesDomain(), DockerfileDomain(), ModelDomain()])
+    public static let standard = Engine(domains: [KubernetesDomain(), DockerfileDomain(), ModelDomain(), ImageDomain()])
 
     public let domains: [any ScanDomain]
     /// Every rule of every domain.

@@ -99,12 +99,15 @@ public struct ScannedImage: Sendable, Equatable {
     public var layers: [String]
     /// Packages in the final filesystem, sorted by kind, name, version.
     public var packages: [InstalledPackage]
-    /// Model files in the final filesystem (`path` is `<layer digest>:<path>`… see the image domain).
+    /// Model files in the layers (`file` is `<source>@<layer digest>:<path>`).
     public var models: [ScannedModel]
+    /// What to do about the image's unsuppressed vulnerabilities, one step per action.
+    public var remediation: [RemediationStep]
 
     public init(source: String, references: [String] = [], manifestDigest: String, configDigest: String, platform: String,
                 os: OperatingSystemRelease? = nil, layers: [String] = [], packages: [InstalledPackage] = [],
-                models: [ScannedModel] = []) {
+                models: [ScannedModel] = [], remediation: [RemediationStep] = []) {
+        self.remediation = remediation
         self.source = source
         self.references = references
         self.manifestDigest = manifestDigest
@@ -114,5 +117,34 @@ public struct ScannedImage: Sendable, Equatable {
         self.layers = layers
         self.packages = packages
         self.models = models
+    }
+}
+
+/// One remediation step for an image's vulnerabilities, grouped by action: upgrade one package to a
+/// version that fixes all its advisories, rebuild on a newer base image where the distribution has
+/// fixed its packages, or wait (no fix yet).
+public struct RemediationStep: Sendable, Equatable, Codable {
+    public enum Action: String, Sendable, Equatable, Codable {
+        case upgrade
+        case rebuildOnNewerBase = "rebuild-on-newer-base"
+        case noFixYet = "no-fix-yet"
+    }
+
+    public var action: Action
+    /// One sentence a person acts on (`upgrade flask 0.12.2 → 2.2.5 (pip): fixes PYSEC-2018-66, …`).
+    public var text: String
+    /// `name@installed` of each package concerned.
+    public var packages: [String]
+    /// The advisory ids the step resolves (or that stay open, for `noFixYet`).
+    public var ids: [String]
+    /// The highest severity among them.
+    public var severity: Severity
+
+    public init(action: Action, text: String, packages: [String], ids: [String], severity: Severity) {
+        self.action = action
+        self.text = text
+        self.packages = packages
+        self.ids = ids
+        self.severity = severity
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import BulwarkArtifacts
 import BulwarkCore
 import BulwarkEngine
+import BulwarkImage
 import BulwarkReport
 
 struct Scan: AsyncParsableCommand {
@@ -25,6 +26,7 @@ struct Scan: AsyncParsableCommand {
     @OptionGroup var dates: DateOptions
     @OptionGroup var reporting: ReportingOptions
     @OptionGroup var modelPolicy: ModelPolicyOptions
+    @OptionGroup var imageOptions: ImageOptions
 
     func run() async throws {
         let clock = PhaseClock()
@@ -35,6 +37,7 @@ struct Scan: AsyncParsableCommand {
         request.onPhase = clock.mark
         let policy = try modelPolicy.policy(commandLine: [:], configuration: configuration)
         let engine = Engine.standard.replacing(ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx))
+            .replacing(try imageOptions.domain(policy: policy))
         let outcome = engine.scan(request)
         let report = outcome.report
         let threshold = reporting.threshold(configuration)
