@@ -1,5 +1,7 @@
 /// The part of the CycloneDX 1.6 object model Bulwark writes: a BOM whose components are the model
-/// files of a scan (`machine-learning-model`) and whose vulnerabilities are the findings about them.
+/// files of a scan (`machine-learning-model`) and whose vulnerabilities are the findings about them;
+/// for images also the image (`container`), its operating system and its packages (`library`), and
+/// the `dependencies` between them.
 ///
 /// Property names are the schema's (`bom-1.6.schema.json` of CycloneDX/specification); optional
 /// values left `nil` and empty lists are omitted. `write(to:)` writes the members in the order
@@ -14,6 +16,9 @@ public struct CycloneDXBOM: Sendable, Equatable {
     public var metadata: Metadata
     public var components: [Component]
     public var vulnerabilities: [Vulnerability]
+    /// Which component contains which (an image its OS, packages and model files); written after
+    /// the components.
+    public var dependencies: [Dependency] = []
 
     public struct Metadata: Sendable, Equatable {
         /// RFC 3339, UTC, whole seconds.
@@ -21,18 +26,41 @@ public struct CycloneDXBOM: Sendable, Equatable {
         /// `tools.components`: Bulwark itself (the 1.5+ form; the bare `tools` list is deprecated).
         public var tools: [Component]
         public var properties: [Property]
+        /// What the BOM describes: the image, when it describes one image.
+        public var component: Component? = nil
     }
 
     public struct Component: Sendable, Equatable {
-        /// `machine-learning-model`, `application`.
+        /// `machine-learning-model`, `application`, `container`, `operating-system`, `library`.
         public var type: String
         public var bomRef: String?
         public var name: String
         public var version: String?
         public var hashes: [Hash] = []
+        /// Either identifiers and names, or one expression (the schema allows no mix).
+        public var licenses: [License] = []
+        public var purl: String? = nil
         /// `evidence.occurrences[].location`: where the file was found.
         public var occurrences: [String] = []
         public var properties: [Property] = []
+    }
+
+    /// One entry of `licenses`: `{"license": {"id"}}`, `{"license": {"name"}}` or `{"expression"}`.
+    public enum License: Sendable, Equatable {
+        /// An identifier of the SPDX license list (the schema's `spdx.schema.json` enum).
+        case id(String)
+        /// Any other license text.
+        case name(String)
+        /// An SPDX license expression; the only entry when present.
+        case expression(String)
+    }
+
+    /// `{"ref", "dependsOn"}`: `ref` depends on (here: contains) each of `dependsOn`; without
+    /// `dependsOn` (omitted when empty), a component known to depend on nothing (1.6: "components
+    /// that do not have their own dependencies must be declared as empty elements").
+    public struct Dependency: Sendable, Equatable {
+        public var ref: String
+        public var dependsOn: [String]
     }
 
     public struct Hash: Sendable, Equatable {
@@ -90,6 +118,10 @@ extension CycloneDXBOM {
         for tool in metadata.tools { Self.write(tool, to: &writer) }
         writer.endArray()
         writer.endObject()
+        if let component = metadata.component {
+            writer.key("component")
+            Self.write(component, to: &writer)
+        }
         Self.write(metadata.properties, to: &writer)
         writer.endObject()
         writer.key("components")
@@ -99,6 +131,18 @@ extension CycloneDXBOM {
             writer.flushIfNeeded()
         }
         writer.endArray()
+        if !dependencies.isEmpty {
+            writer.key("dependencies")
+            writer.beginArray()
+            for dependency in dependencies {
+                writer.beginObject()
+                writer.field("ref", dependency.ref)
+                if !dependency.dependsOn.isEmpty { writer.stringArray("dependsOn", dependency.dependsOn) }
+                writer.endObject()
+                writer.flushIfNeeded()
+            }
+            writer.endArray()
+        }
         if !vulnerabilities.isEmpty {
             writer.key("vulnerabilities")
             writer.beginArray()
@@ -128,6 +172,30 @@ extension CycloneDXBOM {
             }
             writer.endArray()
         }
+        if !component.licenses.isEmpty {
+            writer.key("licenses")
+            writer.beginArray()
+            for license in component.licenses {
+                writer.beginObject()
+                switch license {
+                case .id(let id):
+                    writer.key("license")
+                    writer.beginObject()
+                    writer.field("id", id)
+                    writer.endObject()
+                case .name(let name):
+                    writer.key("license")
+                    writer.beginObject()
+                    writer.field("name", name)
+                    writer.endObject()
+                case .expression(let expression):
+                    writer.field("expression", expression)
+                }
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        writer.optionalField("purl", component.purl)
         if !component.occurrences.isEmpty {
             writer.key("evidence")
             writer.beginObject()

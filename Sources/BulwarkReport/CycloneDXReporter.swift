@@ -17,19 +17,28 @@ import Foundation
 /// warnings (a compressed member not analysed) are `bulwark:` properties of the metadata or the
 /// component.
 ///
+/// With images (`bulwark sbom`, `bulwark image`) the BOM is the image's SBOM too: the image is
+/// `metadata.component` (type `container`; with several images each is a component instead), its
+/// operating system an `operating-system` component, each installed package a `library` with its
+/// purl and licenses, the model files in its layers `machine-learning-model` components as above,
+/// and `dependencies` say that the image contains each of them (docs/cli.md lists every member).
+///
 /// Pure: the serial number and timestamp are given (`BOMIdentity`), so the same report gives the
 /// same bytes.
 public struct CycloneDXReporter: Reporter {
     public var models: [ScannedModel]
+    public var images: [ScannedImage]
     public var identity: BOMIdentity
 
-    public init(models: [ScannedModel], identity: BOMIdentity) {
+    public init(models: [ScannedModel], images: [ScannedImage] = [], identity: BOMIdentity) {
         self.models = models
+        self.images = images
         self.identity = identity
     }
 
     public func render(_ report: Report) -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: 2048 + models.count * 1200 + report.findings.count * 900)
+        let packages = images.reduce(0) { $0 + $1.packages.count }
+        var writer = JSONWriter(reservingCapacity: 2048 + models.count * 1200 + packages * 700 + report.findings.count * 900)
         bom(report).write(to: &writer)
         return writer.finish()
     }
@@ -43,6 +52,7 @@ public struct CycloneDXReporter: Reporter {
 
     /// The BOM for a report.
     public func bom(_ report: Report) -> CycloneDXBOM {
+        let models = self.models + images.flatMap(\.models)
         var references: [String: String] = [:]
         var usedReferences: Set<String> = []
         for model in models where references[model.file] == nil {
@@ -71,9 +81,50 @@ public struct CycloneDXReporter: Reporter {
 
         var components: [CycloneDXBOM.Component] = []
         var listed: Set<String> = []
-        for model in models where listed.insert(model.file).inserted {
-            components.append(Self.component(model, reference: references[model.file] ?? model.file,
-                                             findings: findingsByFile[model.file] ?? [], warnings: warningsByFile[model.file] ?? []))
+        func appendModels(_ models: [ScannedModel]) {
+            for model in models where listed.insert(model.file).inserted {
+                components.append(Self.component(model, reference: references[model.file] ?? model.file,
+                                                 findings: findingsByFile[model.file] ?? [], warnings: warningsByFile[model.file] ?? []))
+            }
+        }
+        appendModels(self.models)
+
+        var described: CycloneDXBOM.Component?
+        var dependencies: [CycloneDXBOM.Dependency] = []
+        var declaredLeaves: Set<String> = []
+        for image in images {
+            func unique(_ base: String) -> String {
+                var reference = base
+                var suffix = 2
+                while !usedReferences.insert(reference).inserted {
+                    reference = "\(base)#\(suffix)"
+                    suffix += 1
+                }
+                return reference
+            }
+            let imageComponent = Self.component(image, reference: unique("image:" + image.manifestDigest))
+            if images.count == 1 { described = imageComponent } else { components.append(imageComponent) }
+            var contained: [String] = []
+            if let os = image.os {
+                let reference = unique("os:\(os.id)-\(image.osVersion ?? "unknown")")
+                components.append(CycloneDXBOM.Component(type: "operating-system", bomRef: reference, name: os.id,
+                                                         version: image.osVersion, properties: Self.properties(os)))
+                contained.append(reference)
+            }
+            for package in image.packages {
+                let reference = unique(package.purl)
+                components.append(Self.component(package, reference: reference))
+                contained.append(reference)
+            }
+            appendModels(image.models)
+            var seen: Set<String> = Set(contained)
+            for model in image.models {
+                if let reference = references[model.file], seen.insert(reference).inserted { contained.append(reference) }
+            }
+            if let ref = imageComponent.bomRef { dependencies.append(.init(ref: ref, dependsOn: contained)) }
+            for reference in contained where declaredLeaves.insert(reference).inserted {
+                dependencies.append(.init(ref: reference, dependsOn: []))
+            }
         }
 
         var properties: [CycloneDXBOM.Property] = []
@@ -82,8 +133,58 @@ public struct CycloneDXReporter: Reporter {
         let tool = CycloneDXBOM.Component(type: "application", name: report.tool.name, version: report.tool.version)
         return CycloneDXBOM(
             serialNumber: identity.serialNumber,
-            metadata: CycloneDXBOM.Metadata(timestamp: identity.timestamp, tools: [tool], properties: properties),
-            components: components, vulnerabilities: vulnerabilities)
+            metadata: CycloneDXBOM.Metadata(timestamp: identity.timestamp, tools: [tool], properties: properties,
+                                            component: described),
+            components: components, vulnerabilities: vulnerabilities, dependencies: dependencies)
+    }
+
+    /// The image: `container`, named by its first reference (else its path), versioned by its
+    /// manifest digest, whose SHA-256 is the manifest's hash; the rest in properties.
+    static func component(_ image: ScannedImage, reference: String) -> CycloneDXBOM.Component {
+        var properties: [CycloneDXBOM.Property] = [.init("bulwark:source", image.source)]
+        for other in image.references.dropFirst() { properties.append(.init("bulwark:reference", other)) }
+        properties.append(.init("bulwark:platform", image.platform))
+        properties.append(.init("bulwark:configDigest", image.configDigest))
+        for layer in image.layers { properties.append(.init("bulwark:layer", layer)) }
+        return CycloneDXBOM.Component(
+            type: "container", bomRef: reference, name: image.sbomName, version: image.manifestDigest,
+            hashes: image.manifestSHA256.map { [CycloneDXBOM.Hash(alg: "SHA-256", content: $0)] } ?? [],
+            purl: image.ociPurl, properties: properties)
+    }
+
+    static func properties(_ os: OperatingSystemRelease) -> [CycloneDXBOM.Property] {
+        var properties: [CycloneDXBOM.Property] = []
+        if let codename = os.codename { properties.append(.init("bulwark:codename", codename)) }
+        if let pretty = os.prettyName { properties.append(.init("bulwark:prettyName", pretty)) }
+        return properties
+    }
+
+    /// A package: `library` with its purl and licenses; the layer and file that recorded it, its
+    /// source package and Bulwark's note in properties.
+    static func component(_ package: InstalledPackage, reference: String) -> CycloneDXBOM.Component {
+        var properties: [CycloneDXBOM.Property] = [.init("bulwark:kind", package.kind.rawValue)]
+        if let source = package.sbomSource { properties.append(.init("bulwark:sourcePackage", source)) }
+        properties.append(.init("bulwark:layer", package.layer))
+        properties.append(.init("bulwark:path", package.path))
+        if let note = package.note { properties.append(.init("bulwark:note", note)) }
+        return CycloneDXBOM.Component(type: "library", bomRef: reference, name: package.name, version: package.version,
+                                      licenses: licenses(package.licenses), purl: package.purl, properties: properties)
+    }
+
+    /// The schema allows either a list of `license` objects or one `expression`, never both: one
+    /// recorded text that is a compound SPDX expression is the expression; several texts that
+    /// are all SPDX expressions, one of them compound, are joined with `AND` (a package carries
+    /// all its licenses); otherwise each text is an `id` when it is one SPDX identifier, else a
+    /// `name` (an expression among unknown texts too, so nothing is lost).
+    static func licenses(_ texts: [String]) -> [CycloneDXBOM.License] {
+        let parsed = texts.map(SPDXLicenseExpression.init)
+        let valid = parsed.compactMap { $0 }
+        if !valid.isEmpty, valid.count == texts.count, valid.contains(where: { !$0.isSingleIdentifier }) {
+            return [.expression(valid.count == 1 ? valid[0].text : valid.map(\.operand).joined(separator: " AND "))]
+        }
+        return zip(texts, parsed).map { text, expression in
+            if let expression, expression.isSingleIdentifier { .id(expression.text) } else { .name(text) }
+        }
     }
 
     static func component(_ model: ScannedModel, reference: String, findings: [Finding],

@@ -2,7 +2,7 @@ import BulwarkCore
 
 /// The `--format` values of reporting commands (docs/cli.md), and the reporter for each.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case table, json, sarif, junit, html, cyclonedx
+    case table, json, sarif, junit, html, cyclonedx, spdx
 
     /// What the reporters need beyond the report itself; each format reads only its part.
     public struct Options: Sendable {
@@ -16,15 +16,17 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         public var rules: [RuleDescriptor]
         /// json: extra top-level members of a subcommand (e.g. `matrix`), after the standard ones.
         public var extra: [(String, JSONValue)]
-        /// cyclonedx: the model files the scan read (`ScanOutcome.models`).
+        /// cyclonedx, spdx: the model files the scan read (`ScanOutcome.models`).
         public var models: [ScannedModel]
-        /// cyclonedx: the serial number and timestamp (fresh unless given).
+        /// cyclonedx, spdx: the images the scan read (`ScanOutcome.images`), with their packages.
+        public var images: [ScannedImage]
+        /// cyclonedx: the serial number and timestamp; spdx: the timestamp (fresh unless given).
         public var bom: BOMIdentity
 
         public init(
             colour: Bool = false, showSuppressed: Bool = false, failOn: FailThreshold = .severity(.info),
             rules: [RuleDescriptor] = [], extra: [(String, JSONValue)] = [], models: [ScannedModel] = [],
-            bom: BOMIdentity = .fresh()
+            images: [ScannedImage] = [], bom: BOMIdentity = .fresh()
         ) {
             self.colour = colour
             self.showSuppressed = showSuppressed
@@ -32,6 +34,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
             self.rules = rules
             self.extra = extra
             self.models = models
+            self.images = images
             self.bom = bom
         }
     }
@@ -43,7 +46,8 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .sarif: SARIFReporter(rules: options.rules)
         case .junit: JUnitReporter(failOn: options.failOn)
         case .html: HTMLReporter()
-        case .cyclonedx: CycloneDXReporter(models: options.models, identity: options.bom)
+        case .cyclonedx: CycloneDXReporter(models: options.models, images: options.images, identity: options.bom)
+        case .spdx: SPDXReporter(images: options.images, models: options.models, identity: options.bom)
         }
     }
 

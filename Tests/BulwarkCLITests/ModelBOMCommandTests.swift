@@ -99,5 +99,36 @@ import Testing
         let result = await CLI.run(arguments + ["--format", "cyclonedx"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("--format cyclonedx lists model files"), "\(result.stderr)")
+        let spdx = await CLI.run(arguments + ["--format", "spdx"])
+        #expect(spdx.status == 2)
+        #expect(spdx.stderr.contains("--format spdx lists model files"), "\(spdx.stderr)")
+    }
+
+    /// `--format spdx` of model scan: one `FILE` package per model file with the file's digests,
+    /// valid against the SPDX 2.3 schema and spdx-tools (`scripts/validate-spdx`).
+    @Test func spdxOfModelScanIsValidSPDX23() async throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let document = directory.appendingPathComponent("model-scan.spdx.json")
+        let model = await CLI.run(["model", "scan", directory.path, "--format", "spdx", "-o", document.path])
+        #expect(model.status == 1, "\(model.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: document)) as? [String: Any])
+        let packages = try #require(object["packages"] as? [[String: Any]])
+        #expect(packages.compactMap { $0["name"] as? String } == ["checkpoint.pt", "clean.pkl", "malicious.bin", "objects.npy", "array.npy"])
+        #expect(packages.allSatisfy { $0["primaryPackagePurpose"] as? String == "FILE" })
+        let sum = try CommandRunner.runTool("/usr/bin/env", ["sha256sum", directory.appendingPathComponent("malicious.bin").path])
+        let checksums = try #require(packages[2]["checksums"] as? [[String: String]])
+        #expect(checksums.first { $0["algorithm"] == "SHA256" }?["checksumValue"] == String(sum.stdout.prefix(64)))
+
+        let script = CommandRunner.packageRoot.appendingPathComponent("scripts/validate-spdx").path
+        let validation = try CommandRunner.runTool(script, [document.path])
+        if validation.status == 3 {
+            if ProcessInfo.processInfo.environment["CI"] == nil {
+                print("ModelBOMCommandTests: SPDX validation not run: the validator could not be installed (\(validation.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
+                return
+            }
+            Issue.record("CI is set and the SPDX validator could not be installed: \(validation.stderr)")
+        }
+        #expect(validation.status == 0, "\(validation.stdout)\(validation.stderr)")
     }
 }

@@ -14,6 +14,7 @@ import Testing
         case .junit: JUnitReporter(failOn: .severity(.high)).render(ReportFixture.report)
         case .html: HTMLReporter().render(ReportFixture.report)
         case .cyclonedx: CycloneDXReporter(models: CycloneDXFixture.models, identity: CycloneDXFixture.identity).render(ReportFixture.report)
+        case .spdx: SPDXReporter(images: [], models: CycloneDXFixture.models, identity: CycloneDXFixture.identity).render(ReportFixture.report)
         }
         #expect(format.render(ReportFixture.report, options: options) == expected)
     }

@@ -71,8 +71,15 @@ import Testing
         let models = (0..<3).flatMap { directory in
             (0..<5).map { ScannedModel(file: "dir \(directory)/file-\($0).yaml", format: "pickle", signature: "unsigned") }
         }
+        // SPDX lists no findings: its size comes from an image's packages.
+        let packages = (0..<5_000).map {
+            InstalledPackage(kind: .python, name: "package-\($0)", version: "1.0", licenses: ["MIT"], layer: "sha256:0", path: "METADATA")
+        }
+        let images = format == .spdx
+            ? [ScannedImage(source: "image.tar", manifestDigest: "sha256:0", configDigest: "sha256:1", platform: "linux/amd64", packages: packages)]
+            : []
         let options = ReportFormat.Options(colour: true, showSuppressed: true, failOn: .severity(.medium), rules: ReportFixture.rules,
-                                           models: models)
+                                           models: models, images: images)
         for (name, report) in Self.reports {
             let reporter = format.reporter(options)
             let (bytes, chunks) = Self.streamed(reporter, report)

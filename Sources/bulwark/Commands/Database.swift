@@ -1,5 +1,6 @@
 import ArgumentParser
 import BulwarkCore
+import BulwarkReport
 import BulwarkVulnDB
 import Foundation
 
@@ -89,5 +90,38 @@ struct DatabaseStatusCommand: AsyncParsableCommand {
         let sink = try console.destination(nil)
         sink.write(Array((format == "json" ? status.json(path: database.path) : status.table(path: database.path)).utf8))
         try console.commit(sink)
+    }
+}
+
+extension DatabaseStatus {
+    /// `bulwark db status`: the totals, then one line per ecosystem.
+    func table(path: String) -> String {
+        var text = "database: \(path)\nschema: \(schemaVersion)\nrecords: \(records) (\(withdrawn) withdrawn)\n"
+        text += "newest record: \(newestModified?.description ?? "none")\nlast import: \(importedAt?.description ?? "none")\n"
+        guard !ecosystems.isEmpty else { return text }
+        let width = max(9, ecosystems.map(\.name.count).max() ?? 0)
+        text += "\n" + "ecosystem".padding(toLength: width, withPad: " ", startingAt: 0) + "  records  newest record\n"
+        for ecosystem in ecosystems {
+            let count = String(ecosystem.records)
+            text += ecosystem.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                + String(repeating: " ", count: max(0, 7 - count.count)) + count + "  " + (ecosystem.newestModified?.description ?? "-") + "\n"
+        }
+        return TerminalText.sanitizedLines(text)
+    }
+
+    /// `bulwark db status --format json`.
+    func json(path: String) -> String {
+        func timestamp(_ value: OSVTimestamp?) -> JSONValue { value.map { .string($0.description) } ?? .null }
+        let value: JSONValue = .object([
+            ("path", .string(path)), ("schemaVersion", .string(schemaVersion)), ("records", .number(Double(records))),
+            ("withdrawn", .number(Double(withdrawn))), ("newestModified", timestamp(newestModified)), ("importedAt", timestamp(importedAt)),
+            ("ecosystems", .array(ecosystems.map { ecosystem in
+                .object([("name", .string(ecosystem.name)), ("records", .number(Double(ecosystem.records))),
+                         ("newestModified", timestamp(ecosystem.newestModified))])
+            })),
+        ])
+        var writer = JSONWriter()
+        writer.value(value)
+        return String(decoding: writer.bytes, as: UTF8.self) + "\n"
     }
 }

@@ -52,7 +52,7 @@ struct ImageOptions: ParsableArguments {
         } else {
             do {
                 let opened = try VulnerabilityDatabase(path: path, create: false)
-                let newest = try opened.status().newestModified.flatMap { CalendarDate(String($0.prefix(10))) }
+                let newest = try opened.status().newestModified.flatMap { CalendarDate(String($0.description.prefix(10))) }
                 database = AdvisoryDatabase(source: opened, name: path, newestRecord: newest, maximumAge: maximumDatabaseAge)
             } catch {
                 console.error("\(path.terminalSafe): \(error)")

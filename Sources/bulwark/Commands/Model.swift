@@ -80,7 +80,7 @@ struct ModelScan: AsyncParsableCommand {
         let verifier = try verificationKey.map { path in
             ModelDirectoryVerifier(key: try ModelSigningPathOptions.key(path) { try ModelSigningPublicKey(pem: $0) })
         }
-        let engine = Engine(domains: [ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx, verifier: verifier)])
+        let engine = Engine(domains: [ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx || reporting.format == .spdx, verifier: verifier)])
         var request = ScanRequest(paths: input.paths, configuration: configuration, configurationFile: reporting.configurationFile,
                                   maxFileSize: input.limits.limit, evaluationDate: dates.date, compliance: reporting.compliance)
         request.onPhase = clock.mark

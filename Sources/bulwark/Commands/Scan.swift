@@ -36,8 +36,12 @@ struct Scan: AsyncParsableCommand {
         request.ruleTimings = clock.ruleTimings
         request.onPhase = clock.mark
         let policy = try modelPolicy.policy(commandLine: [:], configuration: configuration)
+<<<<<<< HEAD
         let engine = Engine.standard.replacing(ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx))
             .replacing(try imageOptions.domain(policy: policy))
+=======
+        let engine = Engine.standard.replacing(ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx || reporting.format == .spdx))
+>>>>>>> h-sbom
         let outcome = engine.scan(request)
         let report = outcome.report
         let threshold = reporting.threshold(configuration)

@@ -8,7 +8,7 @@ extension ReportFormat: ExpressibleByArgument {}
 
 /// Flags every reporting command shares: format, output, threshold, configuration, compliance.
 struct ReportingOptions: ParsableArguments {
-    @Option(help: "Output format: table, json, sarif, junit, html, or cyclonedx (scan and model scan: a CycloneDX 1.6 ML-BOM of the model files).")
+    @Option(help: "Output format: table, json, sarif, junit, html, cyclonedx or spdx (scan and model scan: a CycloneDX 1.6 ML-BOM or an SPDX 2.3 document of the model files).")
     var format: ReportFormat = .table
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output (replaced atomically).")
@@ -68,8 +68,8 @@ struct ReportingOptions: ParsableArguments {
 
     /// For commands whose output is not an inventory of files: `--format cyclonedx` is a usage error.
     func rejectInventoryFormat(_ command: String) throws {
-        if format == .cyclonedx {
-            throw ValidationError("--format cyclonedx lists model files: use it with bulwark scan or bulwark model scan, not \(command)")
+        if format == .cyclonedx || format == .spdx {
+            throw ValidationError("--format \(format.rawValue) lists model files: use it with bulwark scan or bulwark model scan, not \(command)")
         }
     }
 
