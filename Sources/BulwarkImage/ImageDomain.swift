@@ -121,6 +121,8 @@ public struct ImageDomain: ScanDomain {
             result.warnings.append(InputWarning(file: images[0], message: "vulnerabilities not checked: "
                 + (databaseProblem ?? "no vulnerability database (bulwark db import)")))
         }
+        // Entries of the VEX documents that were read but cannot apply (a version range, …): once per scan.
+        for document in vex { result.warnings += document.warnings }
         // One image at a time: each reads its layers on all cores.
         for image in images.sorted() {
             result.add(scanImage(at: image, context: context))
@@ -145,7 +147,10 @@ public struct ImageDomain: ScanDomain {
         if let database {
             let matched = AdvisoryMatcher.match(model.packages, source: database.source)
             result.errors += matched.errors
-            model.vulnerabilities = VEX.apply(vex, to: matched.matches, imageReferences: model.references, imageDigest: model.manifestDigest)
+            let applied = VEX.evaluate(vex, to: matched.matches, imageReferences: model.references, imageDigest: model.manifestDigest,
+                                       packages: model.packages)
+            model.vulnerabilities = applied.matches
+            result.warnings += applied.warnings
         }
         context.onPhase?("vulnerabilities of \(path)")
         let rules = ImageRules.all.filter { context.enabledRules.contains($0.id) }
@@ -160,7 +165,7 @@ public struct ImageDomain: ScanDomain {
             source: model.source, references: model.references, manifestDigest: model.manifestDigest, configDigest: model.configDigest,
             platform: model.platform, os: model.os, layers: model.layers, packages: model.packages, models: models.models,
             remediation: VulnerabilityRemediation.plan(model.vulnerabilities.filter { !($0.vex?.suppresses ?? false) }, os: model.os)
-                .map(\.summary))]
+                .map(\.step))]
         return result
     }
 

@@ -30,6 +30,3 @@ public enum LayerModels {
     public static func scan(files: [LayerFile], removed: [LayerFile], source: String, policy: PicklePolicy,
                             enabledRules: Set<String>) -> (findings: [Finding], models: [ScannedModel], warnings: [InputWarning]) { ([], [], []) }
 }
-public struct RemediationAction: Sendable, Hashable { public var summary: RemediationStep { RemediationStep(action: .noFixYet, text: "", packages: [], ids: [], severity: .low) } }
-public enum VulnerabilityRemediation { public static func plan(_ matches: [VulnerabilityMatch], os: OperatingSystemRelease?) -> [RemediationAction] { [] } }
-extension ImageRules { public static let vulnerabilities: [ImageRule] = [] }

@@ -36,16 +36,12 @@ struct Scan: AsyncParsableCommand {
         request.ruleTimings = clock.ruleTimings
         request.onPhase = clock.mark
         let policy = try modelPolicy.policy(commandLine: [:], configuration: configuration)
-<<<<<<< HEAD
-        let engine = Engine.standard.replacing(ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx))
-            .replacing(try imageOptions.domain(policy: policy))
-=======
         let engine = Engine.standard.replacing(ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx || reporting.format == .spdx))
->>>>>>> h-sbom
+            .replacing(try imageOptions.domain(policy: policy))
         let outcome = engine.scan(request)
         let report = outcome.report
         let threshold = reporting.threshold(configuration)
-        try reporting.emit(report, failOn: threshold, models: outcome.models)
+        try reporting.emit(report, failOn: threshold, models: outcome.models, images: outcome.images)
         clock.mark("report")
         clock.reportRules()
         let code = report.exitCode(failOn: threshold)

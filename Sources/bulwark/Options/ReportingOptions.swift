@@ -61,9 +61,10 @@ struct ReportingOptions: ParsableArguments {
         output == nil && Console.current.isTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     }
 
-    func formatOptions(failOn: FailThreshold, extra: [(String, JSONValue)] = [], models: [ScannedModel] = []) -> ReportFormat.Options {
+    func formatOptions(failOn: FailThreshold, extra: [(String, JSONValue)] = [], models: [ScannedModel] = [],
+                       images: [ScannedImage] = []) -> ReportFormat.Options {
         ReportFormat.Options(colour: useColour, showSuppressed: showSuppressed, failOn: failOn,
-                             rules: Engine.standard.catalog.rules, extra: extra, models: models)
+                             rules: Engine.standard.catalog.rules, extra: extra, models: models, images: images)
     }
 
     /// For commands whose output is not an inventory of files: `--format cyclonedx` is a usage error.
@@ -76,11 +77,12 @@ struct ReportingOptions: ParsableArguments {
     /// Streams the report to `--output` or standard output, after what `before` writes; a failed
     /// write exits 2.
     func emit(_ report: Report, failOn: FailThreshold, extra: [(String, JSONValue)] = [], models: [ScannedModel] = [],
+              images: [ScannedImage] = [],
               before: (any OutputSink) -> Void = { _ in }) throws {
         let console = Console.current
         let sink = try console.destination(output)
         before(sink)
-        format.write(report, options: formatOptions(failOn: failOn, extra: extra, models: models), to: sink.write)
+        format.write(report, options: formatOptions(failOn: failOn, extra: extra, models: models, images: images), to: sink.write)
         try console.commit(sink)
     }
 }
