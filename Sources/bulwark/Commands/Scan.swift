@@ -7,7 +7,7 @@ import BulwarkReport
 
 struct Scan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Scan Kubernetes manifests (YAML, JSON, kind: List, Helm output), Dockerfiles and model files for security problems.",
+        abstract: "Scan Kubernetes manifests (YAML, JSON, kind: List, Helm output), Dockerfiles, model files and container images for security problems.",
         discussion: """
         Directories are walked recursively; only regular files are read. Version-control, dependency and build folders \
         (.git, node_modules, .venv, .build …), symbolic links to directories, FIFOs and devices are not read, and each \
@@ -15,7 +15,9 @@ struct Scan: AsyncParsableCommand {
         files; documents that are not Kubernetes objects are skipped and counted) and Dockerfiles (Dockerfile, \
         Dockerfile.*, *.Dockerfile, Containerfile, or any file named on the command line whose first instruction is \
         FROM), each with the .dockerignore BuildKit would use, and model files (pickles, PyTorch checkpoints, NumPy \
-        object arrays, safetensors, GGUF, ONNX, recognised by content whatever their names; see bulwark model scan). Suppress a finding on an object with the annotation \
+        object arrays, safetensors, GGUF, ONNX, recognised by content whatever their names; see bulwark model scan) and \
+        container images (OCI layouts, oci-archive and docker save tars; see bulwark image, whose --platform, --db, --max-db-age \
+        and --vex apply here too). Suppress a finding on an object with the annotation \
         bulwark.dev/ignore: "rule-id[,rule-id…]: reason", in a Dockerfile with a comment "# bulwark:ignore rule-id \
         reason" above the instruction, or in .bulwark.yaml. --format cyclonedx writes a CycloneDX 1.6 ML-BOM of the \
         model files found (see bulwark model scan); findings about other inputs are only counted there.
