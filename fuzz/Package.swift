@@ -86,5 +86,25 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        // Images: tar/OCI/docker archives, layers (gzip, zstd, PAX, sparse), whiteouts; the package inventory.
+        .executableTarget(
+            name: "FuzzImage",
+            dependencies: [
+                "FuzzDriver",
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkImage", package: "Bulwark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // OSV records, VEX documents, CVSS vectors and version orderings.
+        .executableTarget(
+            name: "FuzzAdvisory",
+            dependencies: [
+                "FuzzDriver",
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkVulnDB", package: "Bulwark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )
