@@ -99,7 +99,7 @@ public struct ModelDomain: ScanDomain {
                 let file = ModelFile(path: source.name, artifact: artifact, policy: policy)
                 var result = DomainScanResult(files: 1)
                 var model = Self.inventory(file, source: source, bytes: bytes, hashes: hashes)
-                if let verdict = verdicts[Self.directory(of: source.name)], model.signature == ModelSignatureStatus.present.rawValue {
+                if let verdict = verdicts[DiscoveredFile.directory(of: source.name)], model.signature == ModelSignatureStatus.present.rawValue {
                     model.signature = verdict.status.rawValue
                     // On the model file, so every report (the BOM's component too) carries it.
                     if let problem = verdict.problem {
@@ -122,19 +122,13 @@ public struct ModelDomain: ScanDomain {
         return merged
     }
 
-    /// The directory part of a path as the scan names it ("" for a bare file name).
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return String(path[..<slash])
-    }
-
     /// With a verifier: the outcome for each directory holding a scanned file and a `model.sig`,
     /// each verified once (in parallel across directories).
     func verifySignatures(of sources: [SourceInput]) -> [String: (status: ModelSignatureStatus, problem: String?)] {
         guard let verifier else { return [:] }
         let directories = Set(sources.filter { source in
             source.isFileOnDisk && ModelSignatureStatus.of(path: source.name, isFileOnDisk: true) == .present
-        }.map { Self.directory(of: $0.name) }).sorted()
+        }.map { DiscoveredFile.directory(of: $0.name) }).sorted()
         let outcomes = directories.parallelMap { verifier.verify(directory: $0) }
         return Dictionary(uniqueKeysWithValues: zip(directories, outcomes).map { ($0, $1) })
     }

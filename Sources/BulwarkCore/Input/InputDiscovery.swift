@@ -20,6 +20,13 @@ public struct DiscoveredFile: Sendable, Hashable {
         return String(path[path.index(after: slash)...])
     }
 
+    /// The directory part of a path as written (`""` for a bare file name): what the model domain
+    /// groups signatures by and the image domain finds OCI layouts by.
+    public static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
     /// The extension of the last component, lower-cased (`yaml`), or empty.
     public var pathExtension: String {
         let name = fileName
