@@ -87,7 +87,7 @@ public struct ImageDomain: ScanDomain {
         var others: [SourceInput] = []
         for source in sources {
             if source.isFileOnDisk, ImageArchive.isLayoutMarker(source.name) {
-                let root = ImageDomain.directory(of: source.name)
+                let root = DiscoveredFile.directory(of: source.name)
                 layoutRoots.insert(root)
                 images.append(root.isEmpty ? "." : root)
             } else {
@@ -164,14 +164,8 @@ public struct ImageDomain: ScanDomain {
         result.images = [ScannedImage(
             source: model.source, references: model.references, manifestDigest: model.manifestDigest, configDigest: model.configDigest,
             platform: model.platform, os: model.os, layers: model.layers, packages: model.packages, models: models.models,
-            remediation: VulnerabilityRemediation.plan(model.vulnerabilities.filter { !($0.vex?.suppresses ?? false) }, os: model.os)
+            remediation: VulnerabilityRemediation.plan(model.vulnerabilities, os: model.os)
                 .map(\.step))]
         return result
-    }
-
-    /// The directory part of a path ("" for a bare name).
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return String(path[..<slash])
     }
 }

@@ -9,8 +9,7 @@ import Foundation
 
 /// `--platform`, `--db`, `--max-db-age`, `--vex`: how images are read and matched.
 struct ImageOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The platform to read from a multi-platform image (OS/ARCH[/VARIANT]).", valueName: "platform"))
-    var platform: String = "linux/amd64"
+    @OptionGroup var platform: PlatformOption
 
     @Option(name: .customLong("db"), help: ArgumentHelp(
         "The vulnerability database (default: \(VulnerabilityDatabase.defaultPath.terminalSafe)); a missing default database is a warning, a missing --db an error.",
@@ -26,7 +25,6 @@ struct ImageOptions: ParsableArguments {
     var vex: [String] = []
 
     func validate() throws {
-        if ImagePlatform(platform) == nil { throw ValidationError("--platform must be OS/ARCH[/VARIANT], e.g. linux/amd64 (got \(platform.terminalSafe))") }
         if maximumDatabaseAge < 0 { throw ValidationError("--max-db-age must be 0 or more days (got \(maximumDatabaseAge))") }
     }
 
@@ -60,7 +58,7 @@ struct ImageOptions: ParsableArguments {
             }
         }
         if failed { throw ExitCode(2) }
-        return ImageDomain(platform: ImagePlatform(platform) ?? .standard, database: database, databaseProblem: problem, vex: documents,
+        return ImageDomain(platform: platform.value, database: database, databaseProblem: problem, vex: documents,
                            policy: policy)
     }
 }
@@ -110,6 +108,19 @@ struct Image: AsyncParsableCommand {
     }
 }
 
+/// `--platform`, for `bulwark image`, `bulwark sbom` and `bulwark scan`.
+struct PlatformOption: ParsableArguments {
+    @Option(help: ArgumentHelp("The platform to read from a multi-platform image (OS/ARCH[/VARIANT]).", valueName: "platform"))
+    var platform: String = "linux/amd64"
+
+    func validate() throws {
+        if ImagePlatform(platform) == nil { throw ValidationError("--platform must be OS/ARCH[/VARIANT], e.g. linux/amd64 (got \(platform.terminalSafe))") }
+    }
+
+    /// Valid once `validate` passed.
+    var value: ImagePlatform { ImagePlatform(platform) ?? .standard }
+}
+
 /// The image paths of `bulwark image` and `bulwark sbom`.
 struct ImageInputOptions: ParsableArguments {
     @Argument(help: "OCI image layout directories, oci-archive or docker save tars (or directories holding them).")
@@ -146,17 +157,12 @@ struct SBOM: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Write the SBOM to this file instead of standard output (replaced atomically).")
     var output: String?
 
-    @Option(help: ArgumentHelp("The platform to read from a multi-platform image (OS/ARCH[/VARIANT]).", valueName: "platform"))
-    var platform: String = "linux/amd64"
-
-    func validate() throws {
-        if ImagePlatform(platform) == nil { throw ValidationError("--platform must be OS/ARCH[/VARIANT], e.g. linux/amd64 (got \(platform.terminalSafe))") }
-    }
+    @OptionGroup var platform: PlatformOption
 
     func run() async throws {
         let console = Console.current
         // Inventory only: no database, every rule off but the model rules (whose verdicts the ML-BOM carries).
-        let engine = Engine(domains: [ImageDomain(platform: ImagePlatform(platform) ?? .standard, databaseProblem: "not used by bulwark sbom")])
+        let engine = Engine(domains: [ImageDomain(platform: platform.value, databaseProblem: "not used by bulwark sbom")])
         var request = ScanRequest(paths: images.paths, maxFileSize: images.limits.limit)
         request.ruleFilter = { $0.id.hasPrefix("model/") }
         let outcome = engine.scan(request)
