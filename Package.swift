@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "BulwarkArtifacts", targets: ["BulwarkArtifacts"]),
         .library(name: "BulwarkImage", targets: ["BulwarkImage"]),
         .library(name: "BulwarkVulnDB", targets: ["BulwarkVulnDB"]),
+        .library(name: "BulwarkRuntime", targets: ["BulwarkRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -94,6 +99,30 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The runtime's C side: the libbpf prototypes it calls through dlopen("libbpf.so.1") (libbpf-dev
+        // is not on a fresh machine of this kind, so there is no header or linker name to use), the
+        // committed BPF object embedded as bytes, fanotify and clone3(CLONE_INTO_CGROUP) wrappers, and
+        // the map and event layouts shared with bpf/*.bpf.c.
+        .target(
+            name: "CBulwarkBPF",
+            path: "Sources/CBulwarkBPF",
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
+        .target(
+            name: "BulwarkRuntime",
+            dependencies: [
+                "BulwarkCore", "BulwarkKubernetes", "CBulwarkBPF",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "BulwarkEngine",
             dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkSecrets", "BulwarkArtifacts",
@@ -117,7 +146,7 @@ let package = Package(
             name: "bulwark",
             dependencies: [
                 "BulwarkCore", "BulwarkEngine", "BulwarkKubernetes", "BulwarkReport", "BulwarkDockerfile", "BulwarkSecrets",
-                "BulwarkArtifacts", "BulwarkImage", "BulwarkVulnDB",
+                "BulwarkArtifacts", "BulwarkImage", "BulwarkVulnDB", "BulwarkRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings,
@@ -179,9 +208,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "BulwarkRuntimeTests",
+            dependencies: ["BulwarkCore", "BulwarkRuntime", "BulwarkKubernetes", "CBulwarkBPF", "BulwarkTestSupport",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "BulwarkCLITests",
             dependencies: [
-                "bulwark", "BulwarkCore", "BulwarkEngine", "BulwarkArtifacts", "BulwarkImage", "BulwarkVulnDB", "BulwarkTestSupport",
+                "bulwark", "BulwarkCore", "BulwarkEngine", "BulwarkArtifacts", "BulwarkImage", "BulwarkVulnDB", "BulwarkRuntime",
+                "BulwarkTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
