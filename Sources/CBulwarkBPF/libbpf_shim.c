@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 /* libbpf's own prototypes (libbpf 1.x, stable ABI), declared by hand because libbpf-dev is not installed. */
 typedef int (*libbpf_print_fn_t)(int level, const char *format, va_list args);
@@ -239,4 +240,10 @@ int bw_probe_program(const char *program) {
     int result = found ? bw_object_load(object) : -ENOENT;
     bw_object_close(object);
     return result;
+}
+
+long bw_filesystem_type(const char *path) {
+    struct statfs status;
+    if (statfs(path, &status) != 0) return -errno;
+    return (long)status.f_type;
 }

@@ -1,4 +1,3 @@
-import BulwarkKubernetes
 import CBulwarkBPF
 import Foundation
 import Glibc

@@ -1,3 +1,4 @@
+import CBulwarkBPF
 import Foundation
 import Glibc
 
@@ -40,9 +41,7 @@ enum KernelFilesystems {
     }
 
     static func isMounted(_ path: String, magic: Int) -> Bool {
-        var status = statfs()
-        guard statfs(path, &status) == 0 else { return false }
-        return Int(status.f_type) == magic
+        bw_filesystem_type(path) == magic
     }
 
     static func makeDirectories(_ path: String) throws {

@@ -65,4 +65,7 @@ void bw_ring_buffer_free(struct ring_buffer *ring);
  * returns 0 or -errno. */
 int bw_probe_program(const char *program);
 
+/* statfs(2)'s f_type for `path` (bpffs, securityfs checks; Glibc's Swift module does not export statfs), or -errno. */
+long bw_filesystem_type(const char *path);
+
 #endif
