@@ -7,9 +7,14 @@ import Glibc
 enum KernelFilesystems {
     static let bpffsMagic: Int = 0xcafe_4a11
     static let securityfsMagic: Int = 0x7365_6375
+    /// Check-then-mount under one lock: two enforcers (or a probe) of this process mounting at once would stack a
+    /// second, empty bpffs over the first and hide its pins.
+    private static let mountLock = NSLock()
 
     /// The active LSM list (`/sys/kernel/security/lsm`), mounting securityfs first when it is not mounted.
     static func activeLSMs() -> Result<String, KernelError> {
+        mountLock.lock()
+        defer { mountLock.unlock() }
         let path = "/sys/kernel/security/lsm"
         if !FileManager.default.fileExists(atPath: path), !isMounted("/sys/kernel/security", magic: securityfsMagic) {
             if mount("securityfs", "/sys/kernel/security", "securityfs", 0, nil) != 0 {
@@ -26,6 +31,8 @@ enum KernelFilesystems {
     /// Makes sure the bpffs that will hold `path` is mounted: `/sys/fs/bpf` is mounted when absent (elsewhere the
     /// caller must have mounted one).
     static func ensureBPFFS(for path: String = "/sys/fs/bpf/bulwark") -> Result<String, KernelError> {
+        mountLock.lock()
+        defer { mountLock.unlock() }
         var directory = path
         while !directory.isEmpty, directory != "/" {
             if isMounted(directory, magic: bpffsMagic) { return .success("bpffs mounted at \(directory)") }
