@@ -114,9 +114,12 @@ import Testing
             return ((status >> 8) & 0xff, pid)
         }
 
+        /// A copy of the file `source` resolves to (FileManager would copy a symlink as a symlink).
         func copy(_ source: String, to name: String) throws -> String {
             let target = scratch + "/" + name
-            try FileManager.default.copyItem(atPath: source, toPath: target)
+            guard let resolved = realpath(source, nil) else { throw FanotifyExecGuard.Failure("realpath \(source)") }
+            defer { free(resolved) }
+            try FileManager.default.copyItem(atPath: String(cString: resolved), toPath: target)
             chmod(target, 0o755)
             return target
         }
