@@ -266,6 +266,20 @@ import Testing
         #expect(try fixture.exec("/bin/sh", ["-c", "true"], in: child).status == 0)
     }
 
+    @Test func elfInterpreterNeedsItsOwnEntry() throws {
+        guard Self.unavailable() == nil else { return }
+        let fixture = try Fixture()
+        defer { fixture.close() }
+        let pythonOnly = CompiledPolicy(name: "no-loader", exec: CompiledExec(defaultAction: .deny,
+                                                                           entries: [try Self.entry(Self.python, index: 0)]))
+        try fixture.guardian.enforce(pythonOnly, on: fixture.cgroup)
+        // The kernel opens ld.so with exec intent too: denying it fails the exec of the allowed program.
+        #expect(throws: FanotifyExecGuard.Failure.self) { try fixture.exec("/bin/true") }
+        let event = try #require(fixture.events.first { $0.decision == .denied })
+        #expect(event.process.executable == "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2")
+        print("marks: \(fixture.guardian.marks)")
+    }
+
     @Test func probeAndMarksNameWhatTheyCover() throws {
         guard Self.unavailable() == nil else { return }
         let fixture = try Fixture()
