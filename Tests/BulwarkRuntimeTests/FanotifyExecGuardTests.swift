@@ -280,6 +280,27 @@ import Testing
         print("marks: \(fixture.guardian.marks)")
     }
 
+    @Test func ignoreMarksFollowPolicyChanges() throws {
+        guard Self.unavailable() == nil else { return }
+        let fixture = try Fixture()
+        defer { fixture.close() }
+        let withShell = try Self.policy([Self.entry("/bin/sh", index: 2)])
+        try fixture.guardian.enforce(withShell, on: fixture.cgroup)
+        #expect(try fixture.exec("/bin/sh", ["-c", "true"]).status == 0)
+        #expect(try fixture.exec("/bin/sh", ["-c", "true"]).status == 0)
+        #expect(fixture.guardian.statistics.ignoreMarks > 0)
+        // Another cgroup without the shell: the shell is no longer allowed everywhere, so it is asked about again.
+        try fixture.guardian.enforce(Self.policy(), on: fixture.outside)
+        #expect(try fixture.exec("/bin/sh", ["-c", "true"]).status == 0)
+        #expect(try fixture.exec("/bin/sh", ["-c", "true"], in: fixture.outside).status == Self.errnoEPERM)
+        // The same cgroup's policy narrowed.
+        fixture.guardian.release(fixture.outside)
+        try fixture.guardian.enforce(withShell, on: fixture.cgroup)
+        #expect(try fixture.exec("/bin/sh", ["-c", "true"]).status == 0)
+        try fixture.guardian.enforce(Self.policy(), on: fixture.cgroup)
+        #expect(try fixture.exec("/bin/sh", ["-c", "true"]).status == Self.errnoEPERM)
+    }
+
     @Test func probeAndMarksNameWhatTheyCover() throws {
         guard Self.unavailable() == nil else { return }
         let fixture = try Fixture()
