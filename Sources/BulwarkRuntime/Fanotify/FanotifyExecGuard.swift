@@ -116,7 +116,8 @@ public final class FanotifyExecGuard: @unchecked Sendable {
     private static let digestCacheLimit = 4096
 
     /// Creates the fanotify group, marks every filesystem that can hold executables and starts the handler thread.
-    /// Until `enforce` is called every exec is allowed (after a /proc read per exec).
+    /// Until `enforce` is called every exec is allowed (one round trip to the handler per exec). The thread keeps the
+    /// guard alive: call `stop()` to end it (dropping the last reference does not).
     public init(onEvent: @escaping @Sendable (RuntimeEvent) -> Void) throws {
         guard let mount = Cgroup.v2Mount() else { throw Failure("no cgroup-v2 hierarchy is mounted") }
         let group = bw_fanotify_init()
