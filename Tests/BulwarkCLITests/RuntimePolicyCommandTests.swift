@@ -85,7 +85,7 @@ import Testing
         let directory = NSTemporaryDirectory() + "/bulwark-test-runtime-policy-bad-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: c, image: x, command: [x]}]}\n---\nkind: [\n"
+        try "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: c, image: x, command: [x]}]}\n---\na: b: c\n"
             .write(toFile: directory + "/m.yaml", atomically: true, encoding: .utf8)
         let result = await Self.run(["--from", directory])
         #expect(result.status == 2)

@@ -345,7 +345,8 @@ struct RuntimeProfileBuilder {
                         + "(address from --cluster-dns)"))
             }
         }
-        for policy in network.selectingPolicies(of: endpoint) {
+        // Egress rules of a policy without the Egress type are ignored by Kubernetes, and so here.
+        for policy in network.selectingPolicies(of: endpoint) where policy.isolates(.egress) {
             for (number, rule) in policy.rules(.egress).enumerated() {
                 derive(rule, number: number, of: policy)
             }
