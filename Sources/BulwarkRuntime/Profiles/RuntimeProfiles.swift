@@ -365,7 +365,7 @@ struct RuntimeProfileBuilder {
             warn("\(place): named ports are resolved against destination pods, which are not known here; they are left out", at: rule.node)
         }
         guard let peers = rule.peers else {
-            emit(any, ports, action, base: "\(policy.object.name)-egress-\(number + 1)", why: "\(place): to anywhere")
+            emit(any, ports, action, base: "\(policy.object.name)-\(number + 1)", why: "\(place): to anywhere")
             return
         }
         for peer in peers {
@@ -373,7 +373,7 @@ struct RuntimeProfileBuilder {
             case .ipBlock(let cidr, let except):
                 let cidrs = RuntimeProfiles.subtract(cidr, except)
                 let exceptText = except.isEmpty ? "" : " except \(except.map(\.description).joined(separator: ", "))"
-                emit(cidrs, ports, action, base: "\(policy.object.name)-egress-\(number + 1)", why: "\(place): ipBlock \(cidr)\(exceptText)")
+                emit(cidrs, ports, action, base: "\(policy.object.name)-\(number + 1)", why: "\(place): ipBlock \(cidr)\(exceptText)")
             case .pods, .ciliumEndpoints, .entity(.cluster):
                 if let dns = network.dns, network.matches(peer, dns, policy: policy), ports.ranges.values.allSatisfy({ $0 == [53...53] }) {
                     continue  // the cluster DNS rule covers it
@@ -383,10 +383,10 @@ struct RuntimeProfileBuilder {
                          + "pass --pod-cidr to allow the pod network for it", at: peer.node)
                     continue
                 }
-                emit(options.podCIDRs, ports, action, base: "\(policy.object.name)-egress-\(number + 1)-pods",
+                emit(options.podCIDRs, ports, action, base: "\(policy.object.name)-\(number + 1)-pods",
                      why: "\(place): \(peer.summary); pod IPs are not known statically, so the whole pod network (--pod-cidr) is allowed")
             case .entity(let entity):
-                emit(any, ports, action, base: "\(policy.object.name)-egress-\(number + 1)",
+                emit(any, ports, action, base: "\(policy.object.name)-\(number + 1)",
                      why: "\(place): Cilium entity \(entity) (taken as any address)")
             case .unmatchable(let why), .unevaluated(let why):
                 warn("\(place): \(peer.summary) is not translated (\(why))", at: peer.node)
