@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "BulwarkRuntime",
             dependencies: [
-                "BulwarkCore", "BulwarkKubernetes", "CBulwarkBPF",
+                "BulwarkCore", "BulwarkKubernetes", "CBulwarkBPF", "BulwarkDockerfile",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
