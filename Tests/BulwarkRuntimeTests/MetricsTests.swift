@@ -52,8 +52,8 @@ import Testing
         return try await channel.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
             var response = ""
-            for try await var buffer in inbound {
-                response += buffer.readString(length: buffer.readableBytes) ?? ""
+            for try await buffer in inbound {
+                response += String(buffer: buffer)
             }
             return response
         }

@@ -66,7 +66,7 @@ import Glibc
 
     static func waitForListener(port: UInt16) async -> Bool {
         for _ in 0..<200 {
-            let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -116,7 +116,7 @@ import Glibc
         daemon.executableURL = URL(fileURLWithPath: rsyslogd)
         daemon.arguments = ["-n", "-f", configurationPath, "-i", directory.appendingPathComponent("rsyslogd.pid").path]
         let log = directory.appendingPathComponent("rsyslogd.out")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let logHandle = try FileHandle(forWritingTo: log)
         daemon.standardOutput = logHandle
         daemon.standardError = logHandle

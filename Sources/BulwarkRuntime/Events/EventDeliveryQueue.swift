@@ -99,8 +99,13 @@ public final class EventDeliveryQueue: Sendable {
         var pendingCount: Int { queue.count - head }
     }
 
+    /// The lock lives in a class of its own so the worker task can share it without holding the queue.
+    private final class Storage: Sendable {
+        let state = Mutex(State())
+    }
+
     public let options: QueueOptions
-    private let state = Mutex(State())
+    private let storage = Storage()
     private let commands: AsyncStream<Command>
     private let commandSink: AsyncStream<Command>.Continuation
     private let worker: Mutex<Task<Void, Never>?> = Mutex(nil)
@@ -122,12 +127,12 @@ public final class EventDeliveryQueue: Sendable {
         self.onSent = onSent
         (commands, commandSink) = AsyncStream.makeStream(of: Command.self)
         let commands = self.commands
-        let state = self.state
+        let state = self.storage
         let worker = Task { [options, sleep, onDrop, onSent] in
             for await command in commands {
                 switch command {
                 case .batchReady:
-                    state.withLock { $0.wakePending = false }
+                    state.state.withLock { $0.wakePending = false }
                     await EventDeliveryQueue.drain(state: state, options: options, onlyFull: true, transport: transport,
                                                    sleep: sleep, onDrop: onDrop, onSent: onSent)
                 case .tick:
@@ -160,7 +165,7 @@ public final class EventDeliveryQueue: Sendable {
 
     /// Queues the event, or counts it as dropped when the queue is full or closed. Never waits.
     public func submit(_ event: RuntimeEvent) {
-        let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
+        let (accepted, wake) = storage.state.withLock { state -> (Bool, Bool) in
             guard !state.closed, state.pendingCount < options.capacity else {
                 state.statistics.dropped += 1
                 return (false, false)
@@ -191,23 +196,23 @@ public final class EventDeliveryQueue: Sendable {
     /// Flushes, then refuses further events (counted as dropped) and stops the worker.
     public func close() async {
         await flush()
-        state.withLock { $0.closed = true }
+        storage.state.withLock { $0.closed = true }
         timer.withLock { $0?.cancel() }
         commandSink.finish()
         let worker = self.worker.withLock { $0 }
         await worker?.value
     }
 
-    public var statistics: SinkStatistics { state.withLock { $0.statistics } }
-    public var pending: Int { state.withLock { $0.pendingCount } }
+    public var statistics: SinkStatistics { storage.state.withLock { $0.statistics } }
+    public var pending: Int { storage.state.withLock { $0.pendingCount } }
     /// The last delivery error, for logs.
-    public var lastError: String? { state.withLock { $0.lastError } }
+    public var lastError: String? { storage.state.withLock { $0.lastError } }
 
-    private static func drain(state: Mutex<State>, options: QueueOptions, onlyFull: Bool, transport: Transport,
+    private static func drain(state storage: Storage, options: QueueOptions, onlyFull: Bool, transport: Transport,
                               sleep: @Sendable (Duration) async -> Void, onDrop: @Sendable (Int) -> Void,
                               onSent: @Sendable (Int) -> Void) async {
         while true {
-            let batch = state.withLock { state -> [RuntimeEvent] in
+            let batch = storage.state.withLock { state -> [RuntimeEvent] in
                 let available = state.pendingCount
                 if available == 0 || (onlyFull && available < options.batchSize) { return [] }
                 let count = min(available, options.batchSize)
@@ -221,12 +226,12 @@ public final class EventDeliveryQueue: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            await deliver(batch, state: state, retry: options.retry, transport: transport, sleep: sleep,
+            await deliver(batch, state: storage, retry: options.retry, transport: transport, sleep: sleep,
                           onDrop: onDrop, onSent: onSent)
         }
     }
 
-    private static func deliver(_ batch: [RuntimeEvent], state: Mutex<State>, retry: RetryPolicy, transport: Transport,
+    private static func deliver(_ batch: [RuntimeEvent], state storage: Storage, retry: RetryPolicy, transport: Transport,
                                 sleep: @Sendable (Duration) async -> Void, onDrop: @Sendable (Int) -> Void,
                                 onSent: @Sendable (Int) -> Void) async {
         var pending = batch
@@ -236,7 +241,7 @@ public final class EventDeliveryQueue: Sendable {
             let retryable = result.retryable.filter { pending.indices.contains($0) }
             let giveUp = attempt >= retry.maxAttempts
             let dropped = result.rejected + (giveUp ? retryable.count : 0)
-            state.withLock { state in
+            storage.state.withLock { state in
                 state.statistics.sent += result.delivered
                 state.statistics.dropped += dropped
                 if !giveUp && !retryable.isEmpty { state.statistics.retries += 1 }

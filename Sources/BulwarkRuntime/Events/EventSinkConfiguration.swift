@@ -63,7 +63,9 @@ public struct EventSinkConfiguration: Sendable, Hashable {
             return number
         }
         func hostAndPort(defaultPort: UInt16?) throws(EventSinkConfigurationError) -> (String, UInt16) {
-            guard let host = components.host, !host.isEmpty else { throw fail("no host") }
+            // Foundation versions differ in whether an IPv6 literal keeps its brackets.
+            guard var host = components.host, !host.isEmpty else { throw fail("no host") }
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
             if let port = components.port {
                 guard (1...65_535).contains(port) else { throw fail("port \(port) is out of range") }
                 return (host, UInt16(port))

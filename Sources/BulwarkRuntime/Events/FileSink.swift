@@ -68,7 +68,7 @@ final class RotatingFile: Sendable {
                     if state.fd >= 0 { close(state.fd) }
                     state.fd = -1
                     return DeliveryResult(delivered: delivered, retryable: Array(index..<lines.count),
-                                          error: "\(path): \(error.description)")
+                                          error: "\(path): \(error)")
                 }
             }
             if state.fd >= 0 && fsync(state.fd) != 0 {

@@ -44,7 +44,7 @@ public final class StdoutSink: RuntimeEventSink {
                     try FileDescriptorIO.writeAll(fileDescriptor, Array((encoder.line(event) + "\n").utf8))
                     delivered += 1
                 } catch {
-                    failure = error.description
+                    failure = "\(error)"
                 }
             }
             // A failed write to stdout is not retried: the descriptor does not recover, and retrying would

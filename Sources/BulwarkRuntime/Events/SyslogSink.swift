@@ -123,7 +123,7 @@ final class SyslogConnection: Sendable {
                     if fd >= 0 { Glibc.close(fd) }
                     fd = -1
                     return DeliveryResult(delivered: index, retryable: Array(index..<messages.count),
-                                          error: "syslog \(transport.rawValue)://\(host):\(port): \(error.description)")
+                                          error: "syslog \(transport.rawValue)://\(host):\(port): \(error)")
                 }
             }
             return DeliveryResult(delivered: messages.count)

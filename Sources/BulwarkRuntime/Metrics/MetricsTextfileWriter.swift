@@ -26,7 +26,7 @@ public struct MetricsTextfileWriter: Sendable {
         } catch {
             close(fd)
             unlink(temporary)
-            throw EventSinkError("\(temporary): \(error.description)")
+            throw EventSinkError("\(temporary): \(error)")
         }
         close(fd)
         guard rename(temporary, path) == 0 else {

@@ -15,31 +15,36 @@ public final class RuntimeMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        kernelDropped = registry.makeCounter(
-            name: "bulwark_runtime_kernel_events_dropped_total",
-            help: "Events the kernel side could not put on the ring buffer.")
-        enforcedCgroups = registry.makeGauge(
-            name: "bulwark_runtime_enforced_cgroups", help: "Cgroups a runtime policy is enforced on.")
+        kernelDropped = registry.makeCounter(descriptor: Self.descriptor(
+            "kernel_events_dropped", unit: "total", help: "Events the kernel side could not put on the ring buffer."))
+        enforcedCgroups = registry.makeGauge(descriptor: Self.descriptor(
+            "enforced_cgroups", unit: "", help: "Cgroups a runtime policy is enforced on."))
+    }
+
+    /// `bulwark_runtime_<name>_<unit>`.
+    private static func descriptor(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "bulwark", subsystem: "runtime", metricName: name, unitName: unit, helpText: help)
     }
 
     public func recordDecision(_ event: RuntimeEvent) {
         registry.makeCounter(
-            name: "bulwark_runtime_decisions_total",
+            descriptor: Self.descriptor("decisions", unit: "total",
+                                        help: "Decisions the runtime took, by operation, decision and backend."),
             labels: [("kind", event.kind.rawValue), ("decision", event.decision.rawValue),
-                     ("backend", event.backend.rawValue)],
-            help: "Decisions the runtime took, by operation, decision and backend."
+                     ("backend", event.backend.rawValue)]
         ).increment()
     }
 
     public func recordSent(sink: String, count: Int) {
-        registry.makeCounter(name: "bulwark_runtime_events_sent_total", labels: [("sink", sink)],
-                             help: "Events a sink delivered.").increment(by: Int64(count))
+        registry.makeCounter(descriptor: Self.descriptor("events_sent", unit: "total", help: "Events a sink delivered."),
+                             labels: [("sink", sink)]).increment(by: Int64(count))
     }
 
     public func recordDropped(sink: String, count: Int) {
-        registry.makeCounter(name: "bulwark_runtime_events_dropped_total", labels: [("sink", sink)],
-                             help: "Events a sink dropped (queue full, refused, retries exhausted).")
-            .increment(by: Int64(count))
+        registry.makeCounter(
+            descriptor: Self.descriptor("events_dropped", unit: "total",
+                                        help: "Events a sink dropped (queue full, refused, retries exhausted)."),
+            labels: [("sink", sink)]).increment(by: Int64(count))
     }
 
     /// `count` more kernel-side drops (the reader passes the growth of the BPF drop counter).
