@@ -14,6 +14,8 @@ import Foundation
 public struct EventSinkConfiguration: Sendable, Hashable {
     public enum Destination: Sendable, Hashable {
         case stdout
+        /// Standard error: the default of `bulwark runtime run`, whose standard output is the command's.
+        case stderr
         case file(path: String, maxBytes: Int, keep: Int)
         case syslog(host: String, port: UInt16, transport: SyslogSink.Transport, facility: Int)
         case splunkHEC(baseURL: String, tokenEnvironment: String, caFile: String?)
@@ -43,6 +45,7 @@ public struct EventSinkConfiguration: Sendable, Hashable {
         let text = text.trimmingCharacters(in: .whitespaces)
         func fail(_ reason: String) -> EventSinkConfigurationError { EventSinkConfigurationError(specification: text, reason: reason) }
         if text == "stdout" || text == "-" { return EventSinkConfiguration(destination: .stdout, specification: text) }
+        if text == "stderr" { return EventSinkConfiguration(destination: .stderr, specification: text) }
         guard let colon = text.firstIndex(of: ":") else {
             throw fail("expected stdout, file:<path>, syslog+udp://, syslog+tcp://, splunk-hec+http(s):// or elasticsearch+http(s)://")
         }
@@ -154,6 +157,7 @@ public struct EventSinkConfiguration: Sendable, Hashable {
         let sinkName: String
         switch destination {
         case .stdout: sinkName = "stdout"
+        case .stderr: sinkName = "stderr"
         case .file: sinkName = "file"
         case .syslog: sinkName = "syslog"
         case .splunkHEC: sinkName = "splunk-hec"
@@ -164,6 +168,10 @@ public struct EventSinkConfiguration: Sendable, Hashable {
         switch destination {
         case .stdout:
             return StdoutSink(encoder: encoder, options: queue ?? QueueOptions(batchSize: 64, flushInterval: .milliseconds(200)),
+                              onDrop: onDrop, onSent: onSent)
+        case .stderr:
+            return StdoutSink(encoder: encoder, fileDescriptor: STDERR_FILENO, name: "stderr",
+                              options: queue ?? QueueOptions(batchSize: 64, flushInterval: .milliseconds(200)),
                               onDrop: onDrop, onSent: onSent)
         case .file(let path, let maxBytes, let keep):
             return FileSink(path: path, maxBytes: maxBytes, keep: keep, encoder: encoder,

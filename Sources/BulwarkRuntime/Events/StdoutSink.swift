@@ -29,13 +29,14 @@ enum FileDescriptorIO {
 
 /// JSON lines on standard output (or any descriptor the caller owns), one `write(2)` per line.
 public final class StdoutSink: RuntimeEventSink {
-    public let name = "stdout"
+    public let name: String
     private let queue: EventDeliveryQueue
 
     /// - Parameter fileDescriptor: 1 for standard output; tests pass a pipe or a file.
-    public init(encoder: any RuntimeEventEncoder, fileDescriptor: Int32 = STDOUT_FILENO,
+    public init(encoder: any RuntimeEventEncoder, fileDescriptor: Int32 = STDOUT_FILENO, name: String = "stdout",
                 options: QueueOptions = QueueOptions(batchSize: 64, flushInterval: .milliseconds(200)),
                 onDrop: @escaping @Sendable (Int) -> Void = { _ in }, onSent: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.name = name
         queue = EventDeliveryQueue(options: options, transport: { events in
             var delivered = 0
             var failure: String?
