@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the guest's initramfs: a gzip'd `newc` cpio with a static busybox, the init script and the
 kernel modules the guest needs to mount the host over virtio-9p (virtio_pci, 9pnet_virtio, 9p and
-whatever they depend on: virtio, virtio_ring, 9pnet, netfs, fscache, ...) and overlay (a writable root).
+whatever they depend on: virtio, virtio_ring, 9pnet, netfs, fscache, ...).
 
 Written with the Python standard library only because a fresh machine has neither `cpio` nor
 `depmod` (kmod), and Debian's kernel package ships no modules.dep (depmod generates it at install).
@@ -20,7 +20,7 @@ import re
 import sys
 from pathlib import Path
 
-DEFAULT_MODULES = ["virtio_pci", "9pnet_virtio", "9p", "overlay"]
+DEFAULT_MODULES = ["virtio_pci", "9pnet_virtio", "9p"]
 
 
 def norm(name: str) -> str:
