@@ -99,6 +99,13 @@ import Testing
         #expect(shellEvent?.workload.cgroupID == target.cgroup.id)
         #expect(shellEvent?.policyName == "attack-simulation")
         #expect(shellEvent?.ruleID == "default")
+        // The mechanism the plan says decided, not a fallback.
+        let execBackend: RuntimeEvent.Backend = switch plan {
+        case .lsm: .lsm
+        case .cgroupAndFanotify: .fanotify
+        case .cgroupAndTracepoint: .tracepointKill
+        }
+        #expect(shellEvent?.backend == execBackend, "\(plan)")
 
         // A copy of /bin/sh under another name is another file, not on the allowlist.
         let directory = NSTemporaryDirectory() + "bulwark-attack-\(getpid())"
@@ -115,6 +122,7 @@ import Testing
         let connect = events.wait { $0.kind == .connect && $0.destination?.port == 4444 }
         #expect(connect?.destination == RuntimeEvent.Destination(ip: "127.0.0.2", port: 4444, transport: .tcp))
         #expect(connect?.decision == .denied)
+        #expect(connect?.backend == (plan == .lsm ? .lsm : .cgroupSockAddr), "\(plan)")
         #expect(try NetProbe.probe(["udp", "127.0.0.1", "9"], inCgroup: target.fd).line == Self.eperm)
         #expect(events.wait { $0.kind == .sendmsg && $0.destination?.port == 9 }?.destination?.transport == .udp)
         #expect(try NetProbe.probe(["tcp", "::1", String(listener.port)], inCgroup: target.fd).line == Self.eperm)
