@@ -29,28 +29,7 @@ import Testing
         return reason
     }
 
-    /// Collects the agent's events.
-    final class Events: @unchecked Sendable {
-        private let lock = NSLock()
-        private var events: [RuntimeEvent] = []
-
-        func append(_ event: RuntimeEvent) {
-            lock.lock()
-            events.append(event)
-            lock.unlock()
-        }
-
-        func wait(for predicate: (RuntimeEvent) -> Bool) -> RuntimeEvent? {
-            for _ in 0..<100 {
-                lock.lock()
-                let found = events.first(where: predicate)
-                lock.unlock()
-                if let found { return found }
-                usleep(50_000)
-            }
-            return nil
-        }
-    }
+    typealias Events = Collected<RuntimeEvent>
 
     /// The "model server": netprobe (and the dynamic loader the kernel execs with it) may run; it may reach
     /// 127.0.0.1:<listener> over TCP and UDP and nothing else.
@@ -108,7 +87,7 @@ import Testing
         #expect(shellEvent?.backend == execBackend, "\(plan)")
 
         // A copy of /bin/sh under another name is another file, not on the allowlist.
-        let directory = NSTemporaryDirectory() + "bulwark-attack-\(getpid())"
+        let directory = NSTemporaryDirectory() + "bulwark-attack-\(getpid())-\(RuntimeTestEnvironment.counter.next())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try? FileManager.default.removeItem(atPath: directory + "/x")

@@ -40,29 +40,11 @@ import Testing
         return reason
     }
 
-    final class Events: @unchecked Sendable {
-        private let lock = NSLock()
-        private var list: [RuntimeEvent] = []
-        func add(_ event: RuntimeEvent) { lock.withLock { list.append(event) } }
-        var all: [RuntimeEvent] { lock.withLock { list } }
-        /// Events are reported after the answer, so the child may finish first: wait (up to 10 s) for a match.
-        func first(where predicate: (RuntimeEvent) -> Bool) -> RuntimeEvent? {
-            for _ in 0..<1000 {
-                if let found = all.first(where: predicate) { return found }
-                usleep(10_000)
-            }
-            return nil
-        }
-    }
+    typealias Events = Collected<RuntimeEvent>
 
     /// A test's cgroup, guard and scratch directory, torn down by `close()`.
     final class Fixture {
-        static let counter = Counter()
-        final class Counter: @unchecked Sendable {
-            private let lock = NSLock()
-            private var value = 0
-            func next() -> Int { lock.withLock { value += 1; return value } }
-        }
+        static let counter = RuntimeTestEnvironment.counter
 
         let cgroup: Cgroup
         let outside: Cgroup
@@ -81,7 +63,7 @@ import Testing
             }
             scratch = String(cString: made)
             let events = self.events
-            guardian = try FanotifyExecGuard(onEvent: { events.add($0) })
+            guardian = try FanotifyExecGuard(onEvent: { events.append($0) })
         }
 
         func close() {

@@ -28,18 +28,7 @@ import Testing
         return reason
     }
 
-    private static let counter = Counter()
-
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func next() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            value += 1
-            return value
-        }
-    }
+    private static let counter = RuntimeTestEnvironment.counter
 
     /// A fresh cgroup under the v2 mount and an open descriptor for spawning into it; the caller removes both.
     struct TestCgroup {
@@ -57,29 +46,7 @@ import Testing
         }
     }
 
-    /// Collects events from the enforcer's reader thread.
-    final class EventLog: @unchecked Sendable {
-        private let lock = NSLock()
-        private var events: [KernelEvent] = []
-
-        func append(_ event: KernelEvent) {
-            lock.lock()
-            events.append(event)
-            lock.unlock()
-        }
-
-        /// Waits (bounded: `attempts` × 50 ms) for an event matching `predicate`.
-        func wait(attempts: Int = 100, for predicate: (KernelEvent) -> Bool) -> KernelEvent? {
-            for _ in 0..<attempts {
-                lock.lock()
-                let found = events.first(where: predicate)
-                lock.unlock()
-                if let found { return found }
-                usleep(50_000)
-            }
-            return nil
-        }
-    }
+    typealias EventLog = Collected<KernelEvent>
 
     /// A TCP listener on 127.0.0.1 (ephemeral port), the one destination the test policy allows.
     final class Listener {
