@@ -122,9 +122,10 @@ import Glibc
         daemon.standardError = logHandle
         try daemon.run()
         defer {
-            // Only the daemon this test started.
+            // Only the daemon this test started. SIGKILL: rsyslogd started through Foundation's Process did
+            // not stop on SIGTERM here (the spawned child inherits a signal mask that blocks it).
             if daemon.isRunning {
-                kill(daemon.processIdentifier, SIGTERM)
+                kill(daemon.processIdentifier, SIGKILL)
                 daemon.waitUntilExit()
             }
         }
