@@ -123,7 +123,7 @@ import Glibc
         try daemon.run()
         defer {
             // Only the daemon this test started. SIGKILL: rsyslogd started through Foundation's Process did
-            // not stop on SIGTERM here (the spawned child inherits a signal mask that blocks it).
+            // not stop on SIGTERM here (likely a signal mask inherited from the test thread; not verified).
             if daemon.isRunning {
                 kill(daemon.processIdentifier, SIGKILL)
                 daemon.waitUntilExit()
