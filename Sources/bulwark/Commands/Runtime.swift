@@ -107,4 +107,9 @@ struct RuntimeEventOptions: ParsableArguments {
     @Option(name: .customLong("metrics-address"), help: ArgumentHelp(
         "Serve Prometheus metrics at http://ADDRESS/metrics (e.g. 127.0.0.1:9464).", valueName: "host:port"))
     var metricsAddress: String?
+
+    @Option(name: .customLong("metrics-file"), help: ArgumentHelp(
+        "Write the metrics to this file every 10 s and at exit (node_exporter textfile collector; replaced atomically).",
+        valueName: "file"))
+    var metricsFile: String?
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import BulwarkCore
 import BulwarkRuntime
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -59,18 +60,58 @@ enum RuntimeCommandSupport {
     }
 
     /// The sinks, metrics and metrics server of `--events`, `--sink`, `--metrics-address`.
-    struct Events {
-        var pipeline: EventPipeline
-        var metrics: RuntimeMetrics
-        var server: MetricsServer?
+    final class Events: Sendable {
+        let pipeline: EventPipeline
+        let metrics: RuntimeMetrics
+        let server: MetricsServer?
+        let metricsFile: MetricsTextfileWriter?
+        private let reporter = Mutex<Task<Void, Never>?>(nil)
+
+        init(pipeline: EventPipeline, metrics: RuntimeMetrics, server: MetricsServer?, metricsFile: MetricsTextfileWriter?) {
+            self.pipeline = pipeline
+            self.metrics = metrics
+            self.server = server
+            self.metricsFile = metricsFile
+        }
 
         func submit(_ event: RuntimeEvent) {
-            metrics.recordDecision(event)
             pipeline.submit(event)
         }
 
+        /// Every 10 s: the kernel's drop counter and the number of enforced cgroups into the metrics, and the
+        /// metrics file rewritten.
+        func startReporting(_ agent: RuntimeAgent) {
+            let task = Task { [self] in
+                var reportedDrops: UInt64 = 0
+                while !Task.isCancelled {
+                    reportedDrops = self.report(agent, reportedDrops: reportedDrops)
+                    try? await Task.sleep(for: .seconds(10))
+                }
+            }
+            reporter.withLock { $0 = task }
+        }
+
+        private func report(_ agent: RuntimeAgent, reportedDrops: UInt64) -> UInt64 {
+            let drops = agent.kernelCounters.eventsDropped
+            if drops > reportedDrops { metrics.recordKernelDropped(Int(drops - reportedDrops)) }
+            metrics.setEnforcedCgroups(agent.enforcements.count)
+            writeMetricsFile()
+            return max(drops, reportedDrops)
+        }
+
+        private func writeMetricsFile() {
+            guard let metricsFile else { return }
+            do {
+                try metricsFile.write(metrics)
+            } catch {
+                Console.current.error("--metrics-file \(metricsFile.path): \(error)")
+            }
+        }
+
         func close() async {
+            reporter.withLock { $0?.cancel() }
             await pipeline.close()
+            writeMetricsFile()
             await server?.shutdown()
         }
     }
@@ -113,7 +154,8 @@ enum RuntimeCommandSupport {
             }
             server = started
         }
-        return Events(pipeline: EventPipeline(sinks: sinks, metrics: metrics), metrics: metrics, server: server)
+        return Events(pipeline: EventPipeline(sinks: sinks, metrics: metrics), metrics: metrics, server: server,
+                      metricsFile: options.metricsFile.map(MetricsTextfileWriter.init(path:)))
     }
 
     /// Forwards the usual termination signals to `forward` instead of dying of them.
@@ -169,6 +211,7 @@ struct RuntimeRun: AsyncParsableCommand {
         do {
             agent = try RuntimeAgent(configuration: .init(plan: plan.value, pinDirectory: nil)) { events.submit($0) }
             cgroup = try Cgroup.create("bulwark-run-\(getpid())", under: cgroupParent)
+            events.startReporting(agent)
         } catch {
             console.error("\(error)")
             throw ExitCode(2)
@@ -247,6 +290,7 @@ struct RuntimeEnforce: AsyncParsableCommand {
                     + (ids.podUID.map { ", pod \($0)" } ?? "") + (ids.containerID.map { ", container \($0.prefix(12))" } ?? "")
                     + ") with \(agent.plan.rawValue)")
             }
+            events.startReporting(agent)
         } catch {
             console.error("\(error)")
             throw ExitCode(2)
