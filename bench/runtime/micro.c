@@ -7,8 +7,11 @@
 //   micro udp  PORT N   N × connect() of one UDP socket to 127.0.0.1:PORT (no datagram is sent: a connect
 //                       is what the cgroup connect4 hook and the LSM socket_connect hook judge).
 //   micro exec N        N × fork + execve("/bin/true") + waitpid.
+//   micro all PORT NTCP NUDP NEXEC   the three above, in that order (one process per enforced run).
+//   micro hold SECONDS PIDFILE       writes its pid, then sleeps: a process that keeps an enforced cgroup
+//                                    alive while processes outside it are measured.
 //
-// Prints one line: `<kind> calls=N total_ns=T ns_per_call=X`. Exit 1 when any call fails (a denied connect
+// Prints one line per kind: `<kind> calls=N total_ns=T ns_per_call=X`. Exit 1 when any call fails (a denied connect
 // or exec means the policy is wrong, not that the benchmark is slow).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -102,27 +105,43 @@ static int64_t bench_exec(long n) {
     return now_ns() - t0;
 }
 
+static void report(const char *kind, long n, int64_t total) {
+    printf("%s calls=%ld total_ns=%lld ns_per_call=%.1f\n", kind, n, (long long)total, (double)total / (double)n);
+    fflush(stdout);
+}
+
+static int usage(void) {
+    fprintf(stderr, "usage: micro tcp|udp PORT N | micro exec N | micro all PORT NTCP NUDP NEXEC | "
+                    "micro hold SECONDS PIDFILE\n");
+    return 1;
+}
+
 int main(int argc, char **argv) {
-    if (argc < 3) {
-        fprintf(stderr, "usage: micro tcp|udp PORT N | micro exec N\n");
-        return 1;
-    }
+    if (argc < 3) return usage();
     const char *kind = argv[1];
-    long n;
-    int64_t total;
     if (!strcmp(kind, "exec")) {
-        n = atol(argv[2]);
-        if (n < 1) return 1;
-        total = bench_exec(n);
+        long n = atol(argv[2]);
+        if (n < 1) return usage();
+        report("exec", n, bench_exec(n));
     } else if ((!strcmp(kind, "tcp") || !strcmp(kind, "udp")) && argc >= 4) {
         int port = atoi(argv[2]);
-        n = atol(argv[3]);
-        if (port < 1 || port > 65535 || n < 1) return 1;
-        total = !strcmp(kind, "tcp") ? bench_tcp(port, n) : bench_udp(port, n);
+        long n = atol(argv[3]);
+        if (port < 1 || port > 65535 || n < 1) return usage();
+        report(kind, n, !strcmp(kind, "tcp") ? bench_tcp(port, n) : bench_udp(port, n));
+    } else if (!strcmp(kind, "all") && argc >= 6) {
+        int port = atoi(argv[2]);
+        long nt = atol(argv[3]), nu = atol(argv[4]), ne = atol(argv[5]);
+        if (port < 1 || port > 65535 || nt < 1 || nu < 1 || ne < 1) return usage();
+        report("tcp", nt, bench_tcp(port, nt));
+        report("udp", nu, bench_udp(port, nu));
+        report("exec", ne, bench_exec(ne));
+    } else if (!strcmp(kind, "hold") && argc >= 4) {
+        FILE *f = fopen(argv[3], "w");
+        if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0) fail(argv[3]);
+        struct timespec ts = {atol(argv[2]), 0};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
     } else {
-        fprintf(stderr, "usage: micro tcp|udp PORT N | micro exec N\n");
-        return 1;
+        return usage();
     }
-    printf("%s calls=%ld total_ns=%lld ns_per_call=%.1f\n", kind, n, (long long)total, (double)total / (double)n);
     return 0;
 }
