@@ -213,6 +213,7 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOHTTP1", package: "swift-nio")],
+            exclude: ["Programs"],
             swiftSettings: strictSettings
         ),
         .testTarget(
