@@ -37,6 +37,16 @@ int bw_fanotify_mark_exec(int group_fd, int kind, int add, const char *path) {
     return 0;
 }
 
+int bw_fanotify_ignore(int group_fd, int event_fd) {
+    if (fanotify_mark(group_fd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK, FAN_OPEN_EXEC_PERM, event_fd, NULL) != 0) return -errno;
+    return 0;
+}
+
+int bw_fanotify_flush_inode_marks(int group_fd) {
+    if (fanotify_mark(group_fd, FAN_MARK_FLUSH, 0, AT_FDCWD, NULL) != 0) return -errno;
+    return 0;
+}
+
 int bw_fanotify_wait(int group_fd, int wake_fd, int timeout_ms) {
     struct pollfd fds[2] = {{.fd = group_fd, .events = POLLIN}, {.fd = wake_fd, .events = POLLIN}};
     int count = wake_fd >= 0 ? 2 : 1;

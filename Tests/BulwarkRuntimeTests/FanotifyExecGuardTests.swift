@@ -266,6 +266,41 @@ import Testing
         #expect(try fixture.exec("/bin/sh", ["-c", "true"], in: child).status == 0)
     }
 
+    @Test func elfInterpreterNeedsItsOwnEntry() throws {
+        guard Self.unavailable() == nil else { return }
+        let fixture = try Fixture()
+        defer { fixture.close() }
+        let pythonOnly = CompiledPolicy(name: "no-loader", exec: CompiledExec(defaultAction: .deny,
+                                                                           entries: [try Self.entry(Self.python, index: 0)]))
+        try fixture.guardian.enforce(pythonOnly, on: fixture.cgroup)
+        // The kernel opens ld.so with exec intent too: denying it fails the exec of the allowed program.
+        #expect(throws: FanotifyExecGuard.Failure.self) { try fixture.exec("/bin/true") }
+        let event = try #require(fixture.events.first { $0.decision == .denied })
+        #expect(event.process.executable == "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2")
+        print("marks: \(fixture.guardian.marks)")
+    }
+
+    @Test func ignoreMarksFollowPolicyChanges() throws {
+        guard Self.unavailable() == nil else { return }
+        let fixture = try Fixture()
+        defer { fixture.close() }
+        let withShell = try Self.policy([Self.entry("/bin/sh", index: 2)])
+        try fixture.guardian.enforce(withShell, on: fixture.cgroup)
+        #expect(try fixture.exec("/bin/sh", ["-c", "true"]).status == 0)
+        #expect(try fixture.exec("/bin/sh", ["-c", "true"]).status == 0)
+        #expect(fixture.guardian.statistics.ignoreMarks > 0)
+        // Another cgroup without the shell: the shell is no longer allowed everywhere, so it is asked about again.
+        try fixture.guardian.enforce(Self.policy(), on: fixture.outside)
+        #expect(try fixture.exec("/bin/sh", ["-c", "true"]).status == 0)
+        #expect(try fixture.exec("/bin/sh", ["-c", "true"], in: fixture.outside).status == Self.errnoEPERM)
+        // The same cgroup's policy narrowed.
+        fixture.guardian.release(fixture.outside)
+        try fixture.guardian.enforce(withShell, on: fixture.cgroup)
+        #expect(try fixture.exec("/bin/sh", ["-c", "true"]).status == 0)
+        try fixture.guardian.enforce(Self.policy(), on: fixture.cgroup)
+        #expect(try fixture.exec("/bin/sh", ["-c", "true"]).status == Self.errnoEPERM)
+    }
+
     @Test func probeAndMarksNameWhatTheyCover() throws {
         guard Self.unavailable() == nil else { return }
         let fixture = try Fixture()

@@ -38,6 +38,12 @@ public struct ExecJudge: Sendable {
         self.entries = entries
     }
 
+    /// Files this policy allows whatever their bytes and whoever runs them: allow entries without a pinned digest.
+    /// The guard may stop asking the kernel about a file every enforced policy allows this way.
+    public var unconditionallyAllowed: Set<FileIdentity> {
+        Set(entries.values.filter { $0.action == .allow && $0.sha256 == nil }.map(\.identity))
+    }
+
     /// Judges one exec-intent open.
     /// - Parameters:
     ///   - identity: the opened file (fstat of the event descriptor, kernel device encoding).

@@ -27,6 +27,9 @@ public struct FanotifyStatistics: Sendable, Hashable {
     public var eventsWithoutDescriptor: Int = 0
     /// fstat or other failures on an event of an enforced cgroup (denied).
     public var errors: Int = 0
+    /// Ignore marks added: files every enforced policy allows unconditionally, which the kernel then stops asking
+    /// about (until the file is modified or the enforced policies change).
+    public var ignoreMarks: Int = 0
 
     public init() {}
 }
@@ -99,6 +102,9 @@ public final class FanotifyExecGuard: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     // Guarded by `lock`.
     private var enforced: [String: Enforcement] = [:]   // key: the cgroup's path relative to the v2 mount
+    /// Files every enforced policy allows unconditionally (empty when nothing is enforced: then every exec is
+    /// allowed anyway, and ignore marks would outlive the next `enforce`).
+    private var ignorable: Set<FileIdentity> = []
     private var counters = FanotifyStatistics()
     private var markState = FanotifyMarks()
     private var markedDevices: Set<String> = []
@@ -110,7 +116,8 @@ public final class FanotifyExecGuard: @unchecked Sendable {
     private static let digestCacheLimit = 4096
 
     /// Creates the fanotify group, marks every filesystem that can hold executables and starts the handler thread.
-    /// Until `enforce` is called every exec is allowed (after a /proc read per exec).
+    /// Until `enforce` is called every exec is allowed (one round trip to the handler per exec). The thread keeps the
+    /// guard alive: call `stop()` to end it (dropping the last reference does not).
     public init(onEvent: @escaping @Sendable (RuntimeEvent) -> Void) throws {
         guard let mount = Cgroup.v2Mount() else { throw Failure("no cgroup-v2 hierarchy is mounted") }
         let group = bw_fanotify_init()
@@ -154,13 +161,37 @@ public final class FanotifyExecGuard: @unchecked Sendable {
             } else {
                 enforced[key] = nil
             }
+            policiesChanged()
         }
     }
 
     /// Stops judging `cgroup` (its descendants enforced on their own stay enforced).
     public func release(_ cgroup: Cgroup) {
         guard let key = try? relativePath(cgroup) else { return }
-        _ = lock.withLock { enforced.removeValue(forKey: key) }
+        lock.withLock {
+            enforced.removeValue(forKey: key)
+            policiesChanged()
+        }
+    }
+
+    /// Called with `lock` held. Ignore marks were placed for the old set of unconditionally allowed files; drop them
+    /// all (they come back, one event each, for files still allowed everywhere). Holding the lock while the handler
+    /// adds a mark (`ignoreIfStillAllowed`) keeps a decision taken under the old policies from adding one after this.
+    private func policiesChanged() {
+        var common: Set<FileIdentity>?
+        for enforcement in enforced.values {
+            let allowed = enforcement.judge.unconditionallyAllowed
+            common = common.map { $0.intersection(allowed) } ?? allowed
+        }
+        ignorable = common ?? []
+        _ = bw_fanotify_flush_inode_marks(group)
+    }
+
+    private func ignoreIfStillAllowed(_ identity: FileIdentity, descriptor: Int32) {
+        lock.withLock {
+            guard ignorable.contains(identity), bw_fanotify_ignore(group, descriptor) == 0 else { return }
+            counters.ignoreMarks += 1
+        }
     }
 
     /// Stops the handler and closes the group: from then on the kernel allows every exec (pending ones included).
@@ -259,9 +290,17 @@ public final class FanotifyExecGuard: @unchecked Sendable {
     /// The answer for one event, and the event to report (deny and alert decisions). Errors deny inside enforced
     /// cgroups and allow outside them.
     private func decide(pid: Int32, descriptor: Int32) -> (Bool, RuntimeEvent?) {
-        let snapshot = lock.withLock { enforced }
+        let (snapshot, ignorable) = lock.withLock { (enforced, self.ignorable) }
         if snapshot.isEmpty {
             lock.withLock { counters.outside += 1 }
+            return (true, nil)
+        }
+        // A file every enforced policy allows unconditionally is allowed whoever runs it: answer, and ask the
+        // kernel not to send it again.
+        var early = stat()
+        if !ignorable.isEmpty, fstat(descriptor, &early) == 0, ignorable.contains(FileIdentity(early)) {
+            ignoreIfStillAllowed(FileIdentity(early), descriptor: descriptor)
+            lock.withLock { counters.allowed += 1 }
             return (true, nil)
         }
         guard let cgroupPath = ProcessFiles.cgroupV2Path(of: pid) else {

@@ -35,6 +35,14 @@ int bw_fanotify_init(void);
 /* Adds (add = 1) or removes (add = 0) a FAN_OPEN_EXEC_PERM mark of `kind` on the object at `path`. */
 int bw_fanotify_mark_exec(int group_fd, int kind, int add, const char *path);
 
+/* Adds an ignore mask for FAN_OPEN_EXEC_PERM on the inode `event_fd` refers to (an inode mark, which the kernel
+ * applies to the events of this group's filesystem and mount marks too): later execs of that file are not asked
+ * about. Without FAN_MARK_IGNORED_SURV_MODIFY the kernel drops the ignore mask when the file is modified. */
+int bw_fanotify_ignore(int group_fd, int event_fd);
+
+/* Removes every inode mark of the group (the ignore masks; the exec marks are filesystem and mount marks). */
+int bw_fanotify_flush_inode_marks(int group_fd);
+
 /* Waits until the group or `wake_fd` (may be -1) is readable, up to `timeout_ms` (-1: forever).
  * Returns a bit set: 1 = group readable, 2 = wake_fd readable, 0 = timeout; or -errno (EINTR is retried). */
 int bw_fanotify_wait(int group_fd, int wake_fd, int timeout_ms);
