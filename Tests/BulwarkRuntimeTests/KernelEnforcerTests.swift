@@ -68,9 +68,9 @@ import Testing
             lock.unlock()
         }
 
-        /// Waits (bounded) for an event matching `predicate`.
-        func wait(for predicate: (KernelEvent) -> Bool) -> KernelEvent? {
-            for _ in 0..<100 {
+        /// Waits (bounded: `attempts` × 50 ms) for an event matching `predicate`.
+        func wait(attempts: Int = 100, for predicate: (KernelEvent) -> Bool) -> KernelEvent? {
+            for _ in 0..<attempts {
                 lock.lock()
                 let found = events.first(where: predicate)
                 lock.unlock()
@@ -274,7 +274,7 @@ import Testing
         #expect(counters.netAlerted >= 1)
         #expect(counters.execAlerted >= 1)
         enforcer.stopEvents()
-        #expect(log.wait { $0.kind == .connect && $0.destination?.port == listener.port } == nil)
+        #expect(log.wait(attempts: 10) { $0.kind == .connect && $0.destination?.port == listener.port } == nil)
     }
 
     @Test func pinnedEnforcementOutlivesTheEnforcerAndIsReleasedByTheNextOne() throws {

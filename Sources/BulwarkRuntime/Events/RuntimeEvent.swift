@@ -124,6 +124,13 @@ public protocol RuntimeEventSink: Sendable {
     /// Sends what is queued; returns when it is sent or given up (counted as dropped).
     func flush() async
     var statistics: SinkStatistics { get }
+    /// Flushes, then stops the sink's worker and closes its connections; later events are counted as dropped.
+    func close() async
+}
+
+extension RuntimeEventSink {
+    /// Sinks without connections of their own have nothing to close beyond flushing.
+    public func close() async { await flush() }
 }
 
 public struct SinkStatistics: Sendable, Hashable {

@@ -27,6 +27,8 @@ public struct FanotifyStatistics: Sendable, Hashable {
     public var eventsWithoutDescriptor: Int = 0
     /// fstat or other failures on an event of an enforced cgroup (denied).
     public var errors: Int = 0
+    /// Reads of the group that failed (EMFILE, ENFILE: no descriptor for the event's file).
+    public var readFailures: Int = 0
     /// Ignore marks added: files every enforced policy allows unconditionally, which the kernel then stops asking
     /// about (until the file is modified or the enforced policies change).
     public var ignoreMarks: Int = 0
@@ -258,7 +260,13 @@ public final class FanotifyExecGuard: @unchecked Sendable {
             if ready < 0 || ready & 2 != 0 { return }
             while true {
                 let count = bw_fanotify_read(group, buffer, bufferSize, events, Int32(capacity))
-                if count <= 0 { break }
+                if count < 0 {
+                    // E.g. EMFILE: the kernel could not open the file for us. How it then answers that event (it must, as
+                    // we hold no descriptor to answer with) was not verified here.
+                    lock.withLock { counters.readFailures += 1 }
+                    break
+                }
+                if count == 0 { break }
                 for index in 0..<Int(count) {
                     handle(events[index])
                 }

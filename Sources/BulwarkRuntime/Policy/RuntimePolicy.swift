@@ -29,14 +29,17 @@ public struct RuntimePolicy: Sendable, Hashable {
     public var exec: ExecPolicy?
     /// nil: network is not judged.
     public var egress: EgressPolicy?
+    /// Where a derived policy came from (written as YAML comment lines above the document; not read back).
+    public var comment: String?
 
     public init(name: String, location: SourceLocation? = nil, scope: Scope = Scope(), exec: ExecPolicy? = nil,
-                egress: EgressPolicy? = nil) {
+                egress: EgressPolicy? = nil, comment: String? = nil) {
         self.name = name
         self.location = location
         self.scope = scope
         self.exec = exec
         self.egress = egress
+        self.comment = comment
     }
 
     /// Which processes a policy applies to: the cgroup-v2 directories given (and their descendants), or the
@@ -64,11 +67,14 @@ public struct ExecPolicy: Sendable, Hashable {
     public var rules: [ExecRule]
     /// What interpreters may run: inline code (`python -c`, `sh -c`) and which script paths.
     public var scripts: [ScriptRule]
+    /// Why the default is what it is (written as a YAML comment by `RuntimePolicyWriter`; not read back).
+    public var comment: String?
 
-    public init(defaultAction: RuntimeAction = .deny, rules: [ExecRule] = [], scripts: [ScriptRule] = []) {
+    public init(defaultAction: RuntimeAction = .deny, rules: [ExecRule] = [], scripts: [ScriptRule] = [], comment: String? = nil) {
         self.defaultAction = defaultAction
         self.rules = rules
         self.scripts = scripts
+        self.comment = comment
     }
 }
 
@@ -83,13 +89,16 @@ public struct ExecRule: Sendable, Hashable {
     public var sha256: String?
     public var action: RuntimeAction
     public var line: Int?
+    /// Why a derived rule is there (written as a YAML comment above it; not read back).
+    public var comment: String?
 
-    public init(id: String, path: String, sha256: String? = nil, action: RuntimeAction, line: Int? = nil) {
+    public init(id: String, path: String, sha256: String? = nil, action: RuntimeAction, line: Int? = nil, comment: String? = nil) {
         self.id = id
         self.path = path
         self.sha256 = sha256
         self.action = action
         self.line = line
+        self.comment = comment
     }
 }
 
@@ -103,14 +112,17 @@ public struct ScriptRule: Sendable, Hashable {
     /// Script paths (globs, `*` within a segment, `**` across) it may run; empty = any.
     public var allowedScripts: [String]
     public var line: Int?
+    /// Why a derived rule is there (written as a YAML comment above it; not read back).
+    public var comment: String?
 
     public init(id: String, interpreter: String, inlineCode: RuntimeAction = .deny, allowedScripts: [String] = [],
-                line: Int? = nil) {
+                line: Int? = nil, comment: String? = nil) {
         self.id = id
         self.interpreter = interpreter
         self.inlineCode = inlineCode
         self.allowedScripts = allowedScripts
         self.line = line
+        self.comment = comment
     }
 }
 
@@ -121,10 +133,13 @@ public struct EgressPolicy: Sendable, Hashable {
     public var defaultAction: RuntimeAction
     /// First matching rule (longest prefix first, then in document order) decides.
     public var rules: [EgressRule]
+    /// Why the default is what it is (written as a YAML comment by `RuntimePolicyWriter`; not read back).
+    public var comment: String?
 
-    public init(defaultAction: RuntimeAction = .deny, rules: [EgressRule] = []) {
+    public init(defaultAction: RuntimeAction = .deny, rules: [EgressRule] = [], comment: String? = nil) {
         self.defaultAction = defaultAction
         self.rules = rules
+        self.comment = comment
     }
 }
 
@@ -138,14 +153,17 @@ public struct EgressRule: Sendable, Hashable {
     public var protocols: Set<TransportProtocol>
     public var action: RuntimeAction
     public var line: Int?
+    /// Why a derived rule is there (written as a YAML comment above it; not read back).
+    public var comment: String?
 
     public init(id: String, cidrs: [CIDR], ports: [ClosedRange<Int>] = [], protocols: Set<TransportProtocol> = [],
-                action: RuntimeAction = .allow, line: Int? = nil) {
+                action: RuntimeAction = .allow, line: Int? = nil, comment: String? = nil) {
         self.id = id
         self.cidrs = cidrs
         self.ports = ports
         self.protocols = protocols
         self.action = action
         self.line = line
+        self.comment = comment
     }
 }

@@ -18,7 +18,7 @@ struct Runtime: AsyncParsableCommand {
         permission for exec (EPERM), with an exec tracepoint that kills denied programs as the backstop. \
         bulwark runtime doctor says which work here and why the others do not.
         """,
-        subcommands: [RuntimeDoctor.self]
+        subcommands: [RuntimeDoctor.self, RuntimeRun.self, RuntimeEnforce.self, RuntimeRelease.self, RuntimePolicyCommand.self]
     )
 }
 
@@ -58,7 +58,7 @@ struct RuntimeDoctor: AsyncParsableCommand {
             var object: [String: Any] = [:]
             object["plan"] = plan?.rawValue ?? NSNull()
             object["mechanisms"] = probes.map { ["mechanism": $0.mechanism.rawValue, "works": $0.works, "detail": $0.detail] }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             try console.emit(Array(data) + [0x0a])
         } else {
             var text = ""
