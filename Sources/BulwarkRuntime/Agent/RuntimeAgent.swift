@@ -45,6 +45,10 @@ public final class RuntimeAgent: @unchecked Sendable {
     private let fanotify: FanotifyExecGuard?
     private let onEvent: @Sendable (RuntimeEvent) -> Void
     private let state = Mutex<[UInt32: Enforcement]>([:])
+    private let unattributed = Atomic<Int>(0)
+
+    /// Kernel events about cgroups this agent does not enforce on (left pinned by an earlier agent).
+    public var unattributedEvents: Int { unattributed.load(ordering: .relaxed) }
 
     /// Every mechanism's probe: the kernel programs', fanotify's and cgroup v2's.
     public static func probe() -> [BackendProbe] {
@@ -72,7 +76,13 @@ public final class RuntimeAgent: @unchecked Sendable {
         kernel = try KernelEnforcer(plan: plan == .lsm ? .lsm : .cgroupAndTracepoint, pinDirectory: configuration.pinDirectory)
         fanotify = plan == .cgroupAndFanotify ? try FanotifyExecGuard(onEvent: onEvent) : nil
         try kernel.startEvents { [weak self] event in
-            guard let self, let known = self.state.withLock({ $0[event.policyID] }) else { return }
+            guard let self else { return }
+            guard let known = self.state.withLock({ $0[event.policyID] }) else {
+                // A decision for a cgroup this agent does not enforce on: pinned by an earlier agent and not taken
+                // over (yet). Counted, not reported: the policy's rule names are not known here.
+                self.unattributed.add(1, ordering: .relaxed)
+                return
+            }
             self.onEvent(event.runtimeEvent(policy: known.policy, cgroupPath: known.cgroup.path))
         }
     }

@@ -257,7 +257,8 @@ struct RuntimeEnforce: AsyncParsableCommand {
     @OptionGroup var events: RuntimeEventOptions
     @OptionGroup var plan: RuntimePlanOption
 
-    @Option(name: .customLong("cgroup"), help: ArgumentHelp("A cgroup-v2 directory to enforce on; repeatable.", valueName: "dir"))
+    @Option(name: .customLong("cgroup"), help: ArgumentHelp(
+        "A cgroup-v2 directory to enforce on; repeatable (default: the policy's spec.selector.cgroupPaths).", valueName: "dir"))
     var cgroups: [String] = []
 
     @Option(name: .customLong("pin-dir"), help: ArgumentHelp("Where programs and maps are pinned (bpffs).", valueName: "dir"))
@@ -269,13 +270,19 @@ struct RuntimeEnforce: AsyncParsableCommand {
     @Flag(name: .customLong("release-on-exit"), help: "Remove the enforcement when stopped instead of leaving it in force.")
     var releaseOnExit = false
 
-    func validate() throws {
-        if cgroups.isEmpty { throw ValidationError("give at least one --cgroup DIR") }
-    }
-
     func run() async throws {
         let console = Console.current
         try RuntimeCommandSupport.requireRoot()
+        var cgroups = self.cgroups
+        if cgroups.isEmpty {
+            let policies = try RuntimeCommandSupport.read(policy.policy)
+            cgroups = (policy.name.map { name in policies.filter { $0.name == name } } ?? policies)
+                .flatMap(\.scope.cgroupPaths)
+            guard !cgroups.isEmpty else {
+                console.error("give --cgroup DIR: the policy names no spec.selector.cgroupPaths")
+                throw ExitCode(2)
+            }
+        }
         let path = searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         let compiled = try RuntimeCommandSupport.compile(policy, searchPath: path.split(separator: ":").map(String.init))
         let events = try await RuntimeCommandSupport.events(self.events)
