@@ -118,6 +118,10 @@ import Testing
         #expect(result.stderr.contains("\(path):8"), "\(result.stderr)")
         #expect(try CommandRunner.run(["runtime", "run", "--policy", path]).status == 2)
         #expect(try CommandRunner.run(["runtime", "run", "--policy", "/nonexistent.yaml", "--", "/bin/true"]).status == 2)
+        // A device is refused by the bounded reader, not read forever.
+        let device = try CommandRunner.run(["runtime", "run", "--policy", "/dev/zero", "--", "/bin/true"])
+        #expect(device.status == 2)
+        #expect(device.stderr.contains("not a regular file"), "\(device.stderr)")
         #expect(try CommandRunner.run(["runtime", "run", "--policy", path, "--plan", "magic", "--", "/bin/true"]).status == 2)
     }
 

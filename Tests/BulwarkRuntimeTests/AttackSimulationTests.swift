@@ -13,20 +13,10 @@ import Testing
     typealias TestCgroup = KernelEnforcerTests.TestCgroup
 
     static func skipReason() -> String? {
-        if let why = RuntimeTestEnvironment.unavailable("attack simulations") { return why }
-        var reason: String?
-        if bw_libbpf_open() != 0 {
-            reason = String(cString: bw_libbpf_error())
-        } else if case .failure(let failure) = NetProbe.binary {
-            reason = failure.description
-        } else if RuntimeAgent.environmentPlan == nil, BackendPlan.choose(RuntimeAgent.probe()) == nil {
-            reason = "no enforcement plan works here: " + RuntimeAgent.probe().filter { !$0.works }
-                .map { "\($0.mechanism.rawValue): \($0.detail)" }.joined(separator: "; ")
-        }
-        if let reason {
-            print("AttackSimulationTests skipped: \(reason)" + (ProcessInfo.processInfo.environment["CI"] != nil ? " SKIPPED-IN-CI" : ""))
-        }
-        return reason
+        if let why = RuntimeTestEnvironment.kernelUnavailable("AttackSimulationTests") { return why }
+        guard RuntimeAgent.environmentPlan == nil, BackendPlan.choose(RuntimeAgent.probe()) == nil else { return nil }
+        return RuntimeTestEnvironment.report("AttackSimulationTests", "no enforcement plan works here: "
+            + RuntimeAgent.probe().filter { !$0.works }.map { "\($0.mechanism.rawValue): \($0.detail)" }.joined(separator: "; "))
     }
 
     typealias Events = Collected<RuntimeEvent>

@@ -10,23 +10,8 @@ import Testing
 @Suite struct KernelEnforcerTests {
     // MARK: environment
 
-    /// Why these tests cannot run here, or nil. Prints the reason (and SKIPPED-IN-CI under CI).
-    static func skipReason() -> String? {
-        var reason: String?
-        if getuid() != 0 {
-            reason = "not root"
-        } else if Cgroup.v2Mount() == nil {
-            reason = "no cgroup-v2 hierarchy"
-        } else if bw_libbpf_open() != 0 {
-            reason = String(cString: bw_libbpf_error())
-        } else if case .failure(let failure) = NetProbe.binary {
-            reason = failure.description
-        }
-        if let reason {
-            print("KernelEnforcerTests skipped: \(reason)" + (ProcessInfo.processInfo.environment["CI"] != nil ? " SKIPPED-IN-CI" : ""))
-        }
-        return reason
-    }
+    /// Why these tests cannot run here, or nil (printed, with SKIPPED-IN-CI under CI).
+    static func skipReason() -> String? { RuntimeTestEnvironment.kernelUnavailable("KernelEnforcerTests") }
 
     private static let counter = RuntimeTestEnvironment.counter
 

@@ -1,9 +1,11 @@
 import BulwarkRuntime
+import CBulwarkBPF
 import Foundation
 import Glibc
 
-/// The guard of the tests that need root and cgroup v2: nil when they can run, else why not (printed; with
-/// `SKIPPED-IN-CI` when CI is set, which makes `.ci/run` fail).
+/// The guards of the tests that need root and cgroup v2 (and, for the kernel tests, libbpf and the netprobe
+/// binary): nil when they can run, else why not (printed; with `SKIPPED-IN-CI` when CI is set, which makes
+/// `.ci/run` fail).
 enum RuntimeTestEnvironment {
     static func unavailable(_ test: String) -> String? {
         var why: String?
@@ -12,12 +14,25 @@ enum RuntimeTestEnvironment {
         } else if Cgroup.v2Mount() == nil {
             why = "no cgroup v2 hierarchy is mounted"
         }
-        guard let why else { return nil }
-        if ProcessInfo.processInfo.environment["CI"] != nil {
-            print("SKIPPED-IN-CI: \(test): \(why)")
-        } else {
-            print("skipped: \(test): \(why)")
+        return report(test, why)
+    }
+
+    /// `unavailable`, and libbpf.so.1 loads and netprobe compiles.
+    static func kernelUnavailable(_ test: String) -> String? {
+        if let why = unavailable(test) { return why }
+        var why: String?
+        if bw_libbpf_open() != 0 {
+            why = String(cString: bw_libbpf_error())
+        } else if case .failure(let failure) = NetProbe.binary {
+            why = failure.description
         }
+        return report(test, why)
+    }
+
+    /// Prints why `test` is skipped (nil: it is not) and returns it.
+    static func report(_ test: String, _ why: String?) -> String? {
+        guard let why else { return nil }
+        print((ProcessInfo.processInfo.environment["CI"] != nil ? "SKIPPED-IN-CI: " : "skipped: ") + "\(test): \(why)")
         return why
     }
 

@@ -71,9 +71,12 @@ public struct Cgroup: Sendable, Hashable {
     /// Kills what is left (cgroup.kill, Linux 5.14+) and removes the directory, retrying while the kernel
     /// reaps the processes.
     public func remove(killing: Bool = true) throws {
-        if killing, let fd = Optional(Glibc.open(path + "/cgroup.kill", O_WRONLY | O_CLOEXEC)), fd >= 0 {
-            _ = "1".withCString { write(fd, $0, 1) }
-            close(fd)
+        if killing {
+            let fd = Glibc.open(path + "/cgroup.kill", O_WRONLY | O_CLOEXEC)
+            if fd >= 0 {
+                _ = "1".withCString { write(fd, $0, 1) }
+                close(fd)
+            }
         }
         for _ in 0..<200 {
             if rmdir(path) == 0 || errno == ENOENT { return }

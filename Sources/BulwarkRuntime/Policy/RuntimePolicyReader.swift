@@ -41,11 +41,35 @@ public enum RuntimePolicyReader {
         }
     }
 
+    /// The largest policy file read.
+    static let sizeLimit = ByteLimit(bytes: 4 << 20)
+
     /// Reads a policy file from disk (at most 4 MiB).
     public static func read(path: String) -> Result {
-        switch InputFile.read(path, limit: ByteLimit(bytes: 4 << 20)) {
+        switch InputFile.read(path, limit: sizeLimit) {
         case .failure(let error): return Result(errors: [error])
         case .success(let bytes): return read(bytes: bytes, file: path)
+        }
+    }
+
+    /// What `bulwark runtime run|enforce --policy FILE` reads: `RuntimePolicy` documents, or a Tetragon
+    /// `TracingPolicy` (`apiVersion: cilium.io/…`) imported, its untranslatable parts as warnings. The file is
+    /// read once, through the bounded reader (a FIFO, a device or a huge file is an error, not a hang).
+    public static func readPolicyFile(path: String) -> (result: Result, warnings: [ImportWarning]) {
+        let bytes: [UInt8]
+        switch InputFile.read(path, limit: sizeLimit) {
+        case .failure(let error): return (Result(errors: [error]), [])
+        case .success(let read): bytes = read
+        }
+        switch TextEncoding.utf8(bytes, fileKind: "RuntimePolicy document") {
+        case .failure(let error): return (Result(errors: [error.located(in: path)]), [])
+        case .success(let utf8):
+            let text = String(decoding: utf8, as: UTF8.self)
+            guard text.contains("apiVersion: cilium.io/") || text.contains("\"apiVersion\": \"cilium.io/") else {
+                return (read(utf8: utf8, file: path), [])
+            }
+            let imported = TracingPolicyImporter.import(yaml: text, file: path)
+            return (Result(policies: imported.policies), imported.warnings)
         }
     }
 

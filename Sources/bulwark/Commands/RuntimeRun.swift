@@ -16,11 +16,11 @@ enum RuntimeCommandSupport {
         }
     }
 
-    /// Reads the policy file, picks one policy, compiles it against `searchPath` (bare program names in exec
-    /// rules are resolved there). Input errors are reported with their line and exit 2.
-    static func compile(_ options: RuntimePolicyOptions, searchPath: [String]) throws -> CompiledPolicy {
+    /// Picks one policy of the file and compiles it against `searchPath` (bare program names in exec rules are
+    /// resolved there). Errors are reported and exit 2.
+    static func compile(_ policies: [RuntimePolicy], _ options: RuntimePolicyOptions, searchPath: [String]) throws
+        -> CompiledPolicy {
         let console = Console.current
-        let policies = try read(options.policy)
         let candidates = options.name.map { name in policies.filter { $0.name == name } } ?? policies
         guard let policy = candidates.first else {
             console.error("\(options.policy): " + (options.name.map { "no policy named \($0)" } ?? "no RuntimePolicy in the file"))
@@ -40,20 +40,12 @@ enum RuntimeCommandSupport {
         }
     }
 
-    /// The RuntimePolicies of a file: `bulwark.dev/v1alpha1 RuntimePolicy` documents, or Tetragon TracingPolicies
-    /// imported (their untranslatable parts are warnings naming line and field).
+    /// The RuntimePolicies of `--policy` (`RuntimePolicyReader.readPolicyFile`); input errors with their line
+    /// are exit 2, import warnings are printed.
     static func read(_ path: String) throws -> [RuntimePolicy] {
         let console = Console.current
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            console.error("\(path): cannot read the policy file (\(String(cString: strerror(errno))))")
-            throw ExitCode(2)
-        }
-        if text.contains("apiVersion: cilium.io/") || text.contains("\"apiVersion\": \"cilium.io/") {
-            let imported = TracingPolicyImporter.import(yaml: text, file: path)
-            for warning in imported.warnings { console.warning("\(warning)") }
-            return imported.policies
-        }
-        let result = RuntimePolicyReader.read(path: path)
+        let (result, warnings) = RuntimePolicyReader.readPolicyFile(path: path)
+        for warning in warnings { console.warning("\(warning)") }
         for error in result.errors.sorted(by: InputError.inputOrder) { console.error("\(error)") }
         if !result.errors.isEmpty { throw ExitCode(2) }
         return result.policies
@@ -204,7 +196,8 @@ struct RuntimeRun: AsyncParsableCommand {
         try RuntimeCommandSupport.requireRoot()
         let environment = ProcessInfo.processInfo.environment
         let searchPath = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
-        let compiled = try RuntimeCommandSupport.compile(policy, searchPath: searchPath)
+        let compiled = try RuntimeCommandSupport.compile(try RuntimeCommandSupport.read(policy.policy), policy,
+                                                         searchPath: searchPath)
         let events = try await RuntimeCommandSupport.events(self.events)
         let agent: RuntimeAgent
         let cgroup: Cgroup
@@ -273,9 +266,9 @@ struct RuntimeEnforce: AsyncParsableCommand {
     func run() async throws {
         let console = Console.current
         try RuntimeCommandSupport.requireRoot()
+        let policies = try RuntimeCommandSupport.read(policy.policy)
         var cgroups = self.cgroups
         if cgroups.isEmpty {
-            let policies = try RuntimeCommandSupport.read(policy.policy)
             cgroups = (policy.name.map { name in policies.filter { $0.name == name } } ?? policies)
                 .flatMap(\.scope.cgroupPaths)
             guard !cgroups.isEmpty else {
@@ -284,7 +277,7 @@ struct RuntimeEnforce: AsyncParsableCommand {
             }
         }
         let path = searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        let compiled = try RuntimeCommandSupport.compile(policy, searchPath: path.split(separator: ":").map(String.init))
+        let compiled = try RuntimeCommandSupport.compile(policies, policy, searchPath: path.split(separator: ":").map(String.init))
         let events = try await RuntimeCommandSupport.events(self.events)
         let agent: RuntimeAgent
         do {
