@@ -4,10 +4,10 @@ import Foundation
 /// line `{"create":{"_index":"<index>"}}` and the document, and a final newline. `create` works for plain
 /// indices and for data streams (which refuse `index`). The response says per item what happened: items
 /// with 429/5xx are sent again, items refused otherwise (mapping conflicts) are dropped and counted.
-public final class ElasticsearchSink: RuntimeEventSink {
+public final class ElasticsearchSink: QueuedEventSink {
     public let name = "elasticsearch"
     public let index: String
-    private let queue: EventDeliveryQueue
+    public let deliveryQueue: EventDeliveryQueue
     private let poster: HTTPEventPoster
 
     public init(endpoint: HTTPSinkEndpoint, index: String, encoder: any RuntimeEventEncoder,
@@ -17,7 +17,7 @@ public final class ElasticsearchSink: RuntimeEventSink {
         let poster = HTTPEventPoster(endpoint: endpoint)
         self.poster = poster
         self.index = index
-        queue = EventDeliveryQueue(options: options, transport: { events in
+        deliveryQueue = EventDeliveryQueue(options: options, transport: { events in
             let body = ElasticsearchSink.body(events, index: index, encoder: encoder)
             switch await poster.post(path: "/_bulk", contentType: "application/x-ndjson", body: body) {
             case .transportError(let error):
@@ -73,12 +73,8 @@ public final class ElasticsearchSink: RuntimeEventSink {
         return result
     }
 
-    public func submit(_ event: RuntimeEvent) { queue.submit(event) }
-    public func flush() async { await queue.flush() }
     public func close() async {
-        await queue.close()
+        await deliveryQueue.close()
         await poster.shutdown()
     }
-    public var statistics: SinkStatistics { queue.statistics }
-    public var lastError: String? { queue.lastError }
 }

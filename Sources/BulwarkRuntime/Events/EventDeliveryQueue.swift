@@ -256,3 +256,17 @@ public final class EventDeliveryQueue: Sendable {
         }
     }
 }
+
+/// A sink whose delivery is an `EventDeliveryQueue` (all of ours): the queue answers `submit`, `flush`,
+/// `statistics` and `lastError`, and `close` unless the sink has a connection of its own to close after it.
+public protocol QueuedEventSink: RuntimeEventSink {
+    var deliveryQueue: EventDeliveryQueue { get }
+}
+
+extension QueuedEventSink {
+    public func submit(_ event: RuntimeEvent) { deliveryQueue.submit(event) }
+    public func flush() async { await deliveryQueue.flush() }
+    public func close() async { await deliveryQueue.close() }
+    public var statistics: SinkStatistics { deliveryQueue.statistics }
+    public var lastError: String? { deliveryQueue.lastError }
+}

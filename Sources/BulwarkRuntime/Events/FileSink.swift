@@ -7,26 +7,21 @@ import Glibc
 /// JSON lines appended to a file, rotated by size: when the next line would pass `maxBytes`, `path.N-1` moves
 /// to `path.N` (the oldest is removed), …, `path` to `path.1`, and a new `path` is started. Each batch ends
 /// with `fsync`, so a flushed event survives a crash of the node.
-public final class FileSink: RuntimeEventSink {
+public final class FileSink: QueuedEventSink {
     public let name = "file"
     public let path: String
-    private let queue: EventDeliveryQueue
+    public let deliveryQueue: EventDeliveryQueue
 
     public init(path: String, maxBytes: Int = 10 * 1024 * 1024, keep: Int = 5, encoder: any RuntimeEventEncoder,
                 options: QueueOptions = QueueOptions(batchSize: 256, flushInterval: .milliseconds(500)),
                 onDrop: @escaping @Sendable (Int) -> Void = { _ in }, onSent: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.path = path
         let writer = RotatingFile(path: path, maxBytes: max(1, maxBytes), keep: max(0, keep))
-        queue = EventDeliveryQueue(options: options, transport: { events in
+        deliveryQueue = EventDeliveryQueue(options: options, transport: { events in
             writer.append(events.map { Array((encoder.line($0) + "\n").utf8) })
         }, onDrop: onDrop, onSent: onSent)
     }
 
-    public func submit(_ event: RuntimeEvent) { queue.submit(event) }
-    public func flush() async { await queue.flush() }
-    public func close() async { await queue.close() }
-    public var statistics: SinkStatistics { queue.statistics }
-    public var lastError: String? { queue.lastError }
 }
 
 /// The file and its size; only the delivery worker touches it, the lock makes that checkable.

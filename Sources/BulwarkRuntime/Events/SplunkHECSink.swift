@@ -4,9 +4,9 @@ import Foundation
 /// body of concatenated JSON objects (`{"event":…,"host":…,"source":"bulwark","sourcetype":"bulwark:runtime",
 /// "time":<epoch seconds>}`), one per event. HEC accepts or refuses a request as a whole, so a batch is
 /// retried whole (429, 5xx, no answer) or dropped whole (other 4xx).
-public final class SplunkHECSink: RuntimeEventSink {
+public final class SplunkHECSink: QueuedEventSink {
     public let name = "splunk-hec"
-    private let queue: EventDeliveryQueue
+    public let deliveryQueue: EventDeliveryQueue
     private let poster: HTTPEventPoster
 
     public init(endpoint: HTTPSinkEndpoint, hostName: String, encoder: any RuntimeEventEncoder,
@@ -15,7 +15,7 @@ public final class SplunkHECSink: RuntimeEventSink {
                 onDrop: @escaping @Sendable (Int) -> Void = { _ in }, onSent: @escaping @Sendable (Int) -> Void = { _ in }) {
         let poster = HTTPEventPoster(endpoint: endpoint)
         self.poster = poster
-        queue = EventDeliveryQueue(options: options, transport: { events in
+        deliveryQueue = EventDeliveryQueue(options: options, transport: { events in
             let body = SplunkHECSink.body(events, hostName: hostName, encoder: encoder)
             switch await poster.post(path: "/services/collector/event", contentType: "application/json", body: body) {
             case .transportError(let error):
@@ -55,12 +55,8 @@ public final class SplunkHECSink: RuntimeEventSink {
         return "\(seconds)." + String(repeating: "0", count: 3 - digits.count) + digits
     }
 
-    public func submit(_ event: RuntimeEvent) { queue.submit(event) }
-    public func flush() async { await queue.flush() }
     public func close() async {
-        await queue.close()
+        await deliveryQueue.close()
         await poster.shutdown()
     }
-    public var statistics: SinkStatistics { queue.statistics }
-    public var lastError: String? { queue.lastError }
 }

@@ -28,16 +28,16 @@ enum FileDescriptorIO {
 }
 
 /// JSON lines on standard output (or any descriptor the caller owns), one `write(2)` per line.
-public final class StdoutSink: RuntimeEventSink {
+public final class StdoutSink: QueuedEventSink {
     public let name: String
-    private let queue: EventDeliveryQueue
+    public let deliveryQueue: EventDeliveryQueue
 
     /// - Parameter fileDescriptor: 1 for standard output; tests pass a pipe or a file.
     public init(encoder: any RuntimeEventEncoder, fileDescriptor: Int32 = STDOUT_FILENO, name: String = "stdout",
                 options: QueueOptions = QueueOptions(batchSize: 64, flushInterval: .milliseconds(200)),
                 onDrop: @escaping @Sendable (Int) -> Void = { _ in }, onSent: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.name = name
-        queue = EventDeliveryQueue(options: options, transport: { events in
+        deliveryQueue = EventDeliveryQueue(options: options, transport: { events in
             var delivered = 0
             var failure: String?
             for event in events {
@@ -54,9 +54,4 @@ public final class StdoutSink: RuntimeEventSink {
         }, onDrop: onDrop, onSent: onSent)
     }
 
-    public func submit(_ event: RuntimeEvent) { queue.submit(event) }
-    public func flush() async { await queue.flush() }
-    public func close() async { await queue.close() }
-    public var statistics: SinkStatistics { queue.statistics }
-    public var lastError: String? { queue.lastError }
 }

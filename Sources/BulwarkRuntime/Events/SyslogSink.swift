@@ -9,7 +9,7 @@ import Glibc
 ///
 /// Plain POSIX sockets rather than NIO: the sink has one connection written by one worker, and a send timeout
 /// (`SO_SNDTIMEO`, which Linux also applies to `connect`) bounds how long a dead collector can hold it.
-public final class SyslogSink: RuntimeEventSink {
+public final class SyslogSink: QueuedEventSink {
     public enum Transport: String, Sendable, Hashable {
         case udp, tcp
     }
@@ -22,7 +22,7 @@ public final class SyslogSink: RuntimeEventSink {
     ]
 
     public let name = "syslog"
-    private let queue: EventDeliveryQueue
+    public let deliveryQueue: EventDeliveryQueue
     private let connection: SyslogConnection
 
     public init(host: String, port: UInt16, transport: Transport, facility: Int = 4, hostName: String,
@@ -33,20 +33,16 @@ public final class SyslogSink: RuntimeEventSink {
         self.connection = connection
         let header = SyslogHeader(facility: facility, hostName: hostName, appName: appName,
                                   processID: String(getpid()))
-        queue = EventDeliveryQueue(options: options, transport: { events in
+        deliveryQueue = EventDeliveryQueue(options: options, transport: { events in
             let messages = events.map { header.message(for: $0, body: encoder.line($0)) }
             return connection.send(messages)
         }, onDrop: onDrop, onSent: onSent)
     }
 
-    public func submit(_ event: RuntimeEvent) { queue.submit(event) }
-    public func flush() async { await queue.flush() }
     public func close() async {
-        await queue.close()
+        await deliveryQueue.close()
         connection.close()
     }
-    public var statistics: SinkStatistics { queue.statistics }
-    public var lastError: String? { queue.lastError }
 
     /// Syslog severity by decision: a kill is an error, a refusal a warning, an alert a notice.
     public static func severity(_ decision: RuntimeEvent.Decision) -> Int {
