@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "BulwarkImage", targets: ["BulwarkImage"]),
         .library(name: "BulwarkVulnDB", targets: ["BulwarkVulnDB"]),
         .library(name: "BulwarkRuntime", targets: ["BulwarkRuntime"]),
+        .library(name: "BulwarkAdmission", targets: ["BulwarkAdmission"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The admission webhook's HTTP server. Traits off: no swift-configuration, no full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // HTTP field names for the admission server (HTTPTypes is Hummingbird's request/response model).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0", traits: []),
     ],
     targets: [
         .target(
@@ -125,6 +132,32 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The admission webhook (`bulwark admission`): AdmissionReview decoding, the decision over the
+        // one engine, JSONPatch mutation, the HTTPS server, in-tree CEL policies from the catalogue,
+        // certificates and deployment manifests.
+        .target(
+            name: "BulwarkAdmission",
+            dependencies: [
+                "BulwarkCore", "BulwarkKubernetes", "BulwarkEngine", "BulwarkArtifacts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "BulwarkEngine",
             dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkDockerfile", "BulwarkSecrets", "BulwarkArtifacts",
@@ -148,8 +181,11 @@ let package = Package(
             name: "bulwark",
             dependencies: [
                 "BulwarkCore", "BulwarkEngine", "BulwarkKubernetes", "BulwarkReport", "BulwarkDockerfile", "BulwarkSecrets",
-                "BulwarkArtifacts", "BulwarkImage", "BulwarkVulnDB", "BulwarkRuntime",
+                "BulwarkArtifacts", "BulwarkImage", "BulwarkVulnDB", "BulwarkRuntime", "BulwarkAdmission",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings,
             plugins: ["BuildInfoPlugin"]
@@ -219,10 +255,32 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "BulwarkAdmissionTests",
+            dependencies: [
+                "BulwarkCore", "BulwarkAdmission", "BulwarkKubernetes", "BulwarkEngine", "BulwarkArtifacts", "BulwarkTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["Golden"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "BulwarkCLITests",
             dependencies: [
                 "bulwark", "BulwarkCore", "BulwarkEngine", "BulwarkArtifacts", "BulwarkImage", "BulwarkVulnDB", "BulwarkRuntime",
-                "BulwarkTestSupport",
+                "BulwarkAdmission", "BulwarkTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],

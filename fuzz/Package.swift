@@ -106,5 +106,16 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        // AdmissionReviews: strict JSON (against Foundation as the oracle), the review envelope, the whole
+        // decision over the engine, and the webhook's configuration file.
+        .executableTarget(
+            name: "FuzzAdmission",
+            dependencies: [
+                "FuzzDriver",
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkAdmission", package: "Bulwark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )

@@ -85,10 +85,16 @@ public struct Engine: Sendable {
                            images: images.sorted { $0.source < $1.source })
     }
 
+    /// The ids of the rules `configuration` enables and `filter` keeps, for `ScanRequest.selectedRules`.
+    public func selectedRules(configuration: Configuration, filter: (RuleDescriptor) -> Bool = { _ in true }) -> Set<String> {
+        Set(catalog.rules.filter { configuration.enables($0) && filter($0) }.map(\.id))
+    }
+
     /// The ids of the rules that run: those of the requested domains that the configuration
-    /// enables and the request's filter keeps.
+    /// enables and the request's filter keeps (or the request's precomputed selection).
     func enabledRules(_ request: ScanRequest) -> Set<String> {
-        Set(catalog.rules.lazy.filter { rule in
+        if let selected = request.selectedRules { return selected }
+        return Set(catalog.rules.lazy.filter { rule in
             request.configuration.enables(rule) && (request.ruleFilter?(rule) ?? true)
         }.map(\.id))
     }
@@ -117,7 +123,8 @@ public struct Engine: Sendable {
         let active = domains.indices.filter { request.domains?.contains(domains[$0].name) ?? true }
         var collected = Collected(sources: Array(repeating: [], count: domains.count),
                                   documents: Array(repeating: [], count: domains.count))
-        collected.warnings = request.configurationWarnings(catalog: catalog)
+        // A caller with a precomputed selection checked its configuration when it chose the rules.
+        if request.selectedRules == nil { collected.warnings = request.configurationWarnings(catalog: catalog) }
         let discovery = InputDiscovery.files(under: request.paths)
         collected.errors += discovery.errors
         collected.inputs.skipped = discovery.skipped
@@ -225,6 +232,11 @@ public struct ScanRequest: Sendable {
     public var domains: Set<String>?
     /// Only the rules this keeps; nil = all (the configuration still applies).
     public var ruleFilter: (@Sendable (RuleDescriptor) -> Bool)?
+    /// The rule ids to run, already chosen with `Engine.selectedRules(configuration:filter:)`: for
+    /// callers that scan many requests with one selection (the admission webhook judges each request
+    /// with the same rules), so the catalogue is not filtered again per request. Overrides
+    /// `ruleFilter`, and the configuration's warnings are not collected again.
+    public var selectedRules: Set<String>?
 
     public init(paths: [String] = [], sources: [SourceInput] = [], documents: [MemoryDocument] = [],
                 configuration: Configuration = Configuration(), configurationFile: String? = nil,

@@ -138,15 +138,7 @@ public struct JSONWriter: Sendable {
     /// integral values within ±2^53 without a fraction (`3`); NaN and infinities as `null`.
     public mutating func number(_ value: Double) {
         prepareValue()
-        guard value.isFinite else {
-            appendASCII("null")
-            return
-        }
-        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
-            appendASCII(String(Int64(value)))
-        } else {
-            appendASCII(String(value))
-        }
+        appendASCII(JSONValue.numberText(value))
     }
 
     public mutating func bool(_ value: Bool) {

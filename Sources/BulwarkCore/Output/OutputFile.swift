@@ -63,8 +63,10 @@ public final class OutputFile: Sendable {
     }
 
     /// Opens `path` for writing: atomically (temporary file, then rename) for a regular file or a
-    /// new one, directly for anything else (`/dev/stdout`, a FIFO, `/dev/null`).
-    public static func create(_ path: String) throws(OutputError) -> OutputFile {
+    /// new one, directly for anything else (`/dev/stdout`, a FIFO, `/dev/null`). `mode`, when given,
+    /// is the regular file's permissions from its first byte on (e.g. 0600 for a private key: the
+    /// temporary file never has wider ones), replacing an existing file's.
+    public static func create(_ path: String, mode requestedMode: mode_t? = nil) throws(OutputError) -> OutputFile {
         var info = stat()
         let exists = stat(path, &info) == 0
         if exists && (info.st_mode & S_IFMT) == S_IFDIR { throw OutputError(path: path, reason: "is a directory") }
@@ -89,7 +91,7 @@ public final class OutputFile: Sendable {
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // mkstemp makes the file 0600: give it the target's mode, or what a new file would get.
-        let mode: mode_t = exists ? info.st_mode & 0o7777 : 0o666 & ~currentUmask()
+        let mode: mode_t = requestedMode ?? (exists ? info.st_mode & 0o7777 : 0o666 & ~currentUmask())
         if fchmod(descriptor, mode) != 0 {
             let error = Errno(errno)
             close(descriptor)

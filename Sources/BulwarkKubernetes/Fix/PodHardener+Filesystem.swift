@@ -6,6 +6,8 @@ extension PodHardener {
     func requireReadOnlyRoot(_ container: ContainerView, _ context: MapRef, _ existing: YAMLNode?, label: String) {
         let field = existing?["readOnlyRootFilesystem"]
         guard field?.bool != true else { return }
+        // With additions only an explicit value (even false) stays, and so do the volumes it would need.
+        if additionsOnly, let field, !field.isNull { return }
         let was = field.flatMap { $0.isNull ? nil : $0.scalar }
         guard set(context, "readOnlyRootFilesystem", .bool(true),
                   comment: was.map { "bulwark: was readOnlyRootFilesystem: \($0); writable paths are emptyDir volumes" }) else { return }

@@ -17,6 +17,22 @@ final class PodHardener {
     var volumeNames: Set<String>
     /// Mount paths this run adds, per container node.
     var addedMounts: [ObjectIdentifier: [String]] = [:]
+    /// What the run may change: everything (`bulwark fix manifests`) or only add (admission mutation).
+    let mode: Mode
+
+    /// `fix` plans every change of `bulwark fix manifests`. `additions` (the mutating webhook,
+    /// `HardeningPatch`) plans only fields that are missing: nothing is removed or replaced (the
+    /// validating webhook denies what would need that), and an addition that only works together
+    /// with a replacement the fixer would make is left out (see `runsAsRootExplicitly`,
+    /// `forbidsNoEscalation`).
+    enum Mode: Equatable {
+        case fix
+        /// `readOnlyRoot`: also `readOnlyRootFilesystem: true` with its writable paths;
+        /// `tokenAutomount`: also `automountServiceAccountToken: false`.
+        case additions(readOnlyRoot: Bool, tokenAutomount: Bool)
+    }
+
+    var additionsOnly: Bool { mode != .fix }
 
     static let review = "bulwark: review these defaults"
 
@@ -25,8 +41,10 @@ final class PodHardener {
         "serving.kserve.io/ServingRuntime", "serving.kserve.io/ClusterServingRuntime", "serving.knative.dev/Service",
     ]
 
-    init(pod: PodSpecView, options: ManifestFixOptions, patch: DocumentPatch, log: FixLog, access: APIAccessIndex = APIAccessIndex()) {
+    init(pod: PodSpecView, options: ManifestFixOptions, patch: DocumentPatch, log: FixLog, access: APIAccessIndex = APIAccessIndex(),
+         mode: Mode = .fix) {
         self.pod = pod
+        self.mode = mode
         self.access = access
         self.options = options
         self.patch = patch
@@ -50,11 +68,13 @@ final class PodHardener {
             keepNodeAccess(nodeReasons)
             return
         }
-        removeHostNamespaces()
-        removeHostProcess(spec["securityContext"], subject: subject)
-        for container in pod.containers {
-            removePrivileged(container)
-            removeHostProcess(container.securityContext, subject: "\(container.displayName) of \(subject)")
+        if !additionsOnly {
+            removeHostNamespaces()
+            removeHostProcess(spec["securityContext"], subject: subject)
+            for container in pod.containers {
+                removePrivileged(container)
+                removeHostProcess(container.securityContext, subject: "\(container.displayName) of \(subject)")
+            }
         }
         if isWindows {
             log.warn(spec, "\(subject) is a Windows pod: only the baseline settings (privileged, host namespaces, hostProcess) were changed")
@@ -63,7 +83,7 @@ final class PodHardener {
         }
         if podLevel {
             hardenPodSecurityContext()
-            disableTokenAutomount()
+            if disablesTokenAutomount { disableTokenAutomount() }
         }
         // Regular containers first, so that they get the plain volume names (`tmp`).
         let order: [ContainerView.Kind] = [.container, .embedded, .initContainer, .ephemeral]
@@ -81,7 +101,35 @@ final class PodHardener {
     func keepNodeAccess(_ reasons: [String]) {
         let namespace = pod.object.effectiveNamespace ?? "default"
         log.warn(spec, "\(subject) needs access to its node (\(reasons.joined(separator: "; "))): its host settings, privileges and security contexts are left as they are, because hardening them would break it; \(NodeAccess.exemption(namespace: namespace))")
-        if podLevel { disableTokenAutomount() }
+        if podLevel && disablesTokenAutomount { disableTokenAutomount() }
+    }
+
+    /// Whether the run sets `automountServiceAccountToken: false` (the fixer always may).
+    var disablesTokenAutomount: Bool {
+        if case .additions(_, let tokenAutomount) = mode { return tokenAutomount }
+        return true
+    }
+
+    /// Whether the run makes root filesystems read-only (the fixer always does).
+    var makesRootReadOnly: Bool {
+        if case .additions(let readOnlyRoot, _) = mode { return readOnlyRoot }
+        return true
+    }
+
+    /// A pod or container that sets `runAsUser: 0`. The fixer replaces the 0; with additions only
+    /// it stays, and an added `runAsNonRoot: true` next to it would keep the container from
+    /// starting (the kubelet refuses a non-root requirement with UID 0), so none is added.
+    func runsAsRootExplicitly(_ context: YAMLNode?) -> Bool {
+        context?["runAsUser"]?.int == 0
+    }
+
+    /// The API server rejects `allowPrivilegeEscalation: false` next to `privileged: true` or an added
+    /// `CAP_SYS_ADMIN` (core validation of SecurityContext). The fixer removes those first; with
+    /// additions only they stay, so no `allowPrivilegeEscalation` is added to such a container.
+    static func forbidsNoEscalation(_ context: YAMLNode?) -> Bool {
+        guard let context else { return false }
+        if context["privileged"]?.bool == true { return true }
+        return (context["capabilities"]?["add"]?.items ?? []).contains { $0.string == "CAP_SYS_ADMIN" || $0.string == "SYS_ADMIN" }
     }
 
     // MARK: - Baseline: privileged, host namespaces, hostProcess
@@ -128,7 +176,9 @@ final class PodHardener {
         let current = spec["securityContext"]
         guard let context = securityContext(of: spec, current: current, label: subject) else { return }
         let existing = current?.isMapping == true ? current : nil
-        requireTrue(context, existing, "runAsNonRoot", label: subject)
+        if !additionsOnly || !(runsAsRootExplicitly(existing) || pod.containers.contains(where: { runsAsRootExplicitly($0.securityContext) })) {
+            requireTrue(context, existing, "runAsNonRoot", label: subject)
+        }
         requireID(context, existing, "runAsUser", options.runAsUser, label: subject)
         requireID(context, existing, "runAsGroup", options.runAsGroup, label: subject)
         requireID(context, existing, "fsGroup", options.fsGroup, label: subject)
@@ -341,7 +391,7 @@ final class PodHardener {
         let userBefore = effectiveUser(container)
 
         let escalation = existing?["allowPrivilegeEscalation"]
-        if escalation?.bool != false {
+        if escalation?.bool != false, !(additionsOnly && Self.forbidsNoEscalation(existing)) {
             let was = escalation.flatMap { $0.isNull ? nil : $0.scalar }
             if set(context, "allowPrivilegeEscalation", .bool(false), comment: was.map { "bulwark: was allowPrivilegeEscalation: \($0)" }) {
                 log.change(escalation ?? existing ?? container.node, "\(label): set securityContext.allowPrivilegeEscalation: false")
@@ -355,7 +405,7 @@ final class PodHardener {
             }
             requireSeccomp(context, existing, label: label, addWhenMissing: false)
         } else {
-            requireTrue(context, existing, "runAsNonRoot", label: label)
+            if !additionsOnly || !runsAsRootExplicitly(existing) { requireTrue(context, existing, "runAsNonRoot", label: label) }
             requireID(context, existing, "runAsUser", options.runAsUser, label: label)
             requireID(context, existing, "runAsGroup", options.runAsGroup, label: label)
             requireSeccomp(context, existing, label: label, addWhenMissing: true)
@@ -368,8 +418,9 @@ final class PodHardener {
         fixSELinux(existing, label: label)
         fixAppArmor(context, existing, label: label)
         if container.kind != .ephemeral {
-            requireReadOnlyRoot(container, context, existing, label: label)
-            setModelCacheEnvironment(container, userChanged: userBefore == nil || userBefore == 0, label: label)
+            if makesRootReadOnly { requireReadOnlyRoot(container, context, existing, label: label) }
+            // With additions only a UID of 0 stays, so the user changes only where none was set.
+            setModelCacheEnvironment(container, userChanged: userBefore == nil || (userBefore == 0 && !additionsOnly), label: label)
         }
         if container.kind != .ephemeral && container.kind != .embedded {
             addResources(container, label: label)

@@ -199,7 +199,7 @@ extension PSSChecks {
     // MARK: seLinuxOptions
 
     static let seLinuxTypesV1Dot0: Set<String> = ["", "container_t", "container_init_t", "container_kvm_t"]
-    static let seLinuxTypesV1Dot31: Set<String> = seLinuxTypesV1Dot0.union(["container_engine_t"])
+    public static let seLinuxTypesV1Dot31: Set<String> = seLinuxTypesV1Dot0.union(["container_engine_t"])
 
     public static let seLinuxOptions = PSSCheck(id: "seLinuxOptions", level: .baseline, versions: [
         PSSVersionedCheck(0) { seLinux($0, allowedTypes: seLinuxTypesV1Dot0) },
@@ -337,7 +337,7 @@ extension PSSChecks {
     static let sysctlsV1Dot29 = sysctlsV1Dot27.union([
         "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes",
     ])
-    static let sysctlsV1Dot32 = sysctlsV1Dot29.union(["net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"])
+    public static let sysctlsV1Dot32 = sysctlsV1Dot29.union(["net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"])
     /// Alpha in the reference (unreleased at the snapshot); applies only to explicit `v1.37`+.
     static let sysctlsV1Dot37 = sysctlsV1Dot32.union(["net.ipv4.tcp_slow_start_after_idle", "net.ipv4.tcp_notsent_lowat"])
 

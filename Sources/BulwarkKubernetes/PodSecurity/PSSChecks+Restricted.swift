@@ -6,12 +6,12 @@ extension PSSChecks {
     // MARK: restrictedVolumes
 
     /// Volume sources the restricted level allows.
-    static let allowedVolumeSources = [
+    public static let allowedVolumeSources = [
         "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected", "secret",
     ]
     /// Other volume sources in the reference's order of precedence (JSON field names), as
     /// `restrictedVolumes_1_0` tests them: photonPersistentDisk before portworxVolume.
-    static let restrictedVolumeSources = [
+    public static let restrictedVolumeSources = [
         "hostPath", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "nfs", "iscsi", "glusterfs", "rbd", "flexVolume",
         "cinder", "cephfs", "flocker", "fc", "azureFile", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk",
         "portworxVolume", "scaleIO", "storageos",

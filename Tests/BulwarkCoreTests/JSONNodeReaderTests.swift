@@ -1,0 +1,86 @@
+import BulwarkCore
+import Foundation
+import Testing
+
+@Suite struct JSONNodeReaderTests {
+    func read(_ text: String) -> Result<YAMLNode, JSONNodeReader.Failure> { JSONNodeReader.read(Array(text.utf8)) }
+
+    @Test func readsObjectsWithPositionsAndStyles() throws {
+        let text = "{\"a\": [1, -2.5e3, true, null],\n  \"b\": {\"c\": \"true\"}}"
+        let root = try read(text).get()
+        #expect(root["a"]?.items.map(\.scalar) == ["1", "-2.5e3", "true", "null"])
+        #expect(root["a"]?.items[2].bool == true)
+        #expect(root["a"]?.items[3].isNull == true)
+        // A JSON string is never a boolean, a number or null.
+        #expect(root.at("b", "c")?.bool == nil)
+        #expect(root.at("b", "c")?.string == "true")
+        #expect(root["b"]?.position == TextPosition(line: 2, column: 8))
+        #expect(root.keyNode("b")?.position == TextPosition(line: 2, column: 3))
+    }
+
+    @Test func decodesEscapes() throws {
+        let root = try read(#"["a\"b\\c\/d\n\t\u00e9\ud83d\ude00"]"#).get()
+        #expect(root.items[0].string == "a\"b\\c/d\n\té😀")
+    }
+
+    @Test func refusesWhatIsNotJSON() {
+        let cases: [(String, String)] = [
+            ("", "unexpected end"), ("{", "expected a string key"), ("{\"a\" 1}", "expected ':'"), ("[1,]", "unexpected character"),
+            ("[01]", "may not start with 0"), ("[1.]", "fraction needs digits"), ("[1e]", "exponent needs digits"),
+            ("[tru]", "unexpected"), ("{\"a\":1,\"a\":2}", "appears twice"), ("[\"\u{01}\"]", "control character"),
+            (#"["\ud800"]"#, "lone UTF-16 surrogate"), (#"["\x"]"#, "invalid escape"), ("[1] 2", "after the JSON value"),
+            ("{'a': 1}", "expected a string key"), ("[NaN]", "unexpected character"),
+        ]
+        for (text, message) in cases {
+            guard case .failure(let failure) = read(text) else {
+                Issue.record("\(text) was accepted")
+                continue
+            }
+            #expect(failure.message.contains(message), "\(text): \(failure.message)")
+        }
+        #expect(throws: JSONNodeReader.Failure.self) { try JSONNodeReader.read([0x5B, 0x22, 0xFF, 0x22, 0x5D]).get() }
+    }
+
+    @Test func limitsNesting() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        guard case .failure(let failure) = read(deep) else {
+            Issue.record("10,000 levels accepted")
+            return
+        }
+        #expect(failure.message.contains("nested deeper than 128"))
+        #expect((try? read(String(repeating: "[", count: 100) + String(repeating: "]", count: 100)).get()) != nil)
+    }
+
+    /// Foundation's parser is the oracle for what both accept: the same values, in the same order.
+    @Test func agreesWithFoundationOnValidDocuments() throws {
+        let documents = [
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","labels":{"x":"y"}},"spec":{"containers":[{"name":"c","image":"i","ports":[{"containerPort":8080}]}]}}"#,
+            #"[1, 2.5, -0, 1E+2, "s", true, false, null, {}, []]"#,
+            #"{"emoji":"\ud83e\udd16","quote":"\"","nested":[[[{"a":[]}]]]}"#,
+        ]
+        for document in documents {
+            let node = try read(document).get()
+            let ours = node.jsonValue.compactJSON
+            let theirs = try JSONSerialization.jsonObject(with: Data(ours), options: [.fragmentsAllowed])
+            let original = try JSONSerialization.jsonObject(with: Data(document.utf8), options: [.fragmentsAllowed])
+            #expect(NSDictionary(dictionary: ["v": theirs]).isEqual(to: ["v": original]), "\(document)")
+        }
+    }
+
+    /// Found by FuzzAdmission (fuzz/artifacts/crash-1583165e…): a 70-digit integer. Foundation reads it
+    /// as a decimal; the reader keeps the text as written (a rule reading it as a number gets a
+    /// Double, as from YAML), so nothing is lost or rounded before a rule decides.
+    @Test func keepsNumbersBeyondDoublePrecisionAsWritten() throws {
+        let digits = String(repeating: "7", count: 69) + "0"
+        let node = try read(digits).get()
+        #expect(node.scalar == digits)
+        #expect(node.scalarStyle == .plain)
+        #expect(try read("[\(digits), 1e400, -1e-400]").get().items.map(\.scalar) == [digits, "1e400", "-1e-400"])
+    }
+
+    @Test func compactJSONRoundTrips() throws {
+        let value: JSONValue = .object([("a", .array([.number(1), .number(2.5), .string("x\"y\n"), .bool(false), .null])), ("b", .object([]))])
+        #expect(String(decoding: value.compactJSON, as: UTF8.self) == #"{"a":[1,2.5,"x\"y\n",false,null],"b":{}}"#)
+        #expect(try JSONNodeReader.read(value.compactJSON).get().jsonValue == value)
+    }
+}
