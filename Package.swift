@@ -49,6 +49,8 @@ let package = Package(
         .target(
             name: "BulwarkCore",
             dependencies: [.product(name: "Yams", package: "Yams")],
+            // The compliance catalogues, one YAML file per framework, compiled into the binary.
+            resources: [.embedInCode("Compliance/Catalogues")],
             swiftSettings: strictSettings
         ),
         .target(

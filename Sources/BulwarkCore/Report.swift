@@ -108,34 +108,6 @@ public struct InputSummary: Sendable, Equatable {
     }
 }
 
-/// `--compliance FRAMEWORK`: pass/fail per control of one framework.
-public struct ComplianceReport: Codable, Sendable, Equatable {
-    public struct Control: Codable, Sendable, Equatable {
-        public enum Status: String, Codable, Sendable { case pass, fail, manual, notApplicable = "not-applicable" }
-        public var id: String
-        public var title: String
-        public var status: Status
-        public var findings: [String]
-
-        public init(id: String, title: String, status: Status, findings: [String]) {
-            self.id = id
-            self.title = title
-            self.status = status
-            self.findings = findings
-        }
-    }
-
-    public var framework: String
-    public var score: Double
-    public var controls: [Control]
-
-    public init(framework: String, score: Double, controls: [Control]) {
-        self.framework = framework
-        self.score = score
-        self.controls = controls
-    }
-}
-
 /// The machine-readable report of every reporting command (docs/cli.md).
 public struct Report: Codable, Sendable {
     public var schemaVersion: Int

@@ -44,7 +44,9 @@ extension Engine {
         let scanner = KubernetesScanner(rules: rules, timings: request.ruleTimings)
         let found = index.map(scanner.scan) ?? scanner.scan(loaded.inventory)
         let findings = request.configuration.apply(to: found, catalog: catalog)
-        let compliance = request.compliance.map { ComplianceSummarizer(catalog: catalog).summarize(findings, framework: $0) }
+        let compliance = request.compliance.map {
+            self.compliance(findings, framework: $0, scanned: loaded.inputs.filesByDomain, configuration: request.configuration)
+        }
         return Report(findings: findings, errors: loaded.errors, warnings: loaded.warnings, inputs: loaded.inputs, compliance: compliance)
     }
 

@@ -78,11 +78,29 @@ public struct Engine: Sendable {
         // Consumed so the configuration edits the one array in place rather than a copy of it.
         let applied = request.configuration.apply(to: consume findings, catalog: catalog)
         request.onPhase?("configuration: \(applied.count) findings")
-        let compliance = request.compliance.map { ComplianceSummarizer(catalog: catalog).summarize(applied, framework: $0) }
+        let compliance = request.compliance.map {
+            self.compliance(applied, framework: $0, scanned: collected.inputs.filesByDomain, configuration: request.configuration)
+        }
         let report = Report(findings: consume applied, errors: collected.errors, warnings: collected.warnings, inputs: collected.inputs,
                             compliance: compliance)
         return ScanOutcome(report: report, models: models.sorted { $0.file < $1.file },
                            images: images.sorted { $0.source < $1.source })
+    }
+
+    /// The `--compliance` scorecard of findings. Always judged against the standard engine's whole
+    /// catalogue, whichever domains this engine runs (`bulwark model scan` runs one): a control of
+    /// another domain is not-applicable, not manual. `filesByDomain` (`ReportSummary.filesByDomain`)
+    /// says which domains read any input; rules the configuration disables check nothing.
+    public func compliance(_ findings: [Finding], framework: String, scanned filesByDomain: [String: Int],
+                           configuration: Configuration) -> ComplianceReport {
+        let standard = Engine.standard
+        var domainOfRule: [String: String] = [:]
+        for domain in standard.domains + domains {
+            for rule in domain.rules { domainOfRule[rule.id] = domain.name }
+        }
+        let scope = ComplianceScope(domainOfRule: domainOfRule, scannedDomains: Set(filesByDomain.filter { $0.value > 0 }.keys),
+                                    enabledRules: standard.selectedRules(configuration: configuration))
+        return ComplianceSummarizer(catalog: standard.catalog).summarize(findings, framework: framework, scope: scope)
     }
 
     /// The ids of the rules `configuration` enables and `filter` keeps, for `ScanRequest.selectedRules`.

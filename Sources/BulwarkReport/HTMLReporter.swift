@@ -82,7 +82,7 @@ public struct HTMLReporter: Reporter {
         page += "</section>\n"
         if let compliance = report.compliance {
             let name = ControlCatalog.frameworks[compliance.framework] ?? compliance.framework
-            page += "<section>\n<h2>Compliance: \(e(name)) — \(e(Self.score(compliance.score)))%</h2>\n<table>\n"
+            page += "<section>\n<h2>Compliance: \(e(name)) — \(e(compliance.score.map { Self.score($0) + "%" } ?? "no automated control applies"))</h2>\n<table>\n"
             page += "<thead><tr><th>Control</th><th>Title</th><th>Status</th><th>Rules</th></tr></thead>\n<tbody>\n"
             for control in compliance.controls {
                 page += "<tr><td class=\"loc\">\(e(control.id))</td><td>\(e(control.title))</td>"

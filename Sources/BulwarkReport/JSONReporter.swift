@@ -76,6 +76,8 @@ public struct JSONReporter: Reporter {
             writer.key("compliance")
             Self.write(compliance, to: &writer)
         }
+        writer.key("plan")
+        Self.write(FixPlanner.plan(report.findings), to: &writer)
         for (name, value) in extra {
             writer.key(name)
             writer.value(value)
@@ -101,17 +103,7 @@ public struct JSONReporter: Reporter {
         }
         writer.endObject()
         writer.key("object")
-        if let object = finding.object {
-            writer.beginObject()
-            writer.field("apiVersion", object.apiVersion)
-            writer.field("kind", object.kind)
-            writer.optionalField("namespace", object.namespace)
-            writer.field("name", object.name)
-            writer.optionalField("container", object.container)
-            writer.endObject()
-        } else {
-            writer.null()
-        }
+        write(finding.object, to: &writer)
         writer.key("controls")
         writer.beginArray()
         for control in finding.controls { writer.string(control.description) }
@@ -158,19 +150,63 @@ public struct JSONReporter: Reporter {
     static func write(_ compliance: ComplianceReport, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("framework", compliance.framework)
+        writer.field("title", compliance.title)
+        writer.field("version", compliance.version)
         writer.key("score")
-        writer.number(compliance.score)
+        if let score = compliance.score { writer.number(score) } else { writer.null() }
+        writer.key("counts")
+        writer.beginObject()
+        for status in ComplianceReport.Control.Status.allCases { writer.field(status.rawValue, compliance.counts[status]) }
+        writer.endObject()
         writer.key("controls")
         writer.beginArray()
         for control in compliance.controls {
             writer.beginObject()
             writer.field("id", control.id)
             writer.field("title", control.title)
+            writer.field("section", control.section)
+            writer.field("coverage", control.coverage.rawValue)
             writer.field("status", control.status.rawValue)
             writer.stringArray("findings", control.findings)
+            writer.field("failing", control.failing)
+            writer.field("suppressed", control.suppressed)
             writer.endObject()
         }
         writer.endArray()
         writer.endObject()
+    }
+
+    static func write(_ object: ObjectReference?, to writer: inout JSONWriter) {
+        guard let object else { return writer.null() }
+        writer.beginObject()
+        writer.field("apiVersion", object.apiVersion)
+        writer.field("kind", object.kind)
+        writer.optionalField("namespace", object.namespace)
+        writer.field("name", object.name)
+        writer.optionalField("container", object.container)
+        writer.endObject()
+    }
+
+    /// `plan`: the changes of `FixPlanner.plan`, each with the indices of its findings in `findings`.
+    static func write(_ plan: FixPlan, to writer: inout JSONWriter) {
+        writer.beginArray()
+        for change in plan.changes {
+            writer.beginObject()
+            writer.field("kind", change.kind.rawValue)
+            writer.field("title", change.title)
+            writer.field("file", change.file)
+            writer.key("object")
+            write(change.object, to: &writer)
+            writer.optionalField("command", change.command)
+            writer.field("advice", change.advice)
+            writer.field("risk", change.risk)
+            writer.field("highestSeverity", change.highestSeverity.rawValue)
+            writer.key("findings")
+            writer.beginArray()
+            for index in change.findings { writer.int(index) }
+            writer.endArray()
+            writer.endObject()
+        }
+        writer.endArray()
     }
 }

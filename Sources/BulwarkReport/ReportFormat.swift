@@ -2,7 +2,7 @@ import BulwarkCore
 
 /// The `--format` values of reporting commands (docs/cli.md), and the reporter for each.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case table, json, sarif, junit, html, cyclonedx, spdx
+    case table, json, sarif, junit, html, cyclonedx, spdx, plan
 
     /// What the reporters need beyond the report itself; each format reads only its part.
     public struct Options: Sendable {
@@ -48,6 +48,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .html: HTMLReporter()
         case .cyclonedx: CycloneDXReporter(models: options.models, images: options.images, identity: options.bom)
         case .spdx: SPDXReporter(images: options.images, models: options.models, identity: options.bom)
+        case .plan: PlanReporter()
         }
     }
 

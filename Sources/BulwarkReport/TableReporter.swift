@@ -77,6 +77,7 @@ public struct TableReporter: Reporter {
             out += "\n"
             index = end
         }
+        if let compliance = report.compliance { writeScorecard(compliance, findings: findings, into: &out) }
         out += summaryLine(report) + "\n"
     }
 
@@ -177,7 +178,7 @@ public struct TableReporter: Reporter {
         }
     }
 
-    private func paint(_ text: String, _ style: Style) -> String {
+    func paint(_ text: String, _ style: Style) -> String {
         colour ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
 

@@ -8,7 +8,7 @@ extension ReportFormat: ExpressibleByArgument {}
 
 /// Flags every reporting command shares: format, output, threshold, configuration, compliance.
 struct ReportingOptions: ParsableArguments {
-    @Option(help: "Output format: table, json, sarif, junit, html, cyclonedx or spdx (scan and model scan: a CycloneDX 1.6 ML-BOM or an SPDX 2.3 document of the model files).")
+    @Option(help: "Output format: table, json, sarif, junit, html, cyclonedx, spdx (scan and model scan: a CycloneDX 1.6 ML-BOM or an SPDX 2.3 document of the model files) or plan (the findings grouped by the change that resolves them).")
     var format: ReportFormat = .table
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output (replaced atomically).")
@@ -24,7 +24,7 @@ struct ReportingOptions: ParsableArguments {
     @Flag(help: "Also list suppressed findings in the table output.")
     var showSuppressed = false
 
-    @Option(help: "Add a compliance summary for one framework: \(ControlCatalog.frameworks.keys.sorted().joined(separator: ", ")).")
+    @Option(help: "Add a compliance scorecard for one framework: \(ControlCatalog.frameworks.keys.sorted().joined(separator: ", ")).")
     var compliance: String?
 
     func validate() throws {

@@ -1,0 +1,266 @@
+import Foundation
+
+/// A fix plan: the findings of a report grouped by the one change that resolves them (one
+/// securityContext block, one set of resource limits, one package upgrade, one Dockerfile
+/// hardening …), the changes ordered by the risk they remove, each with the `bulwark fix` command
+/// that makes it where one does. `--format plan`, the JSON report's `plan` and the HTML report's
+/// plan section are all this value.
+public struct FixPlan: Sendable, Equatable {
+    public struct Change: Sendable, Equatable {
+        public var kind: FixChangeKind
+        /// What to change, where: `Set a hardened securityContext on Deployment ml/model-server`.
+        public var title: String
+        /// The file the change is made in (the image or model file for those kinds).
+        public var file: String
+        /// The object it is made on, when there is one.
+        public var object: ObjectReference?
+        /// The `bulwark fix …` command that makes the change, when one does.
+        public var command: String?
+        /// What to do by hand otherwise, or in addition.
+        public var advice: String
+        /// `FixPlanner.risk`: the sum of the severity weights of the unsuppressed findings it resolves.
+        public var risk: Int
+        /// Indices into the report's findings, in report order.
+        public var findings: [Int]
+        public var highestSeverity: Severity
+    }
+
+    public var changes: [Change]
+
+    /// Unsuppressed findings the plan covers (every one of them: no finding is left out).
+    public var findingCount: Int { changes.reduce(0) { $0 + $1.findings.count } }
+}
+
+/// The kinds of change a plan groups findings by. Each rule belongs to one kind
+/// (`FixPlanner.kind(ofRule:)`); the kind decides the scope (object, namespace, file, image
+/// package) and the command.
+public enum FixChangeKind: String, Sendable, CaseIterable, Codable {
+    /// Pod and container securityContext settings, service account token: `bulwark fix manifests`.
+    case securityContext = "security-context"
+    /// Resource requests and limits, emptyDir size limits: `bulwark fix manifests`.
+    case resources
+    /// Host namespaces, host paths, host ports and other access to the node: by hand.
+    case hostAccess = "host-access"
+    /// Image references: tag, digest, pull policy, registry.
+    case imageReference = "image-reference"
+    /// Credentials in manifests: into (sealed) Secrets.
+    case secrets
+    /// RBAC roles and bindings: narrow them.
+    case rbac
+    /// NetworkPolicies of a namespace.
+    case networkPolicy = "network-policy"
+    /// Serving configuration of a model server (authentication, APIs, debug modes).
+    case serving
+    /// Probes, namespaces and other workload settings.
+    case workload
+    /// A Dockerfile: `bulwark fix dockerfile`.
+    case dockerfile
+    /// One package of one image: upgrade it.
+    case packageUpgrade = "package-upgrade"
+    /// An image's own configuration and contents: rebuild it.
+    case imageRebuild = "image-rebuild"
+    /// A model file: replace or convert it.
+    case model
+}
+
+/// Builds a `FixPlan` from findings. Pure and deterministic.
+///
+/// Order: by `risk` (descending), then by the number of findings (descending), then by title and file.
+/// Risk weights per severity: critical 10, high 5, medium 2, low 1, info 0 — a change that removes
+/// one critical finding ranks above one that removes four medium ones.
+public enum FixPlanner {
+    public static func weight(_ severity: Severity) -> Int {
+        switch severity {
+        case .critical: 10
+        case .high: 5
+        case .medium: 2
+        case .low: 1
+        case .info: 0
+        }
+    }
+
+    /// The change kind of a rule, by id.
+    public static func kind(ofRule ruleId: String) -> FixChangeKind {
+        if let kind = byRule[ruleId] { return kind }
+        switch ruleId.prefix(while: { $0 != "/" }) {
+        case "pss": return .securityContext
+        case "rbac": return .rbac
+        case "netpol": return .networkPolicy
+        case "secret": return .secrets
+        case "serving": return .serving
+        case "dockerfile": return .dockerfile
+        case "vuln": return .packageUpgrade
+        case "image": return .imageRebuild
+        case "model": return .model
+        default: return .workload
+        }
+    }
+
+    /// The rules whose kind is not their domain's default.
+    static let byRule: [String: FixChangeKind] = {
+        var table: [String: FixChangeKind] = [:]
+        for id in ["pss/host-namespaces", "pss/host-path-volumes", "pss/host-ports", "pss/host-probes-and-host-lifecycle",
+                    "pss/windows-host-process", "pss/restricted-volumes", "k8s/sensitive-host-path", "k8s/writable-host-path",
+                    "k8s/share-process-namespace", "serving/host-ipc-nccl", "serving/model-cache-host-path"] {
+            table[id] = .hostAccess
+        }
+        for id in ["k8s/no-security-context", "k8s/privilege-escalation-capabilities", "k8s/read-only-root-filesystem",
+                   "k8s/run-as-high-uid", "k8s/run-as-root-group", "k8s/automount-service-account-token",
+                   "serving/privileged-gpu", "serving/model-volume-writable"] {
+            table[id] = .securityContext
+        }
+        for id in ["k8s/cpu-limits", "k8s/cpu-requests", "k8s/memory-limits", "k8s/memory-requests", "k8s/ephemeral-storage-limits",
+                   "k8s/memory-volume-exceeds-limit", "serving/gpu-without-limit", "serving/shm-without-size-limit",
+                   "serving/model-volume-memory-without-size-limit"] {
+            table[id] = .resources
+        }
+        for id in ["k8s/image-digest", "k8s/latest-tag", "k8s/image-pull-policy", "k8s/image-registry"] {
+            table[id] = .imageReference
+        }
+        table["k8s/default-service-account"] = .rbac
+        return table
+    }()
+
+    /// Dockerfile rules `bulwark fix dockerfile` does not resolve (the test suite runs the hardener
+    /// on every other Dockerfile rule's failing examples and requires the finding gone).
+    static let dockerfileByHand: Set<String> = []
+
+    /// Whether `bulwark fix dockerfile` resolves the rule's findings.
+    public static func resolvedByDockerfileHardener(_ ruleId: String) -> Bool {
+        ruleId.hasPrefix("dockerfile/") && !dockerfileByHand.contains(ruleId)
+    }
+
+    public static func plan(_ findings: [Finding]) -> FixPlan {
+        struct Key: Hashable {
+            var kind: FixChangeKind
+            var file: String
+            var object: String
+            var detail: String
+        }
+        var groups: [Key: [Int]] = [:]
+        var order: [Key] = []
+        for (index, finding) in findings.enumerated() where !finding.suppressed {
+            let kind = kind(ofRule: finding.ruleId)
+            var key = Key(kind: kind, file: finding.location.file, object: "", detail: "")
+            switch kind {
+            case .networkPolicy:
+                // One set of policies per namespace, wherever the findings sit.
+                key.file = ""
+                key.object = finding.object?.namespace ?? ""
+            case .packageUpgrade:
+                key.detail = VulnerablePackage(message: finding.message)?.package ?? finding.message
+            case .dockerfile, .imageRebuild, .model:
+                break
+            default:
+                if let object = finding.object {
+                    key.object = [object.kind, object.namespace ?? "", object.name].joined(separator: "\u{1F}")
+                }
+            }
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(index)
+        }
+        var changes: [FixPlan.Change] = order.map { key in
+            let members = groups[key] ?? []
+            let first = findings[members[0]]
+            let risk = members.reduce(0) { $0 + weight(findings[$1].severity) }
+            let highest = members.map { findings[$0].severity }.max() ?? .info
+            let (title, command, advice) = describe(key.kind, first: first, members: members.map { findings[$0] }, file: key.file)
+            return FixPlan.Change(kind: key.kind, title: title, file: key.kind == .networkPolicy ? "" : first.location.file,
+                                  object: key.kind == .networkPolicy || key.object.isEmpty ? nil : first.object.map(Self.withoutContainer),
+                                  command: command, advice: advice, risk: risk, findings: members, highestSeverity: highest)
+        }
+        changes.sort { lhs, rhs in
+            if lhs.risk != rhs.risk { return lhs.risk > rhs.risk }
+            if lhs.findings.count != rhs.findings.count { return lhs.findings.count > rhs.findings.count }
+            if lhs.title != rhs.title { return lhs.title < rhs.title }
+            return lhs.file < rhs.file
+        }
+        return FixPlan(changes: changes)
+    }
+
+    static func withoutContainer(_ object: ObjectReference) -> ObjectReference {
+        var object = object
+        object.container = nil
+        return object
+    }
+
+    /// Shell-quotes a path for a command line shown to the user.
+    static func quoted(_ path: String) -> String {
+        let plain = path.allSatisfy { $0.isLetter || $0.isNumber || "/._-+:@".contains($0) }
+        return plain && !path.isEmpty ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    static func describe(_ kind: FixChangeKind, first: Finding, members: [Finding], file: String)
+        -> (title: String, command: String?, advice: String) {
+        let target = first.object.map { withoutContainer($0).displayName } ?? first.location.file
+        let rules = Set(members.map(\.ruleId)).sorted()
+        switch kind {
+        case .securityContext:
+            return ("Set a hardened securityContext on \(target)", "bulwark fix manifests --write \(quoted(file))",
+                    "runAsNonRoot, a non-root UID/GID, allowPrivilegeEscalation: false, all capabilities dropped, RuntimeDefault seccomp, a read-only root filesystem with emptyDirs for the paths the app writes, and no API token unless the pod calls the API.")
+        case .resources:
+            return ("Set resource requests and limits on \(target)", "bulwark fix manifests --write \(quoted(file))",
+                    "CPU and memory requests and limits, an ephemeral-storage limit, and size limits on memory-backed volumes; set GPU limits by hand.")
+        case .hostAccess:
+            return ("Remove access to the node from \(target)", nil,
+                    "Drop host namespaces, hostPath volumes and host ports the workload does not need; where it does need them (node agents), exempt its namespace from Pod Security Admission instead.")
+        case .imageReference:
+            return ("Pin the images of \(target) by digest", nil,
+                    "Reference each image by a digest from a trusted registry, with imagePullPolicy: IfNotPresent.")
+        case .secrets:
+            let sealable = rules == ["secret/plaintext-secret"]
+            return ("Move the credentials of \(target) into a sealed Secret",
+                    sealable ? "bulwark fix manifests --write --seal-cert CERT.pem \(quoted(file))" : nil,
+                    "Keep credentials out of manifests, images and command lines: reference a Secret (sealed for Git with bulwark seal) from env valueFrom or a mounted file.")
+        case .rbac:
+            return ("Narrow the permissions of \(target)", nil,
+                    "Grant only the verbs and resources the subject uses; bind workloads to their own ServiceAccount, never to cluster-admin or the default account.")
+        case .networkPolicy:
+            let namespace = first.object?.namespace ?? "default"
+            return ("Isolate namespace \(namespace) with NetworkPolicies", nil,
+                    "A default-deny policy for ingress and egress, then allow only DNS, the model store and the callers the server needs (bulwark netpol shows what reaches what).")
+        case .serving:
+            return ("Lock down the serving configuration of \(target)", nil,
+                    "Turn on the model server's authentication, keep management and debug APIs off or bound to localhost, and pin what it downloads.")
+        case .workload:
+            return ("Fix the workload settings of \(target)", nil, first.remediation)
+        case .dockerfile:
+            let byHand = rules.filter { !resolvedByDockerfileHardener($0) }
+            var advice = "A pinned slim base, a non-root numeric USER, exec-form entrypoint, a HEALTHCHECK and clean package installs; secrets move to build secrets."
+            if !byHand.isEmpty { advice += " By hand: " + byHand.joined(separator: ", ") + "." }
+            return ("Harden Dockerfile \(first.location.file)",
+                    byHand.count == rules.count ? nil : "bulwark fix dockerfile --write \(quoted(file))", advice)
+        case .packageUpgrade:
+            let package = VulnerablePackage(message: first.message)
+            let fixed = Set(members.compactMap { VulnerablePackage(message: $0.message)?.fixedIn }).sorted()
+            let name = package?.package ?? "a package"
+            let upgrade = fixed.isEmpty ? "no fixed version is known yet" : "upgrade to \(fixed.joined(separator: " or "))"
+            return ("Upgrade \(name) in \(first.location.file)", nil,
+                    "\(members.count) advisor\(members.count == 1 ? "y" : "ies"): \(upgrade); rebuild the image.")
+        case .imageRebuild:
+            return ("Rebuild image \(first.location.file)", nil,
+                    "Rebuild from a hardened Dockerfile (bulwark fix dockerfile): no credentials in layers or config, a non-root user, an exec-form entrypoint.")
+        case .model:
+            return ("Replace model file \(first.location.file)", nil,
+                    "Convert the weights to safetensors, or allowlist the globals the pickle really needs, and sign the result (bulwark model sign).")
+        }
+    }
+}
+
+/// The package and fixed versions of a vulnerability finding, read back from its message
+/// (`VulnerabilityMessage` in BulwarkImage writes `NAME VERSION (KIND…) is affected by ID…: fixed in X, Y; …`).
+struct VulnerablePackage {
+    let package: String
+    let fixedIn: String?
+
+    init?(message: String) {
+        guard let affected = message.range(of: " is affected by ") else { return nil }
+        package = String(message[..<affected.lowerBound])
+        if let fixed = message.range(of: ": fixed in ", range: affected.upperBound..<message.endIndex) {
+            let rest = message[fixed.upperBound...]
+            fixedIn = String(rest.prefix { $0 != ";" })
+        } else {
+            fixedIn = nil
+        }
+    }
+}

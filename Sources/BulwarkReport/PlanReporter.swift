@@ -1,0 +1,51 @@
+import BulwarkCore
+
+/// `--format plan`: the unsuppressed findings grouped by the change that resolves them
+/// (`FixPlanner`), the changes ordered by the risk they remove, each with the command that makes it
+/// or what to do by hand.
+///
+/// ```
+/// Fix plan: 9 changes resolve 45 findings (ordered by the risk they remove)
+///
+///  1. Set a hardened securityContext on Deployment ml/model-server
+///     risk 38 · 9 findings · highest high · k8s/deploy.yaml:8
+///     run: bulwark fix manifests --write k8s/deploy.yaml
+///     resolves: k8s/read-only-root-filesystem ×2, pss/run-as-non-root ×2, …
+///     runAsNonRoot, a non-root UID/GID, …
+/// ```
+public struct PlanReporter: Reporter {
+    public init() {}
+
+    public func render(_ report: Report) -> [UInt8] {
+        Array(text(report).utf8)
+    }
+
+    public func text(_ report: Report) -> String {
+        let plan = FixPlanner.plan(report.findings)
+        let findings = report.findings
+        var out = "Fix plan: \(plan.changes.count) change\(plan.changes.count == 1 ? "" : "s") resolve\(plan.changes.count == 1 ? "s" : "") "
+            + "\(plan.findingCount) finding\(plan.findingCount == 1 ? "" : "s") (ordered by the risk they remove)\n"
+        if report.summary.suppressed > 0 { out += "\(report.summary.suppressed) suppressed findings are not in the plan.\n" }
+        let width = String(plan.changes.count).count
+        for (number, change) in plan.changes.enumerated() {
+            let indent = String(repeating: " ", count: width + 3)
+            let label = String(number + 1)
+            out += "\n" + String(repeating: " ", count: width - label.count) + " \(label). " + TerminalText.sanitized(change.title) + "\n"
+            let first = findings[change.findings[0]].location
+            var place = change.file.isEmpty ? "" : " · " + TerminalText.sanitized(change.file)
+            if !change.file.isEmpty && first.line > 0 { place += ":\(first.line)" }
+            out += indent + "risk \(change.risk) · \(change.findings.count) finding\(change.findings.count == 1 ? "" : "s") · highest \(change.highestSeverity.rawValue)\(place)\n"
+            if let command = change.command { out += indent + "run: " + TerminalText.sanitized(command) + "\n" }
+            out += indent + "resolves: " + Self.ruleCounts(change.findings.map { findings[$0].ruleId }) + "\n"
+            out += indent + TerminalText.sanitized(change.advice) + "\n"
+        }
+        return out
+    }
+
+    /// `a ×2, b, c ×3` in rule-id order.
+    static func ruleCounts(_ ruleIds: [String]) -> String {
+        var counts: [String: Int] = [:]
+        for id in ruleIds { counts[id, default: 0] += 1 }
+        return counts.sorted { $0.key < $1.key }.map { TerminalText.sanitized($0.key) + ($0.value > 1 ? " ×\($0.value)" : "") }.joined(separator: ", ")
+    }
+}
