@@ -71,14 +71,21 @@ public enum ControlCatalog {
 
     /// MITRE ATLAS techniques that model rules address (https://atlas.mitre.org/techniques).
     static let mitreAtlas: [(String, String)] = [
-        ("AML.T0010.003", "ML Supply Chain Compromise: Model"),
-        ("AML.T0011.000", "User Execution: Unsafe ML Artifacts"),
+        ("AML.T0010.003", "AI Supply Chain Compromise: Model"),
+        ("AML.T0010.004", "AI Supply Chain Compromise: Container Registry"),
+        ("AML.T0011.000", "User Execution: Unsafe AI Artifacts"),
+        ("AML.T0018", "Manipulate AI Model"),
+        ("AML.T0040", "AI Model Inference API Access"),
+        ("AML.T0049", "Exploit Public-Facing Application"),
+        ("AML.T0055", "Unsecured Credentials"),
+        ("AML.T0076", "Corrupt AI Model"),
     ]
 
     /// OWASP Machine Learning Security Top 10 (2023), the items model rules address
     /// (https://owasp.org/www-project-machine-learning-security-top-10/).
     static let owaspMachineLearning: [(String, String)] = [
         ("ML06", "AI Supply Chain Attacks"),
+        ("ML10", "Model Poisoning"),
     ]
 
     /// CIS Kubernetes Benchmark v1.9.0, section 5 (Policies); one control of section 1 (API server)
@@ -136,19 +143,23 @@ public enum ControlCatalog {
         ("4.10", "Ensure secrets are not stored in Dockerfiles"),
         ("4.11", "Ensure only verified packages are installed"),
         ("4.12", "Ensure all signed artifacts are validated"),
-        ("5.6", "Ensure sshd is not run within containers"),
+        ("5.7", "Ensure sshd is not run within containers"),
     ]
 
     /// NSA/CISA Kubernetes Hardening Guide v1.2: the sections rules cite, by a short name.
     static let nsaKubernetes: [(String, String)] = [
         ("non-root-containers", "Kubernetes Pod security: non-root containers and rootless container engines"),
         ("immutable-containers", "Kubernetes Pod security: immutable container file systems"),
+        ("secure-container-images", "Kubernetes Pod security: building secure container images"),
         ("pod-security", "Kubernetes Pod security: Pod security enforcement"),
         ("service-account-tokens", "Kubernetes Pod security: protecting Pod service account tokens"),
+        ("container-environments", "Kubernetes Pod security: hardening container environments"),
         ("namespaces", "Network separation and hardening: namespaces"),
         ("network-separation", "Network separation and hardening: network policies"),
         ("resource-policies", "Network separation and hardening: resource policies"),
+        ("encryption", "Network separation and hardening: encryption"),
         ("secrets", "Network separation and hardening: secrets"),
+        ("cloud-infrastructure", "Network separation and hardening: protecting sensitive cloud infrastructure"),
         ("authentication-authorization", "Authentication and authorization"),
         ("rbac", "Authentication and authorization: role-based access control"),
         ("rbac-least-privilege", "Authentication and authorization: least privilege for users and service accounts"),
