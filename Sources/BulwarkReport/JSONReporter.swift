@@ -163,6 +163,7 @@ public struct JSONReporter: Reporter {
         for control in compliance.controls {
             writer.beginObject()
             writer.field("id", control.id)
+            writer.field("framework", control.framework)
             writer.field("title", control.title)
             writer.field("section", control.section)
             writer.field("coverage", control.coverage.rawValue)

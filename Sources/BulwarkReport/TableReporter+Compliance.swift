@@ -15,10 +15,10 @@ extension TableReporter {
     func writeScorecard(_ compliance: ComplianceReport, findings: [Finding], into out: inout TextStream) {
         // Where each failing rule's findings are, for this framework's controls (report order).
         var places: [String: [String: [String]]] = [:]
-        let failing = Set(compliance.controls.filter { $0.status == .fail }.map(\.id))
+        let failing = Set(compliance.controls.filter { $0.status == .fail }.map { "\($0.framework):\($0.id)" })
         for finding in findings where !finding.suppressed {
-            for control in finding.controls where control.framework == compliance.framework && failing.contains(control.control) {
-                places[control.control, default: [:]][finding.ruleId, default: []].append(finding.location.file + ":\(finding.location.line)")
+            for control in finding.controls where failing.contains(control.description) {
+                places[control.description, default: [:]][finding.ruleId, default: []].append(finding.location.file + ":\(finding.location.line)")
             }
         }
         let version = compliance.version.isEmpty ? "" : " " + compliance.version
@@ -38,6 +38,7 @@ extension TableReporter {
             }
             var line = "  " + paint(label.padding(toLength: 7, withPad: " ", startingAt: 0), style) + " "
                 + Self.singleLine(control.id).padding(toLength: idWidth, withPad: " ", startingAt: 0) + "  " + Self.singleLine(control.title)
+            if control.framework != compliance.framework { line += paint(" (\(Self.singleLine(control.framework)))", .dim) }
             if control.coverage == .partial { line += paint(" (partly checked)", .dim) }
             if control.status == .manual { line += paint(" (\(control.coverage.rawValue))", .dim) }
             if control.suppressed > 0 { line += paint(" [\(control.suppressed) suppressed]", .dim) }
@@ -45,7 +46,7 @@ extension TableReporter {
             guard control.status == .fail else { continue }
             let indent = String(repeating: " ", count: 10)
             for rule in control.findings {
-                let where_ = places[control.id]?[rule] ?? []
+                let where_ = places["\(control.framework):\(control.id)"]?[rule] ?? []
                 var detail = Self.singleLine(rule) + " ×\(where_.count)"
                 if !where_.isEmpty {
                     detail += ": " + where_.prefix(3).map(Self.singleLine).joined(separator: ", ") + (where_.count > 3 ? ", …" : "")

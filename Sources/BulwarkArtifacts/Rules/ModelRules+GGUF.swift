@@ -19,7 +19,7 @@ extension ModelRules {
             Do not load the file: convert the model again from its source weights with llama.cpp's `convert_hf_to_gguf.py` \
             or download it again from its publisher, and pin it by digest.
             """,
-            controls: ["mitre-atlas:AML.T0010.003", "owasp-ml:ML06"],
+            controls: ["mitre-atlas:AML.T0010.003", "owasp-ml:ML06", "mitre-atlas:AML.T0076"],
             failing: [
                 modelExample("""
                 ↓GGUF 3 kvs=1000000

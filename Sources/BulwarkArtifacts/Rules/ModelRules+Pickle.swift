@@ -163,7 +163,7 @@ extension ModelRules {
             follows, so the file is not judged safe.
             """,
             remediation: remediation,
-            controls: ["mitre-atlas:AML.T0011.000", "owasp-ml:ML06"],
+            controls: ["mitre-atlas:AML.T0011.000", "owasp-ml:ML06", "mitre-atlas:AML.T0076"],
             failing: [
                 modelExample("""
                 PROTO 2

@@ -18,7 +18,7 @@ extension ModelRules {
             Do not serve the file: rewrite it from the source weights with the safetensors library (`save_file`), which \
             writes a valid header, and pin the new file by digest.
             """,
-            controls: ["mitre-atlas:AML.T0010.003", "owasp-ml:ML06"],
+            controls: ["mitre-atlas:AML.T0010.003", "owasp-ml:ML06", "mitre-atlas:AML.T0076"],
             failing: [
                 modelExample("""
                 {

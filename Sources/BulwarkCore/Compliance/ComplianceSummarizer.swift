@@ -6,6 +6,9 @@ public struct ComplianceReport: Codable, Sendable, Equatable {
             case pass, fail, notApplicable = "not-applicable", manual
         }
         public var id: String
+        /// The framework rules cite the control under: the report's, or the one it is included
+        /// from (`pss-restricted` includes `pss-baseline:privileged`).
+        public var framework: String
         public var title: String
         public var section: String
         public var coverage: ControlCoverage
@@ -17,9 +20,10 @@ public struct ComplianceReport: Codable, Sendable, Equatable {
         /// Suppressed findings that would have failed it (accepted risks: they do not fail it).
         public var suppressed: Int
 
-        public init(id: String, title: String, section: String = "", coverage: ControlCoverage = .automated, status: Status,
-                    findings: [String], failing: Int = 0, suppressed: Int = 0) {
+        public init(id: String, framework: String = "", title: String, section: String = "", coverage: ControlCoverage = .automated,
+                    status: Status, findings: [String], failing: Int = 0, suppressed: Int = 0) {
             self.id = id
+            self.framework = framework
             self.title = title
             self.section = section
             self.coverage = coverage
@@ -157,11 +161,19 @@ public struct ComplianceSummarizer: Sendable {
     public var frameworks: [String] { ControlCatalog.all.map(\.id) }
 
     public func summarize(_ findings: [Finding], framework frameworkId: String, scope: ComplianceScope? = nil) -> ComplianceReport {
-        // Rules of the catalogue (enabled or not) that check each control.
+        let framework = ControlCatalog.framework(frameworkId)
+        // The frameworks whose citations count: this one, and those it includes controls from.
+        let cites = Set([frameworkId] + (framework?.controls.map(\.framework) ?? []))
+        // The key of a cited control: its own id within this framework, `origin:id` for an
+        // included one (ids of different frameworks may collide).
+        func key(_ control: ControlID) -> String {
+            control.framework == frameworkId ? control.control : control.description
+        }
+        // Enabled rules that check each control.
         var checkedBy: [String: Set<String>] = [:]
         for rule in catalog.rules where scope?.enabledRules?.contains(rule.id) ?? true {
-            for control in rule.controls where control.framework == frameworkId {
-                checkedBy[control.control, default: []].insert(rule.id)
+            for control in rule.controls where cites.contains(control.framework) {
+                checkedBy[key(control), default: []].insert(rule.id)
             }
         }
         var failedBy: [String: Set<String>] = [:]
@@ -170,8 +182,8 @@ public struct ComplianceSummarizer: Sendable {
         for finding in findings {
             let rule = catalog.rule(finding.ruleId)
             let ruleId = rule?.id ?? finding.ruleId
-            var cited = Set(finding.controls.lazy.filter { $0.framework == frameworkId }.map(\.control))
-            for control in rule?.controls ?? [] where control.framework == frameworkId { cited.insert(control.control) }
+            var cited = Set(finding.controls.lazy.filter { cites.contains($0.framework) }.map(key))
+            for control in rule?.controls ?? [] where cites.contains(control.framework) { cited.insert(key(control)) }
             for control in cited {
                 if finding.suppressed {
                     suppressed[control, default: 0] += 1
@@ -182,8 +194,9 @@ public struct ComplianceSummarizer: Sendable {
             }
         }
 
-        let framework = ControlCatalog.framework(frameworkId)
-        var entries: [(id: String, control: ComplianceControl?)] = framework?.controls.map { ($0.id, $0) } ?? []
+        var entries: [(id: String, control: ComplianceControl?)] = framework?.controls.map {
+            ($0.framework == frameworkId ? $0.id : "\($0.framework):\($0.id)", $0)
+        } ?? []
         let listed = Set(entries.map(\.id))
         // Controls cited but not listed cannot happen for rules (the catalogue test), but a finding
         // read back from a merged report may carry one: keep it visible.
@@ -210,7 +223,7 @@ public struct ComplianceSummarizer: Sendable {
                 status = .pass
             }
             controls.append(ComplianceReport.Control(
-                id: id, title: control?.title ?? id, section: control?.section ?? "", coverage: coverage, status: status,
+                id: control?.id ?? id, framework: control?.framework ?? frameworkId, title: control?.title ?? id, section: control?.section ?? "", coverage: coverage, status: status,
                 findings: failingRules.sorted(), failing: failing[id] ?? 0, suppressed: suppressed[id] ?? 0
             ))
         }
@@ -242,7 +255,7 @@ extension RuleCatalog {
         var problems: [String] = []
         for framework in ControlCatalog.all {
             let citedHere = cited[framework.id] ?? []
-            for control in framework.controls {
+            for control in framework.ownControls {
                 if control.coverage.isChecked && !citedHere.contains(control.id) {
                     problems.append("\(framework.id):\(control.id) is marked \(control.coverage.rawValue) but no rule cites it")
                 }

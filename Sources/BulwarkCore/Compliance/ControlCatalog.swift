@@ -21,6 +21,9 @@ public struct ComplianceControl: Sendable, Hashable {
     public let coverage: ControlCoverage
     /// One line: what checks it, or why nothing does.
     public let reason: String
+    /// The framework whose id rules cite it under: its own, or the framework it is included from
+    /// (`pss-restricted` includes the baseline checks as `pss-baseline:…`).
+    public let framework: String
 }
 
 /// A compliance framework: its controls in document order, from
@@ -32,6 +35,7 @@ public struct ComplianceFramework: Sendable {
     public let url: String
     /// Which parts of the document the control list covers.
     public let scope: String
+    /// Its own controls, then those it includes from another framework (`includes:`).
     public let controls: [ComplianceControl]
     private let index: [String: Int]
 
@@ -48,6 +52,14 @@ public struct ComplianceFramework: Sendable {
     public func control(_ id: String) -> ComplianceControl? {
         index[id].map { controls[$0] }
     }
+
+    /// The controls listed in its own file (not included from another framework).
+    public var ownControls: [ComplianceControl] { controls.filter { $0.framework == id } }
+
+    func including(_ other: ComplianceFramework, except: Set<String>) -> ComplianceFramework {
+        ComplianceFramework(id: id, title: title, version: version, url: url, scope: scope,
+                            controls: controls + other.ownControls.filter { !except.contains($0.id) && index[$0.id] == nil })
+    }
 }
 
 /// The compliance frameworks rules map to, read from the catalogue files (one per framework,
@@ -58,17 +70,24 @@ public struct ComplianceFramework: Sendable {
 public enum ControlCatalog {
     /// Every framework, sorted by id.
     public static let all: [ComplianceFramework] = {
-        var frameworks: [ComplianceFramework] = []
+        var parsed: [(ComplianceFramework, ControlCatalogFile.Inclusion?)] = []
         for (name, bytes) in embeddedFiles {
             do {
-                frameworks.append(try ControlCatalogFile.parse(bytes, fileName: name))
+                parsed.append(try ControlCatalogFile.read(bytes, fileName: name))
             } catch {
                 // The files are part of the source tree and parsed by the test suite, so this is a
                 // build defect, not bad input.
                 preconditionFailure("control catalogue \(name): \(error)")
             }
         }
-        return frameworks.sorted { $0.id < $1.id }
+        let own = Dictionary(parsed.map { ($0.0.id, $0.0) }, uniquingKeysWith: { first, _ in first })
+        return parsed.map { framework, inclusion in
+            guard let inclusion else { return framework }
+            guard let included = own[inclusion.framework] else {
+                preconditionFailure("control catalogue \(framework.id): includes unknown framework \(inclusion.framework)")
+            }
+            return framework.including(included, except: inclusion.except)
+        }.sorted { $0.id < $1.id }
     }()
 
     private static let byId: [String: ComplianceFramework] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -92,9 +111,10 @@ public enum ControlCatalog {
 
     public static func framework(_ id: String) -> ComplianceFramework? { byId[id] }
 
-    /// Whether the catalogue lists the control.
+    /// Whether the catalogue lists the control in its framework's own file (a rule cites an
+    /// included control under the framework it comes from).
     public static func contains(_ control: ControlID) -> Bool {
-        byId[control.framework]?.control(control.control) != nil
+        byId[control.framework]?.control(control.control)?.framework == control.framework
     }
 
     /// The title of a control, or nil when it is not in the catalogue.
@@ -115,7 +135,7 @@ public enum ControlCatalog {
     /// Reads one catalogue file strictly (for tests and tools that check a catalogue before it is
     /// embedded): an unknown or missing key, a duplicate id or an unknown coverage is an error with its line.
     public static func parseFile(_ bytes: [UInt8], fileName: String) throws -> ComplianceFramework {
-        try ControlCatalogFile.parse(bytes, fileName: fileName)
+        try ControlCatalogFile.read(bytes, fileName: fileName).framework
     }
 
     /// Every control of a framework in document order; empty for an unknown framework.
@@ -134,16 +154,34 @@ enum ControlCatalogFile {
     }
 
     static let frameworkKeys: Set<String> = ["framework", "title", "version", "url", "scope", "controls"]
+    static let optionalKeys: Set<String> = ["includes"]
     static let controlKeys: Set<String> = ["id", "title", "section", "coverage", "reason"]
+    static let inclusionKeys: Set<String> = ["framework", "except"]
 
-    static func parse(_ bytes: [UInt8], fileName: String) throws -> ComplianceFramework {
+    /// `includes: {framework: pss-baseline, except: [hostPathVolumes, …]}`: the other framework's
+    /// controls belong to this one too, but for those this one's own controls replace.
+    struct Inclusion {
+        let framework: String
+        let except: Set<String>
+    }
+
+    static func read(_ bytes: [UInt8], fileName: String) throws -> (framework: ComplianceFramework, inclusion: Inclusion?) {
         let result = YAMLReader.read(bytes: bytes)
         if let error = result.errors.first { throw Problem(line: error.line, message: error.message) }
         guard result.documents.count == 1, let root = result.documents[0].root, let pairs = root.pairs else {
             throw Problem(line: 1, message: "expected one mapping")
         }
-        try checkKeys(pairs, allowed: frameworkKeys, at: root)
+        try checkKeys(pairs, allowed: frameworkKeys, optional: optionalKeys, at: root)
         let id = try string(root, "framework")
+        var inclusion: Inclusion?
+        if let includes = root["includes"] {
+            guard let includePairs = includes.pairs else { throw Problem(line: includes.position.line, message: "includes must be a mapping") }
+            try checkKeys(includePairs, allowed: inclusionKeys, at: includes)
+            guard let except = includes["except"]?.sequence, except.allSatisfy({ $0.scalar != nil }) else {
+                throw Problem(line: includes.position.line, message: "includes.except must be a list of control ids")
+            }
+            inclusion = Inclusion(framework: try string(includes, "framework"), except: Set(except.compactMap(\.scalar)))
+        }
         guard fileName == id + ".yaml" else { throw Problem(line: root.position.line, message: "framework \(id) is not named by its file") }
         guard let items = root["controls"]?.sequence, !items.isEmpty else {
             throw Problem(line: root.position.line, message: "controls must be a non-empty list")
@@ -161,16 +199,17 @@ enum ControlCatalogFile {
                               message: "coverage must be one of \(ControlCoverage.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             controls.append(ComplianceControl(id: controlId, title: try string(item, "title"), section: try string(item, "section"),
-                                              coverage: coverage, reason: try string(item, "reason")))
+                                              coverage: coverage, reason: try string(item, "reason"), framework: id))
         }
-        return ComplianceFramework(id: id, title: try string(root, "title"), version: try string(root, "version"),
-                                   url: try string(root, "url"), scope: try string(root, "scope"), controls: controls)
+        let framework = ComplianceFramework(id: id, title: try string(root, "title"), version: try string(root, "version"),
+                                            url: try string(root, "url"), scope: try string(root, "scope"), controls: controls)
+        return (framework, inclusion)
     }
 
-    private static func checkKeys(_ pairs: [YAMLNode.Pair], allowed: Set<String>, at node: YAMLNode) throws {
+    private static func checkKeys(_ pairs: [YAMLNode.Pair], allowed: Set<String>, optional: Set<String> = [], at node: YAMLNode) throws {
         for pair in pairs {
             let key = pair.key.scalar ?? ""
-            if !allowed.contains(key) { throw Problem(line: pair.key.position.line, message: "unknown key \(key)") }
+            if !allowed.contains(key) && !optional.contains(key) { throw Problem(line: pair.key.position.line, message: "unknown key \(key)") }
         }
         for key in allowed where node[key] == nil {
             throw Problem(line: node.position.line, message: "missing key \(key)")

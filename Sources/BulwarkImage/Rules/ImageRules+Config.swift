@@ -148,7 +148,7 @@ extension ImageRules {
             Remove the SSH server and `EXPOSE 22`; use `kubectl exec` or `docker exec` (or an ephemeral debug container) \
             for interactive access, and `kubectl cp` for files.
             """,
-            controls: ["cis-docker:4.3", "cis-docker:5.6", "nist-800-190:4.1.2"],
+            controls: ["cis-docker:4.3", "cis-docker:5.7", "nist-800-190:4.1.2"],
             failing: [
                 imageYAMLExample("""
                 config:
@@ -182,7 +182,7 @@ extension ImageRules {
         secret store (a Kubernetes Secret mounted as a file).
         """
 
-    static let secretControls: [ControlID] = ["cis-docker:4.10", "nist-800-190:4.1.4"]
+    static let secretControls: [ControlID] = ["cis-docker:4.10", "nist-800-190:4.1.4", "mitre-atlas:AML.T0055"]
 
     static let secretInEnv = ImageRule(
         RuleDescriptor(
@@ -416,7 +416,7 @@ extension ImageRules {
             vendor it into the image (or pin `--revision` to a reviewed commit and `--code-revision` likewise) and load \
             the model from a local, read-only path.
             """,
-            controls: ["nist-800-190:4.1.3", "cis-docker:4.11"],
+            controls: ["nist-800-190:4.1.3", "mitre-atlas:AML.T0010.003", "owasp-ml:ML06"],
             failing: [
                 imageYAMLExample("""
                 config:
@@ -483,7 +483,7 @@ extension ImageRules {
             `snapshot_download("org/model", revision="4f2a9c1…")`, `git -C model checkout 4f2a9c1…`; for plain downloads, \
             check a pinned SHA-256 (`sha256sum -c`); then rebuild. Prefer safetensors, and sign and verify the model.
             """,
-            controls: ["cis-docker:4.11", "nist-800-190:4.1.3"],
+            controls: ["cis-docker:4.11", "nist-800-190:4.1.3", "mitre-atlas:AML.T0010.003", "owasp-ml:ML06"],
             failing: [
                 imageYAMLExample("""
                 history:

@@ -131,7 +131,7 @@ extension ImageRules {
             Do not pull the image onto shared nodes; find where it came from. If the layer is genuine (a model of many \
             gigabytes of zeros), store the data outside the image (a volume or an object store) and rebuild.
             """,
-            controls: ["nist-800-190:4.1.3", "nist-800-190:4.4.3"],
+            controls: layerControls,
             failing: [
                 imageYAMLExample("""
                 problems:

@@ -25,7 +25,7 @@ extension ImageRules {
             build) so that the fixed version is installed; where there is no fix yet, remove the package if it is not \
             needed, or record with a VEX statement why the image is not affected.
             """,
-            controls: ["cis-docker:4.4", "nist-800-190:4.1.1"],
+            controls: ["cis-docker:4.4", "nist-800-190:4.1.1", "nsa-k8s:secure-container-images"],
             failing: [
                 vulnerabilityExample("""
                 packages:
@@ -65,7 +65,7 @@ extension ImageRules {
             that fixes all of a package's advisories) and rebuild; where there is no fix yet or the code is not used, \
             record why with a VEX statement (`--vex`).
             """,
-            controls: ["cis-docker:4.4", "nist-800-190:4.1.1", "owasp-ml:ML06"],
+            controls: ["cis-docker:4.4", "nist-800-190:4.1.1", "owasp-ml:ML06", "nsa-k8s:secure-container-images"],
             failing: [
                 vulnerabilityExample("""
                 packages:
@@ -108,7 +108,7 @@ extension ImageRules {
             Upgrade whatever bundled the library (the wheel, the CUDA base image, the copied directory) to a release that \
             ships the fixed version, and rebuild.
             """,
-            controls: ["cis-docker:4.4", "nist-800-190:4.1.1"],
+            controls: ["cis-docker:4.4", "nist-800-190:4.1.1", "nsa-k8s:secure-container-images"],
             failing: [
                 vulnerabilityExample("""
                 packages:

@@ -66,7 +66,7 @@ extension DockerfileBaseImageRules {
             Pin the base by digest next to the tag (`FROM python:3.12-slim@sha256:…`, from `docker buildx imagetools inspect`) \
             and let Renovate or Dependabot propose digest updates.
             """,
-            controls: ["cis-docker:4.2", "nist-800-190:4.1.5"],
+            controls: ["cis-docker:4.2", "nist-800-190:4.1.5", "mitre-atlas:AML.T0010.004"],
             failing: [
                 dockerfileExample("""
                 FROM ↓python:3.12-slim AS build

@@ -171,7 +171,7 @@ extension DockerfileInstructionRules {
             Remove the SSH server; use `kubectl exec` or `docker exec` (or an ephemeral debug container) for interactive \
             access, and `kubectl cp` for files.
             """,
-            controls: ["cis-docker:4.3", "cis-docker:5.6", "nist-800-190:4.1.2"],
+            controls: ["cis-docker:4.3", "cis-docker:5.7", "nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM ubuntu:24.04

@@ -18,7 +18,7 @@ extension DockerfileMLRules {
             vendor it into the image (or pin `--revision` to a reviewed commit and `--code-revision` likewise) and load \
             the model from a local, read-only path.
             """,
-            controls: ["nist-800-190:4.1.3", "cis-docker:4.11"],
+            controls: ["nist-800-190:4.1.3", "mitre-atlas:AML.T0010.003", "owasp-ml:ML06"],
             failing: [
                 dockerfileExample("""
                 FROM vllm/vllm-openai:v0.6.3
@@ -75,7 +75,7 @@ extension DockerfileMLRules {
             `snapshot_download("org/model", revision="4f2a9c1…")`, `git -C model checkout 4f2a9c1…`; for plain downloads, \
             check a pinned SHA-256 (`sha256sum -c`). Prefer safetensors, and sign and verify the model (`bulwark model sign`).
             """,
-            controls: ["cis-docker:4.11", "nist-800-190:4.1.3"],
+            controls: ["cis-docker:4.11", "nist-800-190:4.1.3", "mitre-atlas:AML.T0010.003", "owasp-ml:ML06"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim

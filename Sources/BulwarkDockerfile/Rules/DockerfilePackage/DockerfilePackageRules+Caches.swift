@@ -16,7 +16,7 @@ extension DockerfilePackageRules {
             End the RUN that updates with `&& rm -rf /var/lib/apt/lists/*`, or use \
             `RUN --mount=type=cache,target=/var/lib/apt,sharing=locked` so the lists never enter a layer.
             """,
-            controls: ["cis-docker:4.3", "nist-800-190:4.1.2"],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim
@@ -53,7 +53,7 @@ extension DockerfilePackageRules {
             remediation: """
             Use `apk add --no-cache pkg` (which also makes a separate `apk update` unnecessary).
             """,
-            controls: ["cis-docker:4.3", "nist-800-190:4.1.2"],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM alpine:3.22
@@ -94,7 +94,7 @@ extension DockerfilePackageRules {
             End the RUN with `&& dnf clean all` (`yum clean all`, `microdnf clean all`, `zypper clean --all`), or remove \
             `/var/cache/dnf` (`/var/cache/yum`, `/var/cache/zypp`) in the same RUN.
             """,
-            controls: ["cis-docker:4.3", "nist-800-190:4.1.2"],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM rockylinux:9

@@ -124,7 +124,7 @@ extension DockerfilePackageRules {
             Rebuild on a newer base image instead (pin it by digest and let a bot bump it); if one package needs a fix \
             before the base has it, install that package's fixed version explicitly.
             """,
-            controls: ["cis-docker:4.4", "nist-800-190:4.1.1"],
+            controls: ["nist-800-190:4.1.1"],
             failing: [
                 dockerfileExample("""
                 FROM ubuntu:24.04

@@ -16,7 +16,7 @@ extension DockerfilePackageRules {
             Use `pip install --no-cache-dir …`, set `ENV PIP_NO_CACHE_DIR=1`, or keep the cache out of the layer with \
             `RUN --mount=type=cache,target=/root/.cache/pip pip install …`.
             """,
-            controls: ["cis-docker:4.3", "nist-800-190:4.1.2"],
+            controls: ["nist-800-190:4.1.2"],
             failing: [
                 dockerfileExample("""
                 FROM python:3.12-slim

@@ -3,7 +3,7 @@ import BulwarkCore
 /// Helpers shared by the secret rules: their controls and remediation, credentials in a file's
 /// text, and the paths a `.dockerignore` must leave out of the context.
 extension DockerfileSecretRules {
-    static let controls: [ControlID] = ["cis-docker:4.10", "nist-800-190:4.1.4"]
+    static let controls: [ControlID] = ["cis-docker:4.10", "nist-800-190:4.1.4", "mitre-atlas:AML.T0055"]
 
     static let secretRemediation = """
         Remove the value from the Dockerfile and rotate the credential. Give build steps secrets with BuildKit secret mounts \

@@ -18,7 +18,7 @@ extension ClusterRules {
             Label the namespace `pod-security.kubernetes.io/enforce: restricted` (with `enforce-version`, and the \
             same `audit` and `warn` labels), after checking the workloads with `bulwark pss --level restricted`.
             """,
-            controls: ["cis-k8s:5.2.1", "nsa-k8s:pod-security", "owasp-k8s:K01"],
+            controls: ["cis-k8s:5.2.1", "nsa-k8s:pod-security", "owasp-k8s:K04"],
             failing: [
                 RuleExample("""
                 apiVersion: v1

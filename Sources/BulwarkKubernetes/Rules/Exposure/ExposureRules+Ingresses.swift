@@ -16,7 +16,7 @@ extension ExposureRules {
             Add the host to `spec.tls` with a certificate Secret (e.g. issued by cert-manager) and redirect HTTP to \
             HTTPS at the ingress controller.
             """,
-            controls: ["nsa-k8s:network-separation", "owasp-k8s:K07", "nist-800-190:4.3.3"],
+            controls: ["nsa-k8s:encryption"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1

@@ -21,7 +21,7 @@ extension ExposureRules {
             balancer with `loadBalancerSourceRanges` (and an internal load balancer annotation); add a NetworkPolicy \
             that admits only the gateway.
             """,
-            controls: ["owasp-k8s:K07", "nsa-k8s:network-separation", "nist-800-190:4.3.3"],
+            controls: ["owasp-k8s:K07", "nsa-k8s:network-separation", "nist-800-190:4.3.3", "mitre-atlas:AML.T0040"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1

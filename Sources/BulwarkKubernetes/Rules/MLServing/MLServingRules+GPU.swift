@@ -9,7 +9,7 @@ extension MLServingRules {
             title: "GPU container without a GPU limit",
             summary: "A container built for GPUs (CUDA, NGC, vLLM, Triton, TGI images) that sets no `nvidia.com/gpu` (or other accelerator) limit is not given GPUs by the device plugin, yet on nodes whose container runtime is NVIDIA's the image's own `NVIDIA_VISIBLE_DEVICES=all` mounts every GPU of the node into it, outside the scheduler's accounting and next to other tenants' workloads (NVIDIA/k8s-device-plugin#1605). A GPU request without a limit is rejected by the API server. Medium: it breaks isolation and capacity between workloads but does not by itself grant host access.",
             remediation: "Set `resources.limits` for the accelerator the container needs (`nvidia.com/gpu: 1`, a MIG profile, `amd.com/gpu` …); requests default to the limit. For a GPU-built image that must not use a GPU, set the env variable `NVIDIA_VISIBLE_DEVICES=void`, and configure the NVIDIA Container Toolkit with `accept-nvidia-visible-devices-envvar-when-unprivileged = false` (device-plugin `volume-mounts` or CDI strategy).",
-            controls: ["nist-800-190:4.4.3", "nist-800-190:4.3.4", "owasp-k8s:K01", "nsa-k8s:pod-security"],
+            controls: ["nist-800-190:4.4.3", "nist-800-190:4.3.4", "owasp-k8s:K01", "nsa-k8s:resource-policies"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1

@@ -9,7 +9,7 @@ extension MLServingRules {
             title: "Model downloaded from an insecure or arbitrary URL",
             summary: "KServe's storage initializer downloads whatever `storageUri` (or a custom container's `STORAGE_URI`) names before the model server loads it, and most model formats (pickle, joblib, PyTorch `.pt`) execute code when loaded. Over plain `http://` anyone on the network path can swap the model; an `https://` URL on an arbitrary web host sits outside the registry's access control, versioning and provenance. High for `http://`, medium for an arbitrary `https://` host.",
             remediation: "Serve models from storage you control and can audit: `s3://`, `gs://`, Azure Blob, `pvc://`, `oci://` model images, or `hf://` pinned to a revision, with read-only credentials in a dedicated ServiceAccount; verify model signatures before loading (for example with `bulwark model verify` in the pipeline).",
-            controls: ["nist-800-190:4.2.1", "nist-800-190:4.1.5", "owasp-k8s:K02"],
+            controls: ["nist-800-190:4.2.1", "nist-800-190:4.1.5", "owasp-k8s:K02", "mitre-atlas:AML.T0010.003", "owasp-ml:ML06"],
             failing: [
                 RuleExample("""
                 apiVersion: serving.kserve.io/v1beta1
@@ -93,7 +93,7 @@ extension MLServingRules {
             title: "Model server without a sandboxed runtime",
             summary: "Model servers and notebooks load artifacts that can carry code (pickled weights, `trust_remote_code` modules, Python backends) and run it with direct access to the node's kernel. A sandboxed runtimeClass (gVisor, which supports NVIDIA GPUs through nvproxy, or Kata Containers with GPU passthrough) puts a second boundary between such code and the node. Informational and off by default: sandboxing costs performance and needs node support.",
             remediation: "Install a sandboxed runtime on the inference node pool, create a RuntimeClass for it (for example `gvisor` with handler `runsc`, or `kata-qemu-nvidia-gpu`), and set `runtimeClassName` on pods that serve models from sources you do not fully trust.",
-            controls: ["nist-800-190:4.4.3", "nist-800-190:4.3.4", "owasp-k8s:K01", "nsa-k8s:pod-security"],
+            controls: ["nist-800-190:4.4.3", "nist-800-190:4.3.4", "owasp-k8s:K01", "nsa-k8s:container-environments"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1

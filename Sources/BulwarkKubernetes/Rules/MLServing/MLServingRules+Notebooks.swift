@@ -9,7 +9,7 @@ extension MLServingRules {
             title: "Jupyter server without a token or password",
             summary: "Jupyter protects its API with a random token unless one is configured; `--NotebookApp.token=''`, `--ServerApp.token=''` or `--IdentityProvider.token=''` without a password turns authentication off, and the server hands a Python shell, a terminal and the pod's service-account token, cloud credentials and GPUs to anyone who reaches it. Exposed notebooks are mass-exploited for cryptomining and credential theft. Critical when the server also listens on all interfaces (`--ip=0.0.0.0`), high otherwise. (`JUPYTER_TOKEN=\"\"` is not reported: Jupyter then generates a random token.)",
             remediation: "Remove the empty token and password options and let Jupyter generate a token, set one from a Secret (`JUPYTER_TOKEN` via `secretKeyRef`), or put the server behind JupyterHub or an authenticating proxy (the Kubeflow pattern) and keep it off LoadBalancer/NodePort Services.",
-            controls: ["nist-800-190:4.4.4", "owasp-k8s:K06", "nsa-k8s:authentication-authorization"],
+            controls: ["nist-800-190:4.4.4"],
             failing: [
                 RuleExample("""
                 apiVersion: kubeflow.org/v1
@@ -114,7 +114,7 @@ extension MLServingRules {
             title: "Jupyter accepts cross-origin requests",
             summary: "`disable_check_xsrf=True` turns off Jupyter's cross-site request forgery check and `allow_origin='*'` (or an `allow_origin_pat` matching everything) lets any web page call the API with the user's browser session: a malicious page visited by a notebook user can start kernels and run code in the notebook pod. Medium: it needs a user to visit an attacker's page, but then yields code execution.",
             remediation: "Remove `disable_check_xsrf` and set `allow_origin` to the exact origins that embed the server (for example the JupyterHub or Kubeflow domain), or leave it unset.",
-            controls: ["nist-800-190:4.4.4", "owasp-k8s:K01"],
+            controls: ["nist-800-190:4.4.4"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1
@@ -188,7 +188,7 @@ extension MLServingRules {
             title: "MLflow tracking server without authentication",
             summary: "`mlflow server` and `mlflow ui` have no authentication unless started with an auth app (`--app-name basic-auth`); bound to all interfaces (`--host 0.0.0.0` or `MLFLOW_HOST`), anyone who reaches the pod can read experiments and artifacts and overwrite registered models that pipelines later load and execute, and the server has a history of path-traversal CVEs (CVE-2023-1177, CVE-2023-6909). High: unauthenticated write access to the model registry.",
             remediation: "Start the server with `--app-name basic-auth` (and change the default admin/password1234 credentials at once) or put it behind an authenticating proxy such as an oauth2-proxy sidecar; set `--allowed-hosts` and keep the Service ClusterIP.",
-            controls: ["nist-800-190:4.4.4", "owasp-k8s:K06", "nsa-k8s:authentication-authorization"],
+            controls: ["nist-800-190:4.4.4", "mitre-atlas:AML.T0018", "owasp-ml:ML10"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1
@@ -292,7 +292,7 @@ extension MLServingRules {
             title: "MLflow security middleware disabled or wide open",
             summary: "MLflow 3.5 added a security middleware that validates the Host header (against DNS rebinding, through which any web page a user visits can drive an internal MLflow server) and restricts CORS origins. `--disable-security-middleware` (or `MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE=true`) removes it, which is high; `--allowed-hosts '*'` or `--cors-allowed-origins '*'` (or their `MLFLOW_SERVER_…` variables) defeat one of its checks, which is medium.",
             remediation: "Remove `--disable-security-middleware` and list the real host names and origins: `--allowed-hosts mlflow.example.com,mlflow.mlops.svc` and `--cors-allowed-origins https://portal.example.com`.",
-            controls: ["nist-800-190:4.4.4", "owasp-k8s:K01"],
+            controls: ["nist-800-190:4.4.4"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1

@@ -9,7 +9,7 @@ extension MLServingRules {
             title: "Ray dashboard or client port exposed outside the cluster",
             summary: "The Ray head serves the dashboard and Jobs API on 8265 (KubeRay binds it to 0.0.0.0), Ray Client on 10001 and GCS on 6379; by default none of them authenticates, and `POST /api/jobs/` runs any command on the cluster (ShadowRay, CVE-2023-48022, exploited at scale). Reported for Services of type LoadBalancer or NodePort (or with externalIPs) that expose those ports, Ingresses that route to 8265 without an authentication annotation, and KubeRay clusters whose head service is a LoadBalancer/NodePort or has `enableIngress: true`. High: unauthenticated remote code execution from outside the cluster.",
             remediation: "Keep the Ray head service ClusterIP and reach the dashboard with `kubectl port-forward` or through an authenticating proxy (oauth2-proxy, an Ingress with external auth); enable Ray token authentication (`spec.authOptions.mode: token`, Ray ≥ 2.52); and allow only the job submitters to reach 8265/10001 with a NetworkPolicy.",
-            controls: ["nist-800-190:4.4.2", "nist-800-190:4.3.3", "owasp-k8s:K07", "nsa-k8s:network-separation"],
+            controls: ["nist-800-190:4.4.2", "nist-800-190:4.3.3", "owasp-k8s:K07", "nsa-k8s:network-separation", "mitre-atlas:AML.T0049"],
             failing: [
                 RuleExample("""
                 apiVersion: v1
@@ -114,7 +114,7 @@ extension MLServingRules {
             title: "Ray cluster without token authentication",
             summary: "Ray's authentication mode is `disabled` by default: the dashboard and Jobs API, Ray Client and GCS accept any caller, and a job submission runs arbitrary code on every node with the pods' credentials (ShadowRay, CVE-2023-48022). Ray 2.52 added token authentication (`RAY_AUTH_MODE=token`) and KubeRay 1.5.1 the `spec.authOptions.mode: token` field that generates and distributes the token. Reported for KubeRay head groups and for pods that run `ray start --head`. High: remote code execution for anyone who reaches the head.",
             remediation: "Upgrade to Ray ≥ 2.52 and KubeRay ≥ 1.5.1 and set `spec.authOptions: {mode: token}` on the RayCluster (or `rayClusterConfig` of a RayService, `rayClusterSpec` of a RayJob); without KubeRay support, set `RAY_AUTH_MODE=token` and `RAY_AUTH_TOKEN` from a Secret on every Ray container. Keep the head service ClusterIP and restrict 8265/10001/6379 with a NetworkPolicy.",
-            controls: ["nist-800-190:4.4.4", "owasp-k8s:K06", "nsa-k8s:authentication-authorization"],
+            controls: ["nist-800-190:4.4.4"],
             failing: [
                 RuleExample("""
                 apiVersion: ray.io/v1

@@ -9,7 +9,7 @@ extension MLServingRules {
             title: "TorchServe is no longer maintained",
             summary: "TorchServe is in limited maintenance: the project states it no longer ships security patches, so vulnerabilities found after its last release (it has had ShellTorch CVE-2023-43654 and the SnakeYAML CVE-2022-1471 in its history) stay open. KServe's `pytorch` predictor and `modelFormat: pytorch` run it too. Medium: no known exploit by itself, but an unpatched, network-facing server that loads pickled models.",
             remediation: "Plan a migration to a maintained server (Triton with the PyTorch/Python backend, KServe's Hugging Face runtime or vLLM for transformer models, or a small FastAPI/Ray Serve application that loads `torch.export`/safetensors artifacts). Until then keep the management API on localhost, token authorization on, `allowed_urls` restricted, and the pod isolated by a NetworkPolicy.",
-            controls: ["nist-800-190:4.1.1", "nist-800-190:4.4.1", "owasp-k8s:K02"],
+            controls: ["nist-800-190:4.1.1", "owasp-k8s:K02"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1
@@ -95,7 +95,7 @@ extension MLServingRules {
             title: "TorchServe management API bound to all interfaces",
             summary: "TorchServe's management API registers models from URLs, scales workers and deletes models; its documented default is `http://127.0.0.1:8081`, but configurations copied from examples bind it to `0.0.0.0`. Exposed, it was the entry point of ShellTorch (CVE-2023-43654: registering a model from an attacker's URL leads to code execution). Checked in `config.properties` held in ConfigMaps and in the `TS_MANAGEMENT_ADDRESS` variable (read when `enable_envvars_config=true`). High: network path to model registration, i.e. code execution.",
             remediation: "Set `management_address=http://127.0.0.1:8081` (or a Unix socket) and reach it with `kubectl port-forward` or a sidecar; if it must be remote, keep token authorization on, restrict `allowed_urls`, and admit only the deployment controller to the port with a NetworkPolicy. Keep the inference address separate from the management address.",
-            controls: ["nist-800-190:4.4.2", "nist-800-190:4.4.4", "owasp-k8s:K07", "nsa-k8s:network-separation"],
+            controls: ["nist-800-190:4.4.2", "nist-800-190:4.4.4", "owasp-k8s:K07", "nsa-k8s:network-separation", "mitre-atlas:AML.T0049"],
             failing: [
                 RuleExample("""
                 apiVersion: v1
@@ -181,7 +181,7 @@ extension MLServingRules {
             title: "TorchServe token authorization disabled",
             summary: "Since 0.11, TorchServe requires a token on its inference and management APIs; `disable_token_authorization=true`, `--disable-token-auth` or `TS_DISABLE_TOKEN_AUTHORIZATION=true` turn that off, so anyone who reaches the ports can register, scale and delete models and run inference. High: unauthenticated management of a server that executes model code.",
             remediation: "Remove the setting and distribute the generated keys (`key_file.json`) or a token from a Secret to the clients; keep the management API on localhost and isolate the pod with a NetworkPolicy.",
-            controls: ["nist-800-190:4.4.4", "owasp-k8s:K06", "nsa-k8s:authentication-authorization"],
+            controls: ["nist-800-190:4.4.4", "mitre-atlas:AML.T0040"],
             failing: [
                 RuleExample("""
                 apiVersion: v1
@@ -256,7 +256,7 @@ extension MLServingRules {
             title: "TorchServe registers models from any URL",
             summary: "TorchServe's `allowed_urls` limits where the management API may download model archives from; its default `file://.*|http(s)?://.*`, or any pattern whose host is a wildcard, lets a caller register a model from a server they control, the ShellTorch chain (CVE-2023-43654) to code execution. Reported where `allowed_urls`/`TS_ALLOWED_URLS` is open, and where the model API is enabled (`enable_model_api=true`, `--enable-model-api`, `TS_ENABLE_MODEL_API=true`) with no `allowed_urls` in sight. High: remote code execution through model registration.",
             remediation: "Set `allowed_urls` to the exact buckets or registries you publish models to (`allowed_urls=https://models-prod.s3.amazonaws.com/.*`), keep the model API disabled unless registration at runtime is required, and keep token authorization on.",
-            controls: ["nist-800-190:4.4.4", "nist-800-190:4.1.5", "owasp-k8s:K01", "owasp-k8s:K02"],
+            controls: ["nist-800-190:4.4.4", "nist-800-190:4.1.5", "owasp-k8s:K02", "mitre-atlas:AML.T0010.003", "owasp-ml:ML06"],
             failing: [
                 RuleExample("""
                 apiVersion: v1

@@ -9,7 +9,7 @@ extension MLServingRules {
             title: "Triton model control API open",
             summary: "With `--model-control-mode=explicit`, Triton's model-repository API loads and unloads models on request, and a load request may even carry the model's files in its body: loading a Python-backend model runs its `model.py`. Unless `--http-restricted-api` and `--grpc-restricted-protocol` restrict `model-repository` to callers that present a secret header, anyone who reaches the HTTP (8000) or gRPC (8001) port can run code in the server. High: remote code execution from the network. (`poll` mode refuses load and unload requests; its risk is a writable model repository.)",
             remediation: "Use `--model-control-mode=none` (the default) when models are fixed at deployment. If explicit control is needed, add `--http-restricted-api=model-repository,logging,shared-memory:<header>=<secret>` and `--grpc-restricted-protocol=model-repository,logging,shared-memory:<header>=<secret>` with the secret from a Kubernetes Secret, or disable the unused protocol (`--allow-http=false` / `--allow-grpc=false`), and admit only the controller to the ports with a NetworkPolicy.",
-            controls: ["nist-800-190:4.4.4", "owasp-k8s:K06", "owasp-k8s:K01", "nsa-k8s:authentication-authorization"],
+            controls: ["nist-800-190:4.4.4"],
             failing: [
                 RuleExample("""
                 apiVersion: serving.kserve.io/v1alpha1

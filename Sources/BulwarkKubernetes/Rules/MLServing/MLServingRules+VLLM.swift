@@ -10,7 +10,7 @@ extension MLServingRules {
             title: "Model server trusts remote code",
             summary: "`--trust-remote-code` (vLLM, SGLang, KServe's Hugging Face server as `--trust_remote_code`) and `TRUST_REMOTE_CODE=true` (Text Generation Inference) make the server import and run the Python files shipped in the model repository (`modeling_*.py`, custom tokenizers). Whoever controls that repository, a compromised Hub account, a typo-squatted model name or a poisoned cache, runs code inside the server with its credentials, GPUs and network access. High: remote code execution by design.",
             remediation: "Remove `--trust-remote-code` / `TRUST_REMOTE_CODE` and use models whose architectures the server supports natively. If custom code is unavoidable, pin the model to a reviewed commit (`--revision`, `--code-revision`), mirror it to storage you control, verify its signature, and run the server in a sandboxed runtimeClass without credentials or egress.",
-            controls: ["nist-800-190:4.1.5", "nist-800-190:4.4.4", "owasp-k8s:K02", "owasp-k8s:K01"],
+            controls: ["nist-800-190:4.1.5", "nist-800-190:4.4.4", "owasp-k8s:K02", "mitre-atlas:AML.T0010.003", "owasp-ml:ML06"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1
@@ -123,7 +123,7 @@ extension MLServingRules {
             title: "vLLM server without an API key",
             summary: "The vLLM OpenAI-compatible server accepts every request unless `--api-key` or `VLLM_API_KEY` is set, and it listens on all interfaces by default: anyone who reaches the pod can use the model and its GPUs, and call operational endpoints such as `/pause`. The key protects only `/v1`, `/v2` and `/inference` paths; `/invocations`, `/pooling`, `/classify`, `/score`, `/rerank`, `/tokenize`, `/pause` and others stay open even with it. Medium: abuse and data exposure rather than code execution, and often behind a gateway.",
             remediation: "Set `VLLM_API_KEY` from a Secret (`valueFrom.secretKeyRef`) or pass `--api-key $(VLLM_API_KEY)`, and put the server behind a reverse proxy or Gateway that allowlists the endpoints clients need; add a NetworkPolicy that admits only the gateway to the API port.",
-            controls: ["nist-800-190:4.4.4", "owasp-k8s:K06", "owasp-k8s:K07", "nsa-k8s:authentication-authorization"],
+            controls: ["nist-800-190:4.4.4", "mitre-atlas:AML.T0040"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1
@@ -226,7 +226,7 @@ extension MLServingRules {
             title: "vLLM development endpoints enabled",
             summary: "`VLLM_SERVER_DEV_MODE=1` adds unauthenticated development endpoints to the vLLM server: `/collective_rpc` executes arbitrary RPC methods on the engine, `/sleep` and the cache resets take the service down, and `/server_info` discloses the configuration. The API key does not cover them. High: remote control of the engine from anyone who reaches the port.",
             remediation: "Remove `VLLM_SERVER_DEV_MODE` (or set it to 0) from production workloads; keep development mode to local, isolated environments.",
-            controls: ["nist-800-190:4.4.4", "owasp-k8s:K01", "owasp-k8s:K06"],
+            controls: ["nist-800-190:4.4.4"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1
@@ -281,7 +281,7 @@ extension MLServingRules {
             title: "vLLM profiler endpoints enabled",
             summary: "Setting `VLLM_TORCH_PROFILER_DIR` (or `--profiler-config` in newer releases, or `VLLM_TORCH_CUDA_PROFILE=1`) turns on the profiler and its unauthenticated `/start_profile` and `/stop_profile` endpoints: anyone who reaches the server can slow it down and fill the trace directory. Low: degraded service and disk use, no code execution.",
             remediation: "Remove the profiler settings from production workloads and profile in a separate, isolated deployment.",
-            controls: ["nist-800-190:4.4.4", "owasp-k8s:K01"],
+            controls: ["nist-800-190:4.4.4"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1

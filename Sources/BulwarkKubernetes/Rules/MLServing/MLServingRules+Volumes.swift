@@ -9,7 +9,7 @@ extension MLServingRules {
             title: "Shared-memory volume without sizeLimit",
             summary: "Model servers and trainers mount an emptyDir at /dev/shm (usually `medium: Memory`) for NCCL and data-loader workers. Without `sizeLimit` the tmpfs is sized to the pod's memory limit or, without one, to the node's allocatable memory, and everything written there is charged as memory: a runaway or malicious writer causes OOM kills of the model server and memory pressure on the node. Medium: denial of service, not a privilege gain. A memory-backed emptyDir that holds a model (mounted at a model path, not at /dev/shm) is reported by serving/model-volume-memory-without-size-limit instead.",
             remediation: "Set `emptyDir.sizeLimit` on every memory-backed emptyDir and on any emptyDir mounted at /dev/shm (for example `{medium: Memory, sizeLimit: 8Gi}`), sized for the workload and included in the container's memory limit.",
-            controls: ["nist-800-190:4.4.3", "owasp-k8s:K01", "nsa-k8s:pod-security"],
+            controls: ["nist-800-190:4.4.3", "owasp-k8s:K01", "nsa-k8s:resource-policies"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1
@@ -109,7 +109,7 @@ extension MLServingRules {
             title: "Model cache on a hostPath volume",
             summary: "Caching model weights on the node (`hostPath` mounted at ~/.cache/huggingface, /models, /mnt/models, or where HF_HOME/TRANSFORMERS_CACHE point) shares one writable directory between every pod and tenant scheduled on the node: any of them can replace weights, tokenizer files or `trust_remote_code` modules that the next model server loads and executes, and read models it should not see. Medium: a cross-workload integrity and confidentiality risk that needs a compromised or malicious neighbour.",
             remediation: "Keep model caches in storage scoped to the workload: a PersistentVolumeClaim (ReadOnlyMany for shared, pre-populated weights), an image volume or OCI model artifact, KServe `storageUri` with `pvc://` or a local model cache CR, or an emptyDir filled by an init container. If a node cache is unavoidable, mount it `readOnly: true`, populate it from a trusted pipeline and verify model signatures.",
-            controls: ["cis-k8s:5.2.12", "pss-baseline:hostPathVolumes", "nist-800-190:4.3.4", "nist-800-190:4.4.3", "owasp-k8s:K01"],
+            controls: ["cis-k8s:5.2.12", "pss-baseline:hostPathVolumes", "nist-800-190:4.3.4", "nist-800-190:4.4.3", "owasp-k8s:K01", "mitre-atlas:AML.T0018", "owasp-ml:ML10"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1

@@ -21,7 +21,7 @@ extension NetworkPolicyRules {
             `except: [169.254.169.254/32]`. Also block the metadata service at the node (IMDSv2 with hop limit 1, GKE \
             metadata concealment or Workload Identity).
             """,
-            controls: ["cis-k8s:5.3.2", "nsa-k8s:network-separation", "owasp-k8s:K07", "nist-800-190:4.3.3"],
+            controls: ["cis-k8s:5.3.2", "nsa-k8s:network-separation", "owasp-k8s:K07", "nist-800-190:4.3.3", "nsa-k8s:cloud-infrastructure"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1

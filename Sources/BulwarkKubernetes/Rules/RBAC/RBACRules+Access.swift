@@ -89,7 +89,7 @@ extension RBACRules {
             title: "Unauthenticated requests are granted permissions",
             summary: "A binding names the user system:anonymous or the group system:unauthenticated, so anyone who can reach the API server, without credentials, gets the role's permissions. Critical when the role grants API resources; medium when it grants non-resource URLs beyond the public health, version and discovery endpoints (which the default bindings already expose).",
             remediation: "Remove system:anonymous and system:unauthenticated from the binding and bind the permissions to authenticated users or ServiceAccounts; also run the API server with --anonymous-auth=false, or limit anonymous access to the health endpoints with an AuthenticationConfiguration.",
-            controls: ["cis-k8s:1.2.1", "nist-800-190:4.3.2", "owasp-k8s:K03", "owasp-k8s:K06"],
+            controls: ["cis-k8s:1.2.1", "nist-800-190:4.3.2", "owasp-k8s:K03", "owasp-k8s:K06", "nsa-k8s:authentication-authorization"],
             failing: [
                 RuleExample("""
                 apiVersion: rbac.authorization.k8s.io/v1

@@ -7,7 +7,7 @@ extension SecretRules {
     /// How the Kubernetes secret rules describe a token format found in a value.
     static func literalValueWith(_ token: String) -> String { "a literal value with \(token)" }
 
-    static let secretControls: [ControlID] = ["owasp-k8s:K08", "cis-k8s:5.4.2", "nist-800-190:4.1.4", "nsa-k8s:secrets"]
+    static let secretControls: [ControlID] = ["owasp-k8s:K08", "cis-k8s:5.4.2", "nist-800-190:4.1.4", "nsa-k8s:secrets", "mitre-atlas:AML.T0055"]
 
     static func configMapValue(_ object: KubeObject, key: String, keyNode: YAMLNode, value: String, valueNode: YAMLNode) -> [Violation] {
         let field = "data[\(key)]"

@@ -137,7 +137,7 @@ extension WorkloadRules {
             title: "Pod or container runs with the root group",
             summary: "Group ID 0 gives the container's processes every permission the root group has on files in the image and on mounted volumes, and fsGroup: 0 makes the kubelet hand volumes to the root group. Pod Security Admission does not check groups (the optional \"non-root groups\" control of the Pod Security Standards is not implemented), so even the restricted level admits these pods.",
             remediation: "Set runAsGroup and fsGroup to a non-zero GID (e.g. 10001) and remove 0 from supplementalGroups.",
-            controls: ["cis-k8s:5.2.7", "cis-k8s:5.7.3", "nist-800-190:4.4.3", "nsa-k8s:non-root-containers", "owasp-k8s:K01"],
+            controls: ["cis-k8s:5.7.3", "nist-800-190:4.4.3", "nsa-k8s:non-root-containers", "owasp-k8s:K01"],
             failing: [
                 RuleExample("""
                 apiVersion: v1

@@ -9,7 +9,7 @@ extension WorkloadRules {
             title: "Image uses the latest tag",
             summary: "An image with no tag, or the tag latest, and no digest runs whatever was pushed last: nodes may run different builds of the same pod, a rollback brings back nothing, and a compromised registry account replaces the code on the next pull.",
             remediation: "Reference images by an immutable version tag and, better, by digest (registry.example.com/server:1.4.2@sha256:…).",
-            controls: ["nist-800-190:4.2.2", "nist-800-190:4.1.5", "nsa-k8s:immutable-containers", "owasp-k8s:K02"],
+            controls: ["nist-800-190:4.2.2", "nist-800-190:4.1.5", "owasp-k8s:K02"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1
@@ -98,7 +98,7 @@ extension WorkloadRules {
             title: "Image is not pinned by digest",
             summary: "Tags are mutable: whoever can push to the repository can change what a tag points to, and the next node that pulls it runs the new content. Only a digest names exactly one image, and it is what signature and provenance checks verify.",
             remediation: "Append the digest of the tested image to the reference (registry.example.com/server:1.4.2@sha256:…), e.g. with crane digest or your CI's build output, and let a bot such as Renovate update it.",
-            controls: ["cis-k8s:5.5.1", "nist-800-190:4.2.2", "nist-800-190:4.1.5", "nsa-k8s:immutable-containers", "owasp-k8s:K02"],
+            controls: ["nist-800-190:4.2.2", "nist-800-190:4.1.5", "owasp-k8s:K02", "mitre-atlas:AML.T0010.004"],
             failing: [
                 RuleExample("""
                 apiVersion: batch/v1
@@ -159,7 +159,7 @@ extension WorkloadRules {
             title: "Image with the latest tag is not always pulled",
             summary: "For an image tagged latest (or untagged) Kubernetes defaults to imagePullPolicy: Always; IfNotPresent or Never instead makes each node run whichever latest it happened to cache, so replicas of one pod run different code and a fixed image never reaches some nodes.",
             remediation: "Pin the image to a version or digest; if it must float, leave imagePullPolicy unset or set it to Always.",
-            controls: ["nist-800-190:4.2.2", "nsa-k8s:immutable-containers", "owasp-k8s:K02"],
+            controls: ["nist-800-190:4.2.2", "owasp-k8s:K02"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1
@@ -241,7 +241,7 @@ extension WorkloadRules {
             title: "Image names no registry",
             summary: "An image reference without a registry host resolves to Docker Hub (docker.io) — or to whatever mirror the node's runtime is configured with — rather than to a registry the organisation controls and scans. Off by default.",
             remediation: "Mirror the image into your own registry and reference it with the full host name (registry.example.com/library/nginx:1.27).",
-            controls: ["cis-k8s:5.5.1", "nist-800-190:4.1.5", "owasp-k8s:K02"],
+            controls: ["nist-800-190:4.1.5", "owasp-k8s:K02"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1

@@ -10,7 +10,7 @@ extension WorkloadRules {
             title: "Container root filesystem is writable",
             summary: "A writable root filesystem lets an attacker who reaches the model server drop tools, modify code or tamper with model files.",
             remediation: "Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir for the paths that must be writable (e.g. /tmp).",
-            controls: ["cis-k8s:5.7.3", "nist-800-190:4.4.4", "nsa-k8s:pod-security"],
+            controls: ["cis-k8s:5.7.3", "nist-800-190:4.4.4", "nsa-k8s:immutable-containers"],
             failing: [
                 RuleExample("""
                 apiVersion: v1
@@ -146,7 +146,7 @@ extension WorkloadRules {
             title: "Container adds a capability that leads to the node",
             summary: "SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE, BPF, PERFMON, DAC_READ_SEARCH, SYS_RAWIO, SYS_BOOT, MAC_ADMIN, MAC_OVERRIDE (and ALL) each give a compromised container a known way to escape to or take over the node. Names are matched case-insensitively and with or without the CAP_ prefix, because container runtimes normalise them; Pod Security Admission compares them exactly and reports them only as non-default capabilities.",
             remediation: "Drop ALL capabilities and add back only what the process needs (usually nothing, or NET_BIND_SERVICE); move node-level work to a dedicated, reviewed agent.",
-            controls: ["cis-k8s:5.2.9", "cis-k8s:5.2.10", "nist-800-190:4.4.3", "nsa-k8s:pod-security", "owasp-k8s:K01"],
+            controls: ["cis-k8s:5.2.9", "nist-800-190:4.4.3", "nsa-k8s:pod-security", "owasp-k8s:K01"],
             failing: [
                 RuleExample("""
                 apiVersion: apps/v1
