@@ -52,7 +52,7 @@ struct RBAC: AsyncParsableCommand {
             try Console.current.emit(target.map(reporter.subjectTable) ?? reporter.summaryTable(), to: reporting.output)
         case .json:
             try Console.current.emit(try target.map(reporter.subjectJSON) ?? reporter.summaryJSON(), to: reporting.output)
-        case .sarif, .junit, .html, .cyclonedx, .spdx:
+        case .sarif, .junit, .html, .cyclonedx, .spdx, .oscal:
             try reporting.emit(analysis.report, failOn: threshold)
         }
         let code = analysis.report.exitCode(failOn: threshold)
