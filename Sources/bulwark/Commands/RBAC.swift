@@ -32,6 +32,7 @@ struct RBAC: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try reporting.rejectBaseline("bulwark rbac")
         let configuration = try reporting.loadConfiguration()
         let request = ScanRequest(paths: input.paths, configuration: configuration, configurationFile: reporting.configurationFile,
                                   maxFileSize: input.limits.limit, compliance: reporting.compliance)
