@@ -143,6 +143,19 @@ public struct OSCALReporter: Reporter {
     // MARK: Rendering
 
     public func render(_ report: Report) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 8 << 10 + report.findings.count * 3000)
+        write(report, into: &writer)
+        return writer.finish()
+    }
+
+    /// Streams the document to `sink` in chunks of about 1 MiB.
+    public func write(_ report: Report, to sink: @escaping @Sendable ([UInt8]) -> Void) {
+        var writer = JSONWriter(sink: sink)
+        write(report, into: &writer)
+        sink(writer.finish())
+    }
+
+    private func write(_ report: Report, into writer: inout JSONWriter) {
         let findings = report.findings
         let cited = findings.map(controls(of:))
         let assessed = assessedControls(report, cited: cited)
@@ -165,7 +178,6 @@ public struct OSCALReporter: Reporter {
         let files = Set(findings.map(\.location.file)).sorted()
         func resourceID(_ file: String) -> String { Self.nameUUID(["resource", file]) }
 
-        var writer = JSONWriter(reservingCapacity: 8 << 10 + findings.count * 3000)
         writer.beginObject()
         writer.key("assessment-results")
         writer.beginObject()
@@ -206,12 +218,14 @@ public struct OSCALReporter: Reporter {
             for (index, finding) in findings.enumerated() {
                 writeObservation(finding, id: observationIDs[index], controls: cited[index], componentID: componentID,
                                  resourceID: resourceID(finding.location.file), to: &writer)
+                writer.flushIfNeeded()
             }
             writer.endArray()
             writer.key("risks")
             writer.beginArray()
             for (index, finding) in findings.enumerated() {
                 writeRisk(finding, id: riskIDs[index], observationID: observationIDs[index], to: &writer)
+                writer.flushIfNeeded()
             }
             writer.endArray()
         }
@@ -220,6 +234,7 @@ public struct OSCALReporter: Reporter {
             writer.beginArray()
             for control in assessed {
                 writeFinding(control, report: report, observationIDs: observationIDs, riskIDs: riskIDs, to: &writer)
+                writer.flushIfNeeded()
             }
             writer.endArray()
         }
@@ -254,7 +269,6 @@ public struct OSCALReporter: Reporter {
 
         writer.endObject()
         writer.endObject()
-        return writer.finish()
     }
 
     static func prop(_ name: String, _ value: String?, to writer: inout JSONWriter) {

@@ -164,6 +164,8 @@ import Testing
             full,
             try ImageSBOMTests.write(reporter.render(noFramework), "no-framework.oscal.json", in: directory),
             try ImageSBOMTests.write(reporter.render(ReportFixture.empty), "empty.oscal.json", in: directory),
+            // Control characters, line separators, empty and blank strings in every member.
+            try ImageSBOMTests.write(reporter.render(ReportStreamingTests.large(300)), "hostile.oscal.json", in: directory),
         ]
         guard let result = try ImageSBOMTests.validate("validate-oscal", files) else { return }
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
