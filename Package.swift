@@ -168,7 +168,7 @@ let package = Package(
         ),
         .target(
             name: "BulwarkReport",
-            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkVulnDB"],
+            dependencies: ["BulwarkCore", "BulwarkKubernetes", "BulwarkVulnDB", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .target(

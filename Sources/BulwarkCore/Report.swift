@@ -70,6 +70,8 @@ public struct ReportSummary: Codable, Sendable, Equatable {
     public var unrecognizedFiles: Int
     /// Inputs read per domain (`kubernetes`, `dockerfile`), for the domains that read any.
     public var filesByDomain: [String: Int]
+    /// Findings left out because `--baseline` lists them (nil when no baseline was given).
+    public var baselined: Int?
 
     public init(files: Int, objects: Int, findings: SeverityCounts, suppressed: Int = 0, skippedDocuments: Int = 0,
                 skippedFiles: Int = 0, excludedFiles: Int = 0, unrecognizedFiles: Int = 0, filesByDomain: [String: Int] = [:]) {

@@ -140,6 +140,7 @@ public struct JSONReporter: Reporter {
         writer.field("skippedFiles", summary.skippedFiles)
         writer.field("excludedFiles", summary.excludedFiles)
         writer.field("unrecognizedFiles", summary.unrecognizedFiles)
+        writer.optionalField("baselined", summary.baselined)
         writer.key("filesByDomain")
         writer.beginObject()
         for (domain, count) in summary.filesByDomain.sorted(by: { $0.key < $1.key }) { writer.field(domain, count) }

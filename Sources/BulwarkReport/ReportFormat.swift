@@ -2,7 +2,7 @@ import BulwarkCore
 
 /// The `--format` values of reporting commands (docs/cli.md), and the reporter for each.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case table, json, sarif, junit, html, cyclonedx, spdx, plan
+    case table, json, sarif, junit, html, cyclonedx, spdx, oscal, plan
 
     /// What the reporters need beyond the report itself; each format reads only its part.
     public struct Options: Sendable {
@@ -20,7 +20,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         public var models: [ScannedModel]
         /// cyclonedx, spdx: the images the scan read (`ScanOutcome.images`), with their packages.
         public var images: [ScannedImage]
-        /// cyclonedx: the serial number and timestamp; spdx: the timestamp (fresh unless given).
+        /// cyclonedx: the serial number and timestamp; spdx, oscal: the timestamp (fresh unless given).
         public var bom: BOMIdentity
 
         public init(
@@ -49,6 +49,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .cyclonedx: CycloneDXReporter(models: options.models, images: options.images, identity: options.bom)
         case .spdx: SPDXReporter(images: options.images, models: options.models, identity: options.bom)
         case .plan: PlanReporter()
+        case .oscal: OSCALReporter(rules: options.rules, timestamp: options.bom.timestamp)
         }
     }
 

@@ -8,7 +8,8 @@ import BulwarkCore
 ///   info; `properties.security-severity` carries `Severity.securityScore`.
 /// - results: one per finding (suppressed ones too, with `suppressions`), located at the file
 ///   (a URI reference relative to `%SRCROOT%`) and the object (`logicalLocations`), with a
-///   `partialFingerprints["bulwark/v1"]` that stays the same when lines move.
+///   `partialFingerprints["bulwark/v1"]` that stays the same when lines move (`Finding.fingerprint`,
+///   what `--baseline` matches by).
 /// - inputs that could not be read are `invocations[0].toolExecutionNotifications` with level
 ///   `error` (`executionSuccessful` is false when there are any), then the warnings (level
 ///   `warning`) and the inputs that were not read (level `note`).
@@ -241,28 +242,10 @@ public struct SARIFReporter: Reporter {
         )
     }
 
-    /// A stable identity for a finding that does not depend on its line: FNV-1a (64 bit) of the rule,
-    /// file, object and message, as 16 hex digits.
+    /// A stable identity for a finding that does not depend on its line: `Finding.fingerprint`, the
+    /// one `--baseline` matches by.
     public static func fingerprint(_ finding: Finding, ruleId: String? = nil) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ text: String) {
-            for byte in text.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
-            hash ^= 0x1F
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        mix(ruleId ?? finding.ruleId)
-        mix(finding.location.file)
-        if let object = finding.object {
-            mix([object.apiVersion, object.kind, object.namespace ?? "", object.name, object.container ?? ""].joined(separator: "\u{1F}"))
-        } else {
-            mix("")
-        }
-        mix(finding.message)
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        finding.fingerprint(ruleId: ruleId)
     }
 
     // MARK: URIs

@@ -146,6 +146,7 @@ public struct TableReporter: Reporter {
         if !counts.isEmpty { line += " (" + counts.joined(separator: ", ") + ")" }
         line += " in " + Self.count(summary.files, "file") + ", " + Self.count(summary.objects, "object")
         if summary.suppressed > 0 { line += "; \(summary.suppressed) suppressed" }
+        if let baselined = summary.baselined { line += "; \(baselined) in the baseline, not listed" }
         if summary.skippedFiles > 0 { line += "; \(summary.skippedFiles) not read" }
         if summary.excludedFiles > 0 { line += "; \(summary.excludedFiles) excluded" }
         if !report.errors.isEmpty { line += "; " + Self.count(report.errors.count, "error") }

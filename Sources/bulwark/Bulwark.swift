@@ -13,7 +13,7 @@ struct Bulwark: AsyncParsableCommand {
         is still scanned and reported).
         """,
         version: BulwarkVersion.description,
-        subcommands: [Scan.self, PSS.self, Rules.self, Fix.self, RBAC.self, NetPol.self, Seal.self, Model.self, Image.self, SBOM.self, Database.self, Runtime.self, Admission.self]
+        subcommands: [Scan.self, PSS.self, Rules.self, Fix.self, RBAC.self, NetPol.self, Seal.self, Model.self, Image.self, SBOM.self, Database.self, Runtime.self, Admission.self, ReportGroup.self]
     )
 
     /// Like ArgumentParser's `main`, but usage errors exit with 2 (docs/cli.md), not 64.

@@ -16,6 +16,7 @@ import Testing
         case .cyclonedx: CycloneDXReporter(models: CycloneDXFixture.models, identity: CycloneDXFixture.identity).render(ReportFixture.report)
         case .spdx: SPDXReporter(images: [], models: CycloneDXFixture.models, identity: CycloneDXFixture.identity).render(ReportFixture.report)
         case .plan: PlanReporter().render(ReportFixture.report)
+        case .oscal: OSCALReporter(rules: ReportFixture.rules, timestamp: CycloneDXFixture.identity.timestamp).render(ReportFixture.report)
         }
         #expect(format.render(ReportFixture.report, options: options) == expected)
     }

@@ -89,13 +89,14 @@ struct Image: AsyncParsableCommand {
     func run() async throws {
         let clock = PhaseClock()
         let configuration = try reporting.loadConfiguration()
+        let baseline = try reporting.loadBaseline()
         let policy = try modelPolicy.policy(commandLine: [:], configuration: configuration)
         let engine = Engine(domains: [try imageOptions.domain(policy: policy)])
         var request = ScanRequest(paths: images.paths, configuration: configuration, configurationFile: reporting.configurationFile,
                                   maxFileSize: images.limits.limit, evaluationDate: dates.date, compliance: reporting.compliance)
         request.onPhase = clock.mark
         let outcome = engine.scan(request)
-        let report = outcome.report
+        let report = baseline.map { $0.apply(to: outcome.report) } ?? outcome.report
         let threshold = reporting.threshold(configuration)
         let extra: [(String, JSONValue)] = reporting.format == .json ? [("images", .array(outcome.images.map(\.jsonSummary)))] : []
         try reporting.emit(report, failOn: threshold, extra: extra, images: outcome.images) { sink in

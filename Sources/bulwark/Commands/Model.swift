@@ -76,6 +76,7 @@ struct ModelScan: AsyncParsableCommand {
     func run() async throws {
         let clock = PhaseClock()
         let configuration = try reporting.loadConfiguration()
+        let baseline = try reporting.loadBaseline()
         let policy = try modelPolicy.policy(commandLine: try allowed(), configuration: configuration)
         let verifier = try verificationKey.map { path in
             ModelDirectoryVerifier(key: try ModelSigningPathOptions.key(path) { try ModelSigningPublicKey(pem: $0) })
@@ -85,7 +86,7 @@ struct ModelScan: AsyncParsableCommand {
                                   maxFileSize: input.limits.limit, evaluationDate: dates.date, compliance: reporting.compliance)
         request.onPhase = clock.mark
         let outcome = engine.scan(request)
-        let report = outcome.report
+        let report = baseline.map { $0.apply(to: outcome.report) } ?? outcome.report
         let threshold = reporting.threshold(configuration)
         try reporting.emit(report, failOn: threshold, models: outcome.models)
         clock.mark("report")

@@ -73,6 +73,7 @@ extension NetPol {
         }
 
         func run() async throws {
+            try reporting.rejectBaseline("bulwark netpol")
             let console = Console.current
             let configuration = try reporting.loadConfiguration()
             let request = ScanRequest(paths: paths, configuration: configuration, configurationFile: reporting.configurationFile,

@@ -32,6 +32,7 @@ struct RBAC: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try reporting.rejectBaseline("bulwark rbac")
         let configuration = try reporting.loadConfiguration()
         let request = ScanRequest(paths: input.paths, configuration: configuration, configurationFile: reporting.configurationFile,
                                   maxFileSize: input.limits.limit, compliance: reporting.compliance)
@@ -52,7 +53,7 @@ struct RBAC: AsyncParsableCommand {
             try Console.current.emit(target.map(reporter.subjectTable) ?? reporter.summaryTable(), to: reporting.output)
         case .json:
             try Console.current.emit(try target.map(reporter.subjectJSON) ?? reporter.summaryJSON(), to: reporting.output)
-        case .sarif, .junit, .html, .cyclonedx, .spdx, .plan:
+        case .sarif, .junit, .html, .cyclonedx, .spdx, .oscal, .plan:
             try reporting.emit(analysis.report, failOn: threshold)
         }
         let code = analysis.report.exitCode(failOn: threshold)

@@ -33,6 +33,7 @@ struct Scan: AsyncParsableCommand {
     func run() async throws {
         let clock = PhaseClock()
         let configuration = try reporting.loadConfiguration()
+        let baseline = try reporting.loadBaseline()
         var request = ScanRequest(paths: input.paths, configuration: configuration, configurationFile: reporting.configurationFile,
                                   maxFileSize: input.limits.limit, evaluationDate: dates.date, compliance: reporting.compliance)
         request.ruleTimings = clock.ruleTimings
@@ -41,7 +42,7 @@ struct Scan: AsyncParsableCommand {
         let engine = Engine.standard.replacing(ModelDomain(policy: policy, hashes: reporting.format == .cyclonedx || reporting.format == .spdx))
             .replacing(try imageOptions.domain(policy: policy))
         let outcome = engine.scan(request)
-        let report = outcome.report
+        let report = baseline.map { $0.apply(to: outcome.report) } ?? outcome.report
         let threshold = reporting.threshold(configuration)
         try reporting.emit(report, failOn: threshold, models: outcome.models, images: outcome.images)
         clock.mark("report")

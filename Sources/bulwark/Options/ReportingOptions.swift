@@ -8,7 +8,7 @@ extension ReportFormat: ExpressibleByArgument {}
 
 /// Flags every reporting command shares: format, output, threshold, configuration, compliance.
 struct ReportingOptions: ParsableArguments {
-    @Option(help: "Output format: table, json, sarif, junit, html, cyclonedx, spdx (scan and model scan: a CycloneDX 1.6 ML-BOM or an SPDX 2.3 document of the model files) or plan (the findings grouped by the change that resolves them).")
+    @Option(help: "Output format: table, json, sarif, junit, html, oscal (OSCAL 1.1.3 assessment results), cyclonedx, spdx (scan and model scan: a CycloneDX 1.6 ML-BOM or an SPDX 2.3 document of the model files) or plan (the findings grouped by the change that resolves them).")
     var format: ReportFormat = .table
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output (replaced atomically).")
@@ -26,6 +26,10 @@ struct ReportingOptions: ParsableArguments {
 
     @Option(help: "Add a compliance scorecard for one framework: \(ControlCatalog.frameworks.keys.sorted().joined(separator: ", ")).")
     var compliance: String?
+
+    @Option(help: ArgumentHelp("Leave out the findings listed in this earlier report (written with --format json): only new findings are listed and trip --fail-on. Findings match by rule, file, object, field and message, not by line.",
+                               valueName: "report.json"))
+    var baseline: String?
 
     func validate() throws {
         if let failOn, FailThreshold(argument: failOn) == nil {
@@ -54,6 +58,24 @@ struct ReportingOptions: ParsableArguments {
 
     func threshold(_ configuration: Configuration) -> FailThreshold {
         failOn.flatMap(FailThreshold.init(argument:)) ?? configuration.failOn ?? .severity(.high)
+    }
+
+    /// `--baseline`: the earlier report, read before anything is scanned; a file that cannot be read
+    /// or is not a Bulwark JSON report is a usage error (exit 2).
+    func loadBaseline() throws -> Baseline? {
+        guard let baseline else { return nil }
+        switch JSONReportReader.read(baseline) {
+        case .failure(let error):
+            Console.current.error("--baseline: \(error)")
+            throw ExitCode(2)
+        case .success(let report):
+            return Baseline(report)
+        }
+    }
+
+    /// For commands that do not list findings of their own: `--baseline` is a usage error.
+    func rejectBaseline(_ command: String) throws {
+        if baseline != nil { throw ValidationError("--baseline applies to bulwark scan, image, model scan and report merge, not \(command)") }
     }
 
     /// Colour only for the table on a terminal (and never with NO_COLOR).
