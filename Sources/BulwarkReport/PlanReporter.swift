@@ -17,13 +17,26 @@ public struct PlanReporter: Reporter {
     public init() {}
 
     public func render(_ report: Report) -> [UInt8] {
-        Array(text(report).utf8)
+        var out = TextStream(reservingCapacity: 4096 + report.findings.count * 64)
+        write(report, into: &out)
+        return out.finish()
+    }
+
+    /// Streams the plan to `sink` in chunks of about 1 MiB.
+    public func write(_ report: Report, to sink: @escaping @Sendable ([UInt8]) -> Void) {
+        var out = TextStream(sink: sink)
+        write(report, into: &out)
+        _ = out.finish()
     }
 
     public func text(_ report: Report) -> String {
+        String(decoding: render(report), as: UTF8.self)
+    }
+
+    private func write(_ report: Report, into out: inout TextStream) {
         let plan = FixPlanner.plan(report.findings)
         let findings = report.findings
-        var out = "Fix plan: \(plan.changes.count) change\(plan.changes.count == 1 ? "" : "s") resolve\(plan.changes.count == 1 ? "s" : "") "
+        out += "Fix plan: \(plan.changes.count) change\(plan.changes.count == 1 ? "" : "s") resolve\(plan.changes.count == 1 ? "s" : "") "
             + "\(plan.findingCount) finding\(plan.findingCount == 1 ? "" : "s") (ordered by the risk they remove)\n"
         if report.summary.suppressed > 0 { out += "\(report.summary.suppressed) suppressed findings are not in the plan.\n" }
         let width = String(plan.changes.count).count
@@ -39,7 +52,6 @@ public struct PlanReporter: Reporter {
             out += indent + "resolves: " + Self.ruleCounts(change.findings.map { findings[$0].ruleId }) + "\n"
             out += indent + TerminalText.sanitized(change.advice) + "\n"
         }
-        return out
     }
 
     /// `a ×2, b, c ×3` in rule-id order.

@@ -84,7 +84,9 @@ import Testing
             let reporter = format.reporter(options)
             let (bytes, chunks) = Self.streamed(reporter, report)
             #expect(bytes == reporter.render(report), "\(format) \(name)")
-            if name == "5,000 findings" {
+            // The plan's size follows the number of changes, not of findings: it is written by the same
+            // streaming code but may fit one chunk.
+            if name == "5,000 findings" && format != .plan {
                 #expect(chunks > 1, "\(format) did not stream: one chunk of \(bytes.count) bytes")
             }
         }

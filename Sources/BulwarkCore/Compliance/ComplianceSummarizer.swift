@@ -40,6 +40,10 @@ public struct ComplianceReport: Codable, Sendable, Equatable {
         public var notApplicable = 0
         public var manual = 0
 
+        enum CodingKeys: String, CodingKey {
+            case pass, fail, notApplicable = "not-applicable", manual
+        }
+
         public init() {}
 
         public subscript(status: Control.Status) -> Int {
