@@ -412,19 +412,19 @@ struct StageCounts {
     }
 }
 
-/// Controls of one framework per status.
+/// Controls of one framework per status (a status added later counts in none of these).
 struct ComplianceTally {
-    var pass = 0, fail = 0, notApplicable = 0, manual = 0
+    var pass: Int
+    var fail: Int
+    var notApplicable: Int
+    var manual: Int
 
     init(_ compliance: ComplianceReport) {
-        for control in compliance.controls {
-            switch control.status {
-            case .pass: pass += 1
-            case .fail: fail += 1
-            case .notApplicable: notApplicable += 1
-            case .manual: manual += 1
-            }
-        }
+        let statuses = compliance.controls.map(\.status)
+        pass = statuses.count { $0 == .pass }
+        fail = statuses.count { $0 == .fail }
+        notApplicable = statuses.count { $0 == .notApplicable }
+        manual = statuses.count { $0 == .manual }
     }
 
     var total: Int { pass + fail + notApplicable + manual }
