@@ -67,7 +67,7 @@ extension HTMLReporter {
             let finding = findings[index]
             let row = dataRows[index]
             let severity = Severity.descending.firstIndex(of: finding.severity) ?? 0
-            let position = String(finding.location.description.dropFirst(finding.location.file.count))
+            let position = String(decoding: finding.location.description.utf8.dropFirst(finding.location.file.utf8.count), as: UTF8.self)
             let suppressed = finding.suppressed ? ((finding.suppressionKind ?? .inSource) == .external ? 2 : 1) : 0
             return "[\(severity),\(row.rule),\(Self.json(finding.message)),\(row.file),\(Self.json(position)),\(row.object),"
                 + "\(row.container),\(row.remediation),\(suppressed),\(row.reason),\(row.template)]\(index == lastIndex ? "" : ",")\n"
