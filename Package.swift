@@ -221,7 +221,8 @@ let package = Package(
         ),
         .testTarget(
             name: "BulwarkReportTests",
-            dependencies: ["BulwarkCore", "BulwarkReport", "BulwarkKubernetes", "BulwarkTestSupport"],
+            dependencies: ["BulwarkCore", "BulwarkReport", "BulwarkKubernetes", "BulwarkTestSupport",
+                           .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

@@ -22,11 +22,14 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         public var images: [ScannedImage]
         /// cyclonedx: the serial number and timestamp; spdx, oscal: the timestamp (fresh unless given).
         public var bom: BOMIdentity
+        /// html: the source lines around the findings the page shows (`HTMLReporter.excerptLocations`,
+        /// read by the command with `SourceExcerpts.collect`).
+        public var sources: SourceExcerpts
 
         public init(
             colour: Bool = false, showSuppressed: Bool = false, failOn: FailThreshold = .severity(.info),
             rules: [RuleDescriptor] = [], extra: [(String, JSONValue)] = [], models: [ScannedModel] = [],
-            images: [ScannedImage] = [], bom: BOMIdentity = .fresh()
+            images: [ScannedImage] = [], bom: BOMIdentity = .fresh(), sources: SourceExcerpts = .none
         ) {
             self.colour = colour
             self.showSuppressed = showSuppressed
@@ -36,6 +39,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
             self.models = models
             self.images = images
             self.bom = bom
+            self.sources = sources
         }
     }
 
@@ -45,7 +49,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .json: JSONReporter(extra: options.extra)
         case .sarif: SARIFReporter(rules: options.rules)
         case .junit: JUnitReporter(failOn: options.failOn)
-        case .html: HTMLReporter()
+        case .html: HTMLReporter(rules: options.rules, sources: options.sources)
         case .cyclonedx: CycloneDXReporter(models: options.models, images: options.images, identity: options.bom)
         case .spdx: SPDXReporter(images: options.images, models: options.models, identity: options.bom)
         case .plan: PlanReporter()

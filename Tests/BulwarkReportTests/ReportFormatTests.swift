@@ -12,7 +12,7 @@ import Testing
         case .json: JSONReporter().render(ReportFixture.report)
         case .sarif: SARIFReporter(rules: ReportFixture.rules).render(ReportFixture.report)
         case .junit: JUnitReporter(failOn: .severity(.high)).render(ReportFixture.report)
-        case .html: HTMLReporter().render(ReportFixture.report)
+        case .html: HTMLReporter(rules: ReportFixture.rules).render(ReportFixture.report)
         case .cyclonedx: CycloneDXReporter(models: CycloneDXFixture.models, identity: CycloneDXFixture.identity).render(ReportFixture.report)
         case .spdx: SPDXReporter(images: [], models: CycloneDXFixture.models, identity: CycloneDXFixture.identity).render(ReportFixture.report)
         case .plan: PlanReporter().render(ReportFixture.report)

@@ -60,31 +60,3 @@ import Testing
         #expect(text.contains("odd\\u{7}name.yaml"))
     }
 }
-
-@Suite struct HTMLReporterTests {
-    @Test func matchesTheGoldenFile() {
-        Golden.check(HTMLReporter().render(ReportFixture.report), against: "report.html")
-    }
-
-    @Test func isSelfContainedAndEscaped() {
-        let html = HTMLReporter().html(ReportFixture.report)
-        #expect(html.hasPrefix("<!DOCTYPE html>\n"))
-        #expect(html.hasSuffix("</html>\n"))
-        #expect(!html.contains("<script"))
-        #expect(!html.contains("src="))
-        #expect(!html.contains("<link"))
-        #expect(html.contains("sidecar&lt;&amp;&gt;"))
-        #expect(!html.contains("sidecar<&>"))
-        #expect(html.contains("&quot;server&quot;"))
-        #expect(!html.contains("\u{1}"))
-    }
-
-    @Test func showsCountsErrorsAndCompliance() {
-        let html = HTMLReporter().html(ReportFixture.report)
-        #expect(html.contains("<div class=\"card sev-critical\"><span class=\"n\">2</span><span class=\"l\">critical</span></div>"))
-        #expect(html.contains("Inputs that could not be read"))
-        #expect(html.contains("Compliance: NIST SP 800-190"))
-        #expect(html.contains("<tr class=\"suppressed\">"))
-        #expect(HTMLReporter().html(ReportFixture.empty).contains("No findings."))
-    }
-}

@@ -84,9 +84,21 @@ struct ReportingOptions: ParsableArguments {
     }
 
     func formatOptions(failOn: FailThreshold, extra: [(String, JSONValue)] = [], models: [ScannedModel] = [],
-                       images: [ScannedImage] = []) -> ReportFormat.Options {
+                       images: [ScannedImage] = [], sources: SourceExcerpts = .none) -> ReportFormat.Options {
         ReportFormat.Options(colour: useColour, showSuppressed: showSuppressed, failOn: failOn,
-                             rules: Engine.standard.catalog.rules, extra: extra, models: models, images: images)
+                             rules: Engine.standard.catalog.rules, extra: extra, models: models, images: images, sources: sources)
+    }
+
+    /// `--format html`: the source lines the page shows around findings, read again from the
+    /// scanned files. Only regular files (standard input and pipes were consumed by the scan),
+    /// within `SourceExcerpts.Limits`; anything unreadable is shown without its lines.
+    static func sourceExcerpts(for report: Report) -> SourceExcerpts {
+        let limits = SourceExcerpts.Limits.standard
+        return SourceExcerpts.collect(around: HTMLReporter.excerptLocations(for: report), limits: limits) { path in
+            guard path != "-", case .success(let file) = InputFile.open(path, named: false) else { return nil }
+            guard case .success(let bytes) = file.readAll(limit: ByteLimit(bytes: limits.fileBytes)) else { return nil }
+            return bytes
+        }
     }
 
     /// For commands whose output is not an inventory of files: `--format cyclonedx` is a usage error.
@@ -104,7 +116,9 @@ struct ReportingOptions: ParsableArguments {
         let console = Console.current
         let sink = try console.destination(output)
         before(sink)
-        format.write(report, options: formatOptions(failOn: failOn, extra: extra, models: models, images: images), to: sink.write)
+        let sources = format == .html ? Self.sourceExcerpts(for: report) : .none
+        format.write(report, options: formatOptions(failOn: failOn, extra: extra, models: models, images: images, sources: sources),
+                     to: sink.write)
         try console.commit(sink)
     }
 }
