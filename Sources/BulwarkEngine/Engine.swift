@@ -93,14 +93,20 @@ public struct Engine: Sendable {
     /// says which domains read any input; rules the configuration disables check nothing.
     public func compliance(_ findings: [Finding], framework: String, scanned filesByDomain: [String: Int],
                            configuration: Configuration) -> ComplianceReport {
+        ComplianceSummarizer(catalog: Engine.standard.catalog)
+            .summarize(findings, framework: framework, scope: complianceScope(scanned: filesByDomain, configuration: configuration))
+    }
+
+    /// The scope of `compliance`, for reporters that summarise other frameworks of the same report
+    /// (the HTML report's bars): each rule's domain, the domains that read input, the enabled rules.
+    public func complianceScope(scanned filesByDomain: [String: Int], configuration: Configuration) -> ComplianceScope {
         let standard = Engine.standard
         var domainOfRule: [String: String] = [:]
         for domain in standard.domains + domains {
             for rule in domain.rules { domainOfRule[rule.id] = domain.name }
         }
-        let scope = ComplianceScope(domainOfRule: domainOfRule, scannedDomains: Set(filesByDomain.filter { $0.value > 0 }.keys),
-                                    enabledRules: standard.selectedRules(configuration: configuration))
-        return ComplianceSummarizer(catalog: standard.catalog).summarize(findings, framework: framework, scope: scope)
+        return ComplianceScope(domainOfRule: domainOfRule, scannedDomains: Set(filesByDomain.filter { $0.value > 0 }.keys),
+                               enabledRules: standard.selectedRules(configuration: configuration))
     }
 
     /// The ids of the rules `configuration` enables and `filter` keeps, for `ScanRequest.selectedRules`.

@@ -212,6 +212,7 @@ extension HTMLReporter {
     .zero{color:var(--line)}
     table.grid{margin-top:12px;max-width:900px}
     table.compliance td,table.compliance th{vertical-align:middle}
+    table.plan td{vertical-align:top}table.plan code{white-space:pre-wrap;word-break:break-all}
     .score{font-weight:600;font-size:15px}
     .key{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px}
     .key.st-pass{background:var(--pass);color:#fff}.key.st-fail{background:var(--fail);color:#fff}

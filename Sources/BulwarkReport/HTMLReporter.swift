@@ -40,13 +40,17 @@ public struct HTMLReporter: Reporter {
     /// Source lines around the findings of the object sections (`SourceExcerpts.collect`).
     public var sources: SourceExcerpts
     public var limits: Limits
+    /// The scope the compliance bars are judged in (`Engine.complianceScope`): without it, controls
+    /// of inputs that were not scanned count as passed.
+    public var complianceScope: ComplianceScope?
 
     public init(title: String = "Bulwark report", rules: [RuleDescriptor] = [], sources: SourceExcerpts = .none,
-                limits: Limits = .standard) {
+                limits: Limits = .standard, complianceScope: ComplianceScope? = nil) {
         self.title = title
         self.rules = rules
         self.sources = sources
         self.limits = limits
+        self.complianceScope = complianceScope
     }
 
     public func render(_ report: Report) -> [UInt8] {
@@ -104,7 +108,7 @@ public struct HTMLReporter: Reporter {
         <p class="meta">\(e(report.tool.name)) \(e(report.tool.version)) · \(Self.count(summary.files, "file")) · \(Self.count(summary.objects, "object")) · \(Self.count(report.findings.count, "finding"))\
         \(summary.skippedDocuments > 0 ? " · " + Self.count(summary.skippedDocuments, "skipped document") : "")</p>
         <nav aria-label="Sections"><a href="#summary">Summary</a><a href="#compliance">Compliance</a>\
-        <a href="#findings">Findings</a><a href="#objects">Objects</a><a href="#suppressed">Suppressed</a>\
+        <a href="#plan">Fix plan</a><a href="#findings">Findings</a><a href="#objects">Objects</a><a href="#suppressed">Suppressed</a>\
         \(hasProblems ? "<a href=\"#problems\">Inputs</a>" : "")</nav>
         </header>
         <main>
@@ -112,7 +116,7 @@ public struct HTMLReporter: Reporter {
         """
         writeSummary(report, into: &page)
         writeCompliance(report, into: &page)
-        // The fix plan (`FixPlan`) goes here, between compliance and the findings table.
+        writePlan(report, into: &page)
         writeFindings(report, into: &page)
         writeObjects(report, sections, into: &page)
         writeSuppressed(report, suppressed, into: &page)
@@ -160,7 +164,7 @@ public struct HTMLReporter: Reporter {
         let summarizer = ComplianceSummarizer(rules: rules)
         return ControlCatalog.frameworks.keys.sorted().map { id in
             if let carried = report.compliance, carried.framework == id { return carried }
-            return summarizer.summarize(report.findings, framework: id)
+            return summarizer.summarize(report.findings, framework: id, scope: complianceScope)
         }
     }
 

@@ -25,11 +25,15 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         /// html: the source lines around the findings the page shows (`HTMLReporter.excerptLocations`,
         /// read by the command with `SourceExcerpts.collect`).
         public var sources: SourceExcerpts
+        /// html: the scope the compliance bars of frameworks other than `--compliance`'s are judged in
+        /// (`Engine.complianceScope`), so they say not-applicable where `--compliance` would.
+        public var complianceScope: ComplianceScope?
 
         public init(
             colour: Bool = false, showSuppressed: Bool = false, failOn: FailThreshold = .severity(.info),
             rules: [RuleDescriptor] = [], extra: [(String, JSONValue)] = [], models: [ScannedModel] = [],
-            images: [ScannedImage] = [], bom: BOMIdentity = .fresh(), sources: SourceExcerpts = .none
+            images: [ScannedImage] = [], bom: BOMIdentity = .fresh(), sources: SourceExcerpts = .none,
+            complianceScope: ComplianceScope? = nil
         ) {
             self.colour = colour
             self.showSuppressed = showSuppressed
@@ -40,6 +44,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
             self.images = images
             self.bom = bom
             self.sources = sources
+            self.complianceScope = complianceScope
         }
     }
 
@@ -49,7 +54,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .json: JSONReporter(extra: options.extra)
         case .sarif: SARIFReporter(rules: options.rules)
         case .junit: JUnitReporter(failOn: options.failOn)
-        case .html: HTMLReporter(rules: options.rules, sources: options.sources)
+        case .html: HTMLReporter(rules: options.rules, sources: options.sources, complianceScope: options.complianceScope)
         case .cyclonedx: CycloneDXReporter(models: options.models, images: options.images, identity: options.bom)
         case .spdx: SPDXReporter(images: options.images, models: options.models, identity: options.bom)
         case .plan: PlanReporter()

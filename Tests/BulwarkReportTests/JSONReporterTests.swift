@@ -88,7 +88,8 @@ import Testing
             "excludedFiles": 0,
             "unrecognizedFiles": 0,
             "filesByDomain": {}
-          }
+          },
+          "plan": []
         }
 
         """)

@@ -116,9 +116,14 @@ struct ReportingOptions: ParsableArguments {
         let console = Console.current
         let sink = try console.destination(output)
         before(sink)
-        let sources = format == .html ? Self.sourceExcerpts(for: report) : .none
-        format.write(report, options: formatOptions(failOn: failOn, extra: extra, models: models, images: images, sources: sources),
-                     to: sink.write)
+        var options = formatOptions(failOn: failOn, extra: extra, models: models, images: images)
+        if format == .html {
+            options.sources = Self.sourceExcerpts(for: report)
+            // The configuration was read (and any problem with it reported) before the scan.
+            let configuration = configurationFile.flatMap { try? Configuration.load(file: $0) } ?? Configuration()
+            options.complianceScope = Engine.standard.complianceScope(scanned: report.summary.filesByDomain, configuration: configuration)
+        }
+        format.write(report, options: options, to: sink.write)
         try console.commit(sink)
     }
 }
