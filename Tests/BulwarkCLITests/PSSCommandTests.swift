@@ -16,7 +16,7 @@ import Testing
         #expect(result.status == 1)
         let entries = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: Any]])
         let checks = (entries.first?["violations"] as? [[String: Any]] ?? []).compactMap { $0["check"] as? String }
-        #expect(checks == ["allowPrivilegeEscalation", "capabilities_restricted", "runAsNonRoot", "seccompProfile_restricted"])
+        #expect(checks == ["privileged", "allowPrivilegeEscalation", "capabilities_restricted", "runAsNonRoot", "seccompProfile_restricted"])
     }
 
     @Test func namespaceLabelsDecideWithoutLevel() throws {

@@ -10,10 +10,6 @@ import Testing
     /// Service and the cluster-admin ClusterRoleBinding (`bulwark seal`, a gateway and a namespaced
     /// Role fix those).
     static let outOfScope: Set<String> = ["secret/plaintext-secret", "k8s/service-exposed", "rbac/workload-cluster-admin"]
-    /// The model cache the Deployment reads from a hostPath: the fixer keeps a volume the workload
-    /// reads its model from (removing it would break the server); moving the model into the image
-    /// or a PVC is a change by hand (`bulwark scan --format plan` says so).
-    static let keptVolumes: Set<String> = ["pss/host-path-volumes", "k8s/writable-host-path"]
 
     static func fixedExample() throws -> [(file: String, result: ManifestFixResult)] {
         let files = TestInputs.manifestFiles([ExampleStack.insecure])
@@ -41,9 +37,8 @@ import Testing
         let pods = inventory.objects.flatMap(PodSpecExtractor.podSpecs(in:))
         try #require(!pods.isEmpty)
         for pod in pods {
-            // Every restricted check passes but the one about the kept hostPath volume.
             let decision = PodSecurityEvaluator.evaluate(pod: pod, level: .restricted, version: .v1(35))
-            #expect(decision.violations.map(\.check) == ["restrictedVolumes"], "\(pod.displayName): \(decision.message)")
+            #expect(decision.allowed, "\(pod.displayName): \(decision.message)")
         }
         // The original does not pass (so the test measures the fixer).
         let original = TestInputs.kubernetes([ExampleStack.insecure])
@@ -56,7 +51,7 @@ import Testing
         let inventory = Self.inventory(try Self.fixedExample())
         let findings = KubernetesScanner().scan(inventory).filter { $0.severity >= .high }
         let remaining = Set(findings.map(\.ruleId))
-        #expect(remaining.isSubset(of: Self.outOfScope.union(Self.keptVolumes)), "\(findings.map { "\($0.ruleId): \($0.message)" })")
+        #expect(remaining.isSubset(of: Self.outOfScope), "\(findings.map { "\($0.ruleId): \($0.message)" })")
         // Before the fix a pod rule was among them.
         let before = KubernetesScanner().scan(TestInputs.kubernetes([ExampleStack.insecure])).filter { $0.severity >= .high }
         #expect(before.contains { $0.ruleId == "pss/run-as-non-root" })
