@@ -129,7 +129,8 @@ public struct OSCALReporter: Reporter {
         if let compliance = report.compliance {
             return compliance.controls.compactMap { control -> AssessedControl? in
                 guard control.status == .pass || control.status == .fail else { return nil }
-                let id = ControlID(framework: compliance.framework, control: control.id)
+                // An included control (pss-restricted's baseline checks) is cited under its own framework.
+                let id = ControlID(framework: control.framework.isEmpty ? compliance.framework : control.framework, control: control.id)
                 return AssessedControl(id: id, title: control.title, satisfied: control.status == .pass, findings: citing(id))
             }
         }
@@ -290,7 +291,8 @@ public struct OSCALReporter: Reporter {
             + "against its rule catalogue: \(report.summary.findings.total) finding(s), \(report.summary.suppressed) suppressed"
         if let baselined = report.summary.baselined { text += ", \(baselined) left out as listed in the baseline" }
         if let compliance = report.compliance {
-            text += "; compliance with \(ControlCatalog.frameworks[compliance.framework] ?? compliance.framework) scored \(compliance.score)%"
+            let score = compliance.score.map { "scored \($0)%" } ?? "has no score (no automatically checked control applies)"
+            text += "; compliance with \(ControlCatalog.frameworks[compliance.framework] ?? compliance.framework) \(score)"
         }
         return text + "."
     }
