@@ -10,7 +10,7 @@ import FuzzDriver
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    let lines = bytes.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } + bytes.reduce(0) { $1 == UInt8(ascii: "\r") ? $0 + 1 : $0 }
+    let lines = lineCount(bytes)
     let read = RuntimePolicyReader.read(bytes: bytes, file: "fuzz.yaml")
     for error in read.errors {
         guard let line = error.line, let column = error.column, line >= 1, line <= lines + 1, column >= 1 else {
@@ -26,6 +26,19 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     roundTrip(imported.policies, "imported")
     return 0
+}
+
+/// At least the number of lines the readers may count: line breaks as YAML has them (LF, CR, NEL, LS, PS;
+/// CRLF counted twice), in UTF-16 units after a byte-order mark, in Unicode scalars otherwise.
+func lineCount(_ bytes: [UInt8]) -> Int {
+    let breaks: Set<UInt32> = [0x0A, 0x0D, 0x85, 0x2028, 0x2029]
+    if bytes.count >= 2, bytes[0] == 0xFE && bytes[1] == 0xFF || bytes[0] == 0xFF && bytes[1] == 0xFE {
+        let bigEndian = bytes[0] == 0xFE
+        return 1 + stride(from: 2, to: bytes.count - 1, by: 2).count { index in
+            breaks.contains(bigEndian ? UInt32(bytes[index]) << 8 | UInt32(bytes[index + 1]) : UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index]))
+        }
+    }
+    return 1 + String(decoding: bytes, as: UTF8.self).unicodeScalars.count { breaks.contains($0.value) }
 }
 
 /// Written and read back: no errors, the same policies, and the same text when written again.

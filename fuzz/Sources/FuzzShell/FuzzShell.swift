@@ -14,7 +14,11 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     // Unicode scalars per line (columns count scalars). A position is at most one column past a line's
     // last character (its line break); a range's end, just after its last character, may be just after
     // that line break (a here-document body runs to the end of its last line).
-    let widths = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.unicodeScalars.count }
+    // (Split by scalars: a String splits by Characters, and CRLF is one Character.)
+    var widths = [0]
+    for scalar in text.unicodeScalars {
+        if scalar == "\n" { widths.append(0) } else { widths[widths.count - 1] += 1 }
+    }
     func inside(_ position: TextPosition, end: Bool = false) -> Bool {
         guard position.line >= 1, position.line <= widths.count, position.column >= 1 else { return false }
         let hasBreak = position.line < widths.count
