@@ -29,16 +29,17 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 }
 
 /// At least the number of lines the readers may count: line breaks as YAML has them (LF, CR, NEL, LS, PS;
-/// CRLF counted twice), in UTF-16 units after a byte-order mark, in Unicode scalars otherwise.
+/// CRLF counted twice), in Unicode scalars of the bytes read as UTF-8 (what the importer is given) and,
+/// after a byte-order mark, in UTF-16 units (what the policy reader decodes); the larger count.
 func lineCount(_ bytes: [UInt8]) -> Int {
     let breaks: Set<UInt32> = [0x0A, 0x0D, 0x85, 0x2028, 0x2029]
-    if bytes.count >= 2, bytes[0] == 0xFE && bytes[1] == 0xFF || bytes[0] == 0xFF && bytes[1] == 0xFE {
-        let bigEndian = bytes[0] == 0xFE
-        return 1 + stride(from: 2, to: bytes.count - 1, by: 2).count { index in
-            breaks.contains(bigEndian ? UInt32(bytes[index]) << 8 | UInt32(bytes[index + 1]) : UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index]))
-        }
+    let utf8 = 1 + String(decoding: bytes, as: UTF8.self).unicodeScalars.count { breaks.contains($0.value) }
+    guard bytes.count >= 2, bytes[0] == 0xFE && bytes[1] == 0xFF || bytes[0] == 0xFF && bytes[1] == 0xFE else { return utf8 }
+    let bigEndian = bytes[0] == 0xFE
+    let utf16 = 1 + stride(from: 2, to: bytes.count - 1, by: 2).count { index in
+        breaks.contains(bigEndian ? UInt32(bytes[index]) << 8 | UInt32(bytes[index + 1]) : UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index]))
     }
-    return 1 + String(decoding: bytes, as: UTF8.self).unicodeScalars.count { breaks.contains($0.value) }
+    return max(utf8, utf16)
 }
 
 /// Written and read back: no errors, the same policies, and the same text when written again.
