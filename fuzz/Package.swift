@@ -77,11 +77,12 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
-        // Model files: pickle programs, legacy PyTorch, lenient zips.
+        // Model files: pickle programs, legacy PyTorch, lenient zips, Keras, safetensors, GGUF, ONNX.
         .executableTarget(
             name: "FuzzModel",
             dependencies: [
                 "FuzzDriver",
+                .product(name: "BulwarkCore", package: "Bulwark"),
                 .product(name: "BulwarkArtifacts", package: "Bulwark"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
@@ -114,6 +115,36 @@ let package = Package(
                 "FuzzDriver",
                 .product(name: "BulwarkCore", package: "Bulwark"),
                 .product(name: "BulwarkAdmission", package: "Bulwark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // The shell tokenizer and parser under RUN lines, on its own (no Dockerfile around it).
+        .executableTarget(
+            name: "FuzzShell",
+            dependencies: [
+                "FuzzDriver",
+                .product(name: "BulwarkDockerfile", package: "Bulwark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // The raw container readers on their own: lenient zip, tar headers and layer streams, gzip/zstd/bzip2/xz.
+        .executableTarget(
+            name: "FuzzArchive",
+            dependencies: [
+                "FuzzDriver",
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkArtifacts", package: "Bulwark"),
+                .product(name: "BulwarkImage", package: "Bulwark"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // Runtime policies (`runtime run|enforce --policy`) and imported Tetragon TracingPolicies.
+        .executableTarget(
+            name: "FuzzRuntimePolicy",
+            dependencies: [
+                "FuzzDriver",
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkRuntime", package: "Bulwark"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),

@@ -162,4 +162,28 @@ import Testing
         #expect(policies.count <= 1)
         if !yaml.isEmpty { #expect(!warnings.isEmpty) }
     }
+
+    /// Found by FuzzRuntimePolicy: a relative path (`usr/bin/python3`) was imported "as a bare name", giving
+    /// a policy that RuntimePolicyReader refuses (and `runtime run` would have used unchecked). It is now a
+    /// warning and left out; the imported policy writes and reads back without errors.
+    @Test func pathsNeitherAbsoluteNorBareAreNotImported() throws {
+        let text = """
+            apiVersion: cilium.io/v1alpha1
+            kind: TracingPolicy
+            metadata: {name: t}
+            spec:
+              kprobes:
+              - call: security_bprm_check
+                syscall: false
+                selectors:
+                - matchArgs: [{index: 0, operator: NotEqual, values: ["usr/bin/python3", "", /usr/bin/ok, python3]}]
+                  matchActions: [{action: Sigkill}]
+            """
+        let imported = TracingPolicyImporter.import(yaml: text, file: "t.yaml")
+        let policy = try #require(imported.policies.first)
+        #expect(policy.exec?.rules.map(\.path) == ["/usr/bin/ok", "python3"])
+        #expect(imported.warnings.contains { $0.reason.contains("\"usr/bin/python3\" is neither an absolute path nor a program name") })
+        let reread = RuntimePolicyReader.read(text: RuntimePolicyWriter.yaml(imported.policies), file: "written.yaml")
+        #expect(reread.errors.isEmpty)
+    }
 }

@@ -268,15 +268,16 @@ struct TracingPolicyDocumentImport {
         for value in values {
             switch base {
             case "Equal", "In":
-                guard value.hasPrefix("/") else {
-                    warn(node, place, "\(value) is not an absolute path; imported as a bare name")
-                    paths.append(value)
+                // What RuntimePolicyReader accepts as a rule's path: absolute, or a bare program name.
+                guard !value.isEmpty, !value.contains("\u{0}"), value.hasPrefix("/") || !value.contains("/") else {
+                    warn(node, place, "\(value.debugDescription) is neither an absolute path nor a program name; not imported")
                     continue
                 }
+                if !value.hasPrefix("/") { warn(node, place, "\(value) is not an absolute path; imported as a bare name") }
                 paths.append(value)
             case "Postfix":
                 let name = value.split(separator: "/").last.map(String.init) ?? value
-                guard !name.isEmpty else { continue }
+                guard !name.isEmpty, !name.contains("\u{0}") else { continue }
                 paths.append(name)
                 warn(node, place, "Postfix \(value) imported as the program name \(name) (resolved on the search path); a copy under "
                      + "another name dodges a deny list: an allowlist (default deny) is what enforces")

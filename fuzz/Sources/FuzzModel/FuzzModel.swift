@@ -1,10 +1,11 @@
 import BulwarkArtifacts
+import BulwarkCore
 import FuzzDriver
 
 /// One input: bytes → `ModelArtifact` (pickle, legacy PyTorch, lenient zip, nested archives,
-/// compressed pickles and members, Keras configs and HDF5, TorchScript code) and
-/// the pickle analyser on the raw bytes too. Must not crash, must finish, and never read more
-/// opcodes than there are bytes.
+/// compressed pickles and members, Keras configs and HDF5, TorchScript code, safetensors, GGUF and
+/// ONNX headers) and the pickle analyser on the raw bytes too. Must not crash, must finish, never read
+/// more opcodes than there are bytes, and findings about the file itself point inside it.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
@@ -17,10 +18,17 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             fatalError("more opcodes than bytes")
         }
     }
-    // The model rules over what was read (safetensors, GGUF chat templates, ONNX walks included).
+    // The model rules over what was read (safetensors, GGUF chat templates, ONNX walks included). A
+    // finding about the file itself (no member, no whole-file compression) points at a byte inside it.
     let file = ModelFile(path: "fuzz", artifact: artifact, policy: .standard)
-    for rule in ModelRules.all { _ = rule.check.run(file) }
-        let program = PickleAnalyzer().analyze(bytes)
+    for rule in ModelRules.all {
+        for violation in rule.check.run(file) where violation.member == nil && artifact.compression == nil {
+            if violation.offset < 0 || violation.offset > bytes.count {
+                fatalError("\(rule.id) points outside the file: \(violation)")
+            }
+        }
+    }
+    let program = PickleAnalyzer().analyze(bytes)
     if program.instructions > bytes.count { fatalError("more opcodes than bytes") }
     return 0
 }

@@ -445,9 +445,9 @@ extension MLServingRules {
             for (index, volume) in pod.volumes.enumerated() {
                 guard let name = volume["name"]?.string, let mount = volumes[name] else { continue }
                 violations.append(Violation(
-                    "emptyDir volume \"\(name)\" of \(pod.displayName) uses medium: Memory without sizeLimit and is mounted at \(mount.mountPath) in \(mount.container.displayName), \(mount.why); the model written there is charged to memory with no bound and can fill the pod's memory limit or the node's allocatable memory",
+                    "emptyDir volume \"\(name)\" of \(pod.displayName) uses medium: Memory without sizeLimit and is mounted at \(mount.mountPath) in \(mount.containerDisplayName), \(mount.why); the model written there is charged to memory with no bound and can fill the pod's memory limit or the node's allocatable memory",
                     at: volume.keyNode("emptyDir") ?? volume, field: "\(pod.specPath).volumes[\(index)].emptyDir.sizeLimit",
-                    container: mount.container.name))
+                    container: mount.containerName))
             }
             return violations
         }

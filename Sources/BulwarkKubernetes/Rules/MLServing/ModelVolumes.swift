@@ -1,9 +1,14 @@
 import BulwarkCore
 import Foundation
 
-/// A `volumeMounts` entry of a container at a path where a model lives.
+/// A `volumeMounts` entry of a container at a path where a model lives. It names its container rather
+/// than holding the `ContainerView`: the mounts are memoised in that view's memo, and a view held by
+/// its own memo is a reference cycle that outlives the scan (a leak per request in the webhook).
 struct ModelMount: Sendable {
-    let container: ContainerView
+    /// The container's name, `displayName` and JSON path.
+    let containerName: String
+    let containerDisplayName: String
+    let containerPath: String
     /// The `volumeMounts` item.
     let mount: YAMLNode
     /// Its index in `volumeMounts`.
@@ -15,7 +20,7 @@ struct ModelMount: Sendable {
 
     var isReadOnly: Bool { mount["readOnly"]?.bool == true }
     /// JSON path of the mount.
-    var field: String { "\(container.path).volumeMounts[\(index)]" }
+    var field: String { "\(containerPath).volumeMounts[\(index)]" }
 }
 
 /// Which containers of a pod serve models, and which of their volumes hold the model: the one
@@ -92,7 +97,8 @@ enum ModelVolumes {
             } else {
                 continue
             }
-            mounts.append(ModelMount(container: container, mount: mount, index: index, volume: name, mountPath: mountPath, why: why))
+            mounts.append(ModelMount(containerName: container.name, containerDisplayName: container.displayName, containerPath: container.path,
+                                     mount: mount, index: index, volume: name, mountPath: mountPath, why: why))
         }
         return mounts
     }
