@@ -20,9 +20,7 @@ extension HTMLReporter {
         page += "<table class=\"plan\">\n<thead><tr><th class=\"num\">#</th><th>Change</th><th class=\"num\">Risk</th>"
             + "<th class=\"num\">Findings</th><th>Highest</th><th>How</th></tr></thead>\n<tbody>\n"
         for (number, change) in plan.changes.prefix(Self.planRows).enumerated() {
-            var counts: [String: Int] = [:]
-            for index in change.findings { counts[report.findings[index].ruleId, default: 0] += 1 }
-            let rules = counts.sorted { $0.key < $1.key }.map { XMLText.escape($0.key) + ($0.value > 1 ? " ×\($0.value)" : "") }
+            let rules = change.ruleCounts(in: report.findings).map { XMLText.escape($0.rule) + ($0.count > 1 ? " ×\($0.count)" : "") }
             page += "<tr><td class=\"num\">\(number + 1)</td><td><strong>\(XMLText.escape(change.title))</strong>"
             page += "<br><span class=\"meta\">\(rules.joined(separator: ", "))</span></td>"
             page += "<td class=\"num\">\(change.risk)</td><td class=\"num\">\(change.findings.count)</td>"

@@ -180,7 +180,7 @@ public struct HTMLReporter: Reporter {
             let tally = ComplianceTally(compliance)
             let name = ControlCatalog.frameworks[compliance.framework] ?? compliance.framework
             page += "<tr><th scope=\"row\">\(e(name))<br><span class=\"sub\">\(e(compliance.framework))</span></th>"
-            page += "<td class=\"num score\">\(compliance.score.map { Self.score($0) + "%" } ?? "n/a")</td><td>\(Chart.compliance(tally))</td>"
+            page += "<td class=\"num score\">\(compliance.score.map { ComplianceScore.text($0) + "%" } ?? "n/a")</td><td>\(Chart.compliance(tally))</td>"
             page += "<td class=\"num\">\(tally.pass)</td><td class=\"num\">\(tally.fail)</td><td class=\"num\">\(tally.notApplicable)</td><td class=\"num\">\(tally.manual)</td></tr>\n"
         }
         page += "</tbody>\n</table>\n"
@@ -388,9 +388,6 @@ public struct HTMLReporter: Reporter {
         "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 
-    static func score(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
-    }
 }
 
 /// Unsuppressed findings per stage and severity, and suppressed ones per stage.

@@ -125,7 +125,12 @@ public struct OSCALReporter: Reporter {
     }
 
     func assessedControls(_ report: Report, cited: [Set<ControlID>]) -> [AssessedControl] {
-        func citing(_ control: ControlID) -> [Int] { cited.indices.filter { cited[$0].contains(control) } }
+        // The findings citing each control, in report order: one pass, not one scan per control.
+        var citedBy: [ControlID: [Int]] = [:]
+        for (index, controls) in cited.enumerated() {
+            for control in controls { citedBy[control, default: []].append(index) }
+        }
+        func citing(_ control: ControlID) -> [Int] { citedBy[control] ?? [] }
         if let compliance = report.compliance {
             return compliance.controls.compactMap { control -> AssessedControl? in
                 guard control.status == .pass || control.status == .fail else { return nil }

@@ -49,15 +49,10 @@ public struct PlanReporter: Reporter {
             if !change.file.isEmpty && first.line > 0 { place += ":\(first.line)" }
             out += indent + "risk \(change.risk) · \(change.findings.count) finding\(change.findings.count == 1 ? "" : "s") · highest \(change.highestSeverity.rawValue)\(place)\n"
             if let command = change.command { out += indent + "run: " + TerminalText.sanitized(command) + "\n" }
-            out += indent + "resolves: " + Self.ruleCounts(change.findings.map { findings[$0].ruleId }) + "\n"
+            out += indent + "resolves: " + change.ruleCounts(in: findings)
+                .map { TerminalText.sanitized($0.rule) + ($0.count > 1 ? " ×\($0.count)" : "") }.joined(separator: ", ") + "\n"
             out += indent + TerminalText.sanitized(change.advice) + "\n"
         }
     }
 
-    /// `a ×2, b, c ×3` in rule-id order.
-    static func ruleCounts(_ ruleIds: [String]) -> String {
-        var counts: [String: Int] = [:]
-        for id in ruleIds { counts[id, default: 0] += 1 }
-        return counts.sorted { $0.key < $1.key }.map { TerminalText.sanitized($0.key) + ($0.value > 1 ? " ×\($0.value)" : "") }.joined(separator: ", ")
-    }
 }

@@ -22,7 +22,7 @@ extension TableReporter {
             }
         }
         let version = compliance.version.isEmpty ? "" : " " + compliance.version
-        let score = compliance.score.map { "score " + Self.scoreText($0) } ?? "no score (no automatically checked control applies)"
+        let score = compliance.score.map { "score " + ComplianceScore.text($0) } ?? "no score (no automatically checked control applies)"
         let counts = compliance.counts
         out += paint("Compliance: \(Self.singleLine(compliance.title))\(Self.singleLine(version)) — \(score)", .bold)
             + " (\(counts.pass) pass, \(counts.fail) fail, \(counts.notApplicable) not applicable, \(counts.manual) manual)\n"
@@ -57,7 +57,4 @@ extension TableReporter {
         out += "\n"
     }
 
-    static func scoreText(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
-    }
 }

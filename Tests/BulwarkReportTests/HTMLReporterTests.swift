@@ -90,7 +90,7 @@ import Testing
         }
         // The carried summary (nist-800-190) is the one shown, open.
         let carried = ReportFixture.report.compliance?.score ?? -1
-        #expect(html.contains("<td class=\"num score\">\(HTMLReporter.score(carried))%</td>"))
+        #expect(html.contains("<td class=\"num score\">\(ComplianceScore.text(carried))%</td>"))
         #expect(html.contains("<details class=\"controls\" open><summary>NIST SP 800-190"))
     }
 

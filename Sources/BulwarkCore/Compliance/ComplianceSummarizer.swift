@@ -104,6 +104,11 @@ public enum ComplianceScore {
         }
     }
 
+    /// `59` or `33.3`: a score as every report prints it.
+    public static func text(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
     public static func score(_ controls: [ComplianceReport.Control]) -> Double? {
         var passed = 0.0
         var judged = 0.0

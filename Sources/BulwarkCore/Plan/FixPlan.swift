@@ -23,6 +23,13 @@ public struct FixPlan: Sendable, Equatable {
         /// Indices into the report's findings, in report order.
         public var findings: [Int]
         public var highestSeverity: Severity
+
+        /// The rules of the change's findings with how many each has, by rule id.
+        public func ruleCounts(in findings: [Finding]) -> [(rule: String, count: Int)] {
+            var counts: [String: Int] = [:]
+            for index in self.findings { counts[findings[index].ruleId, default: 0] += 1 }
+            return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
     }
 
     public var changes: [Change]
