@@ -77,10 +77,6 @@ import Testing
         return Engine.standard.scan(request).report.compliance
     }
 
-    /// Frameworks on which the insecure example fails no control: it has no model-layer problem the
-    /// OWASP ML Top 10 maps (its model is trained in the image, no download, no pickle from outside).
-    static let exampleFailsNothing: Set<String> = ["owasp-ml"]
-
     /// The hardened example scores higher than the insecure one on every framework its inputs touch.
     @Test(arguments: ControlCatalog.all.map(\.id))
     func hardenedScoresHigher(framework: String) throws {
@@ -94,10 +90,6 @@ import Testing
             return
         }
         let afterScore = try #require(after.score)
-        if Self.exampleFailsNothing.contains(framework) {
-            #expect(before.counts.fail == 0 && after.counts.fail == 0 && afterScore == beforeScore)
-            return
-        }
         #expect(afterScore > beforeScore, "\(framework): hardened \(afterScore) ≤ insecure \(beforeScore)")
         #expect(after.counts.fail < before.counts.fail)
     }

@@ -652,6 +652,48 @@ import Testing
         #expect(!ManifestFixer().fix(text: nonRoot, file: "llm.yaml").fixed.contains("XDG_CACHE_HOME"))
     }
 
+    @Test func modelVolumesTheServerLoadsFromBecomeReadOnlyAndCachesStayWritable() throws {
+        let input = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: triton}
+        spec:
+          template:
+            spec:
+              containers:
+              - name: triton
+                image: nvcr.io/nvidia/tritonserver:24.05-py3
+                args: ["tritonserver", "--model-repository=/models"]
+                volumeMounts:
+                - name: models
+                  mountPath: /models
+                - {name: cache, mountPath: /root/.cache/huggingface}
+              volumes:
+              - name: models
+                persistentVolumeClaim: {claimName: triton-models}
+              - name: cache
+                persistentVolumeClaim: {claimName: hf-cache}
+
+        """
+        let writable = KubernetesScanner(rules: KubernetesRules.all.filter { $0.id == "serving/model-volume-writable" })
+        let before = writable.scan(KubernetesLoader.parse(text: input, file: "triton.yaml"))
+        #expect(before.map { $0.message.contains("\"models\"") ? "models" : "cache" }.sorted() == ["cache", "models"])
+        let result = ManifestFixer().fix(text: input, file: "triton.yaml")
+        #expect(result.fixed.contains("          mountPath: /models\n          readOnly: true\n"), "\(result.fixed)")
+        #expect(result.changes.contains { $0.message.contains("mounted model volume \"models\" at /models read-only (which holds --model-repository=/models") })
+        // The hub cache is written by the server: left writable, with a warning.
+        #expect(result.fixed.contains("- {name: cache, mountPath: /root/.cache/huggingface}"))
+        #expect(result.warnings.contains { $0.message.contains("keeps model volume \"cache\" at /root/.cache/huggingface writable") })
+        let after = writable.scan(KubernetesLoader.parse(text: result.fixed, file: "triton.yaml"))
+        #expect(after.count == 1 && after.first?.message.contains("\"cache\"") == true, "\(after.map(\.message))")
+        // An emptyDir the server fills itself is not a finding and stays as it is.
+        let selfFilled = input.replacingOccurrences(of: "persistentVolumeClaim: {claimName: triton-models}", with: "emptyDir: {}")
+        #expect(!ManifestFixer().fix(text: selfFilled, file: "triton.yaml").fixed.contains("readOnly: true\n"))
+        // The mutating webhook's patch adds no mount options.
+        let object = try #require(KubernetesLoader.parse(text: input, file: "triton.yaml").objects.first)
+        #expect(!HardeningPatch.operations(for: object.root).contains { $0.path.hasSuffix("/readOnly") })
+    }
+
     @Test func servingRuntimeGetsContainerLevelSettingsOnly() throws {
         let input = """
         apiVersion: serving.kserve.io/v1alpha1

@@ -150,7 +150,8 @@ public enum FixPlanner {
 
     /// Rules of the security-context and resources kinds that `bulwark fix manifests` does not
     /// resolve in every case (same test, with the manifest fixer): values it cannot know (GPU
-    /// counts, AppArmor profiles, sysctls) or will not change without proof (API tokens in use).
+    /// counts, AppArmor profiles, sysctls) or will not change without proof (API tokens in use, a
+    /// model volume the server may write because it is a cache or download directory).
     static let manifestFixerByHand: Set<String> = [
         "k8s/automount-service-account-token", "k8s/cpu-requests", "k8s/memory-limits",
         "k8s/memory-volume-exceeds-limit", "k8s/privilege-escalation-capabilities", "k8s/run-as-high-uid",

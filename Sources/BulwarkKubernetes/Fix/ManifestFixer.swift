@@ -9,7 +9,9 @@ import BulwarkCore
 /// `seccompProfile: RuntimeDefault`, `automountServiceAccountToken: false`; per container
 /// `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]` (only NET_BIND_SERVICE may stay
 /// added), `readOnlyRootFilesystem: true` with `emptyDir` mounts for `/tmp` and the paths known
-/// images write (with a `sizeLimit`), and resource defaults marked for review. `privileged`, host
+/// images write (with a `sizeLimit`), `readOnly: true` on a model server's mount of a model volume
+/// that outlives the pod or that another container fills (when the server is told to load its model
+/// from there), and resource defaults marked for review. `privileged`, host
 /// namespaces, `hostProcess`, unsafe `procMount`, SELinux and AppArmor settings are removed with a
 /// comment. hostPath and other restricted volumes, host ports and unsafe sysctls are kept with a
 /// warning.

@@ -90,6 +90,7 @@ final class PodHardener {
         for kind in order {
             for container in pod.containers where container.kind == kind { hardenContainer(container) }
         }
+        if !additionsOnly { makeModelMountsReadOnly() }
         warnAboutKeptSettings()
     }
 
@@ -424,6 +425,32 @@ final class PodHardener {
         }
         if container.kind != .ephemeral && container.kind != .embedded {
             addResources(container, label: label)
+        }
+    }
+
+    /// serving/model-volume-writable: a model server's mount of a model volume that outlives the pod
+    /// or that another container fills becomes `readOnly: true`, so a compromised server cannot
+    /// replace the weights its next start loads, when the server is told to load its model from the
+    /// mount and no cache or download directory of it lies there (`ModelMount.loadsFrom`); a mount
+    /// found by its name alone, or a hub cache, is left writable with a warning (the server may write
+    /// there). The fixer only: the mutating webhook adds no mount options.
+    func makeModelMountsReadOnly() {
+        for found in ModelVolumes.writableModelMounts(pod) {
+            let mount = found.mount
+            let label = "\(found.server.displayName) of \(subject)"
+            guard mount.loadsFrom else {
+                log.warn(mount.mount, "\(label) keeps model volume \"\(mount.volume)\" at \(mount.mountPath) writable: the server may write there (a cache or download directory, or no model path is declared); once an init container or a pipeline fills it, mount it readOnly: true")
+                continue
+            }
+            guard !patch.isShared(mount.mount) else {
+                log.warn(mount.mount, "\(label): the mount of model volume \"\(mount.volume)\" is shared through a YAML anchor and alias; left writable")
+                continue
+            }
+            let field = mount.mount["readOnly"]
+            let was = field.flatMap { $0.isNull ? nil : $0.scalar }
+            guard set(.node(mount.mount), "readOnly", .bool(true), comment: was.map { "bulwark: was readOnly: \($0)" }) else { continue }
+            let who = found.writer.map { "\($0.displayName) fills it" } ?? "the \(found.sourceType) volume outlives the pod"
+            log.change(field ?? mount.mount, "\(label): mounted model volume \"\(mount.volume)\" at \(mount.mountPath) read-only (\(mount.why); \(who), the server only reads it)")
         }
     }
 

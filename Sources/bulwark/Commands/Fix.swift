@@ -23,7 +23,8 @@ struct FixManifests: AsyncParsableCommand {
         Knative …) gets runAsNonRoot, a non-root runAsUser/runAsGroup/fsGroup (10001 where unset or 0), \
         seccompProfile RuntimeDefault, automountServiceAccountToken: false, and per container \
         allowPrivilegeEscalation: false, capabilities.drop [ALL], readOnlyRootFilesystem with emptyDir volumes for /tmp \
-        (and the paths known images write), and resource defaults marked "# bulwark: review these defaults". \
+        (and the paths known images write), readOnly: true on a model server's mount of a model volume that outlives \
+        the pod or that another container fills when the server is told to load its model from there, and resource defaults marked "# bulwark: review these defaults". \
         privileged, host namespaces and unsafe procMount/SELinux/AppArmor settings are removed with a comment; \
         hostPath volumes, host ports and unsafe sysctls are kept with a warning, because removing them would change \
         what the workload does.

@@ -127,32 +127,16 @@ extension MLServingRules {
             tags: ["ml", "supply-chain"]
         ),
         check: .pod { pod, _ in
-            guard !pod.volumes.isEmpty else { return [] }
-            var violations: [Violation] = []
-            for container in ModelVolumes.servers(pod) {
-                for mount in ModelVolumes.mounts(of: container) where !mount.isReadOnly {
-                    guard let (_, volume) = ModelVolumes.volume(mount.volume, in: pod), let source = ModelVolumes.source(of: volume),
-                          !ModelVolumes.readOnlySources.contains(source.type), source.type != "hostPath",
-                          source.node["readOnly"]?.bool != true else { continue }
-                    let consequence: String
-                    if source.type == "emptyDir" || source.type == "ephemeral" {
-                        // Pod-scoped: only worth a read-only mount when someone else fills it.
-                        let writer = pod.containers.first { other in
-                            other.path != container.path && other.kind != .ephemeral
-                                && !ModelVolumes.writableMounts(of: other, volume: mount.volume).isEmpty
-                        }
-                        guard let writer else { continue }
-                        consequence = "\(writer.displayName) fills it, so the server only needs to read it, yet a compromised server can replace the weights, and a restarted server loads the replacement"
-                    } else {
-                        consequence = "a compromised server can replace the weights that its next start, and every other pod mounting the volume, load"
-                    }
-                    violations.append(Violation(
-                        "\(container.displayName) of \(pod.displayName) mounts volume \"\(mount.volume)\" (\(source.type)) at \(mount.mountPath), \(mount.why), without readOnly: true; \(consequence)",
-                        at: mount.mount["readOnly"] ?? mount.mount.keyNode("mountPath") ?? mount.mount,
-                        field: "\(mount.field).readOnly", container: container.name))
-                }
+            ModelVolumes.writableModelMounts(pod).map { found in
+                let mount = found.mount
+                let consequence = found.writer.map {
+                    "\($0.displayName) fills it, so the server only needs to read it, yet a compromised server can replace the weights, and a restarted server loads the replacement"
+                } ?? "a compromised server can replace the weights that its next start, and every other pod mounting the volume, load"
+                return Violation(
+                    "\(found.server.displayName) of \(pod.displayName) mounts volume \"\(mount.volume)\" (\(found.sourceType)) at \(mount.mountPath), \(mount.why), without readOnly: true; \(consequence)",
+                    at: mount.mount["readOnly"] ?? mount.mount.keyNode("mountPath") ?? mount.mount,
+                    field: "\(mount.field).readOnly", container: found.server.name)
             }
-            return violations
         }
     )
 

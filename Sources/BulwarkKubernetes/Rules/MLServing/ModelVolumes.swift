@@ -17,6 +17,10 @@ struct ModelMount: Sendable {
     let mountPath: String
     /// Why the path holds a model, for messages: `a model path`, `which holds --model-repository=/models`.
     let why: String
+    /// Whether the server is told to load its model from the mount (`--model-repository`, `--model
+    /// /models/x`, `vllm serve /path`, `MODEL_PATH` …) and no cache or download directory it writes
+    /// (`HF_HOME`, `--download-dir` …) lies in it: then it only reads the mount.
+    let loadsFrom: Bool
 
     var isReadOnly: Bool { mount["readOnly"]?.bool == true }
     /// JSON path of the mount.
@@ -58,19 +62,26 @@ enum ModelVolumes {
         return pod.containers.filter(\.isLongRunning)
     }
 
-    /// The model paths a container declares on its command line and in its environment.
-    static func declaredPaths(_ container: ContainerView) -> [(path: String, why: String)] {
-        var paths: [(path: String, why: String)] = []
+    /// Flags of `ModelCachePaths.modelFlags` that name a directory the server downloads into.
+    static let downloadFlags: Set<String> = ["--download-dir", "--huggingface-hub-cache"]
+
+    /// The model paths a container declares on its command line and in its environment; `loads`:
+    /// the server loads its model from there (false for caches and download directories, which it writes).
+    static func declaredPaths(_ container: ContainerView) -> [(path: String, why: String, loads: Bool)] {
+        var paths: [(path: String, why: String, loads: Bool)] = []
         for match in ServerFlags.of(container).options(ModelCachePaths.modelFlags) {
-            if let value = match.value, let path = absolutePath(ServerFlags.unquoted(value)) { paths.append((path, match.display)) }
+            if let value = match.value, let path = absolutePath(ServerFlags.unquoted(value)) {
+                paths.append((path, match.display, !downloadFlags.contains(ServerFlags.normalized(match.name))))
+            }
         }
         for server in ModelServer.detect(container) where server.kind == .vllm {
             // `vllm serve /models/llama`: the model is the first positional argument.
-            if let first = server.flags.words.first, let path = absolutePath(first.text) { paths.append((path, "vllm serve \(path)")) }
+            if let first = server.flags.words.first, let path = absolutePath(first.text) { paths.append((path, "vllm serve \(path)", true)) }
         }
-        let variables = Set(ModelCachePaths.envVariables + ModelCachePaths.modelPathVariables)
+        let loading = Set(ModelCachePaths.modelPathVariables)
+        let variables = Set(ModelCachePaths.envVariables).union(loading)
         for env in ServingEnv.all(in: container) where variables.contains(env.name) {
-            if let value = env.value, let path = absolutePath(value) { paths.append((path, "\(env.name)=\(value)")) }
+            if let value = env.value, let path = absolutePath(value) { paths.append((path, "\(env.name)=\(value)", loading.contains(env.name))) }
         }
         return paths
     }
@@ -89,8 +100,10 @@ enum ModelVolumes {
             guard let mountPath = mount["mountPath"]?.string, let name = mount["name"]?.string else { continue }
             let base = mountPath.hasSuffix("/") ? String(mountPath.dropLast()) : mountPath
             guard !base.isEmpty, base != "/dev/shm" else { continue }
+            let covered = declared.filter { covers(base, $0.path) }
+            let loadsFrom = covered.contains(where: \.loads) && !covered.contains { !$0.loads }
             let why: String
-            if let hit = declared.first(where: { covers(base, $0.path) }) {
+            if let hit = covered.first {
                 why = "which holds \(hit.why)"
             } else if server ? ModelCachePaths.looksLikeCache(base) : ModelCachePaths.looksLikeModelDirectory(base) {
                 why = "a model path"
@@ -98,7 +111,7 @@ enum ModelVolumes {
                 continue
             }
             mounts.append(ModelMount(containerName: container.name, containerDisplayName: container.displayName, containerPath: container.path,
-                                     mount: mount, index: index, volume: name, mountPath: mountPath, why: why))
+                                     mount: mount, index: index, volume: name, mountPath: mountPath, why: why, loadsFrom: loadsFrom))
         }
         return mounts
     }
@@ -106,6 +119,44 @@ enum ModelVolumes {
     /// The model mounts of every container of the pod but ephemeral ones.
     static func mounts(in pod: PodSpecView) -> [ModelMount] {
         pod.containers.filter { $0.kind != .ephemeral }.flatMap(mounts(of:))
+    }
+
+    /// A model server's writable mount of a model volume that outlives the pod or that another
+    /// container fills: what `serving/model-volume-writable` reports and `bulwark fix manifests`
+    /// mounts `readOnly: true`.
+    struct WritableModelMount {
+        let server: ContainerView
+        let mount: ModelMount
+        /// The volume's source: `persistentVolumeClaim`, `emptyDir`, `nfs` …
+        let sourceType: String
+        /// For a pod-scoped volume (emptyDir, ephemeral): the container that fills it.
+        let writer: ContainerView?
+    }
+
+    /// The writable model mounts of the pod's model servers. Left out: mounts with `readOnly: true`,
+    /// volumes the kubelet mounts read-only, sources set `readOnly: true`, hostPath volumes
+    /// (serving/model-cache-host-path) and an emptyDir only the server itself writes.
+    static func writableModelMounts(_ pod: PodSpecView) -> [WritableModelMount] {
+        guard !pod.volumes.isEmpty else { return [] }
+        var found: [WritableModelMount] = []
+        for container in servers(pod) {
+            for mount in mounts(of: container) where !mount.isReadOnly {
+                guard let (_, volume) = volume(mount.volume, in: pod), let source = source(of: volume),
+                      !readOnlySources.contains(source.type), source.type != "hostPath",
+                      source.node["readOnly"]?.bool != true else { continue }
+                var writer: ContainerView?
+                if source.type == "emptyDir" || source.type == "ephemeral" {
+                    // Pod-scoped: only worth a read-only mount when someone else fills it.
+                    writer = pod.containers.first { other in
+                        other.path != container.path && other.kind != .ephemeral
+                            && !writableMounts(of: other, volume: mount.volume).isEmpty
+                    }
+                    guard writer != nil else { continue }
+                }
+                found.append(WritableModelMount(server: container, mount: mount, sourceType: source.type, writer: writer))
+            }
+        }
+        return found
     }
 
     /// Memory-backed emptyDir volumes without sizeLimit that hold a model and are not mounted at
