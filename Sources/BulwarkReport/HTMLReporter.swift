@@ -54,20 +54,16 @@ public struct HTMLReporter: Reporter {
     }
 
     public func render(_ report: Report) -> [UInt8] {
-        var page = TextStream(reservingCapacity: 64 << 10 + report.findings.count * 260)
-        write(report, into: &page)
-        return page.finish()
+        TextStream.render(reservingCapacity: 64 << 10 + report.findings.count * 260) { write(report, into: &$0) }
     }
 
     /// Streams the page to `sink` in chunks of about 1 MiB, the findings' data encoded on all cores.
     public func write(_ report: Report, to sink: @escaping @Sendable ([UInt8]) -> Void) {
-        var page = TextStream(sink: sink)
-        write(report, into: &page)
-        _ = page.finish()
+        TextStream.stream(to: sink) { write(report, into: &$0) }
     }
 
     public func html(_ report: Report) -> String {
-        String(decoding: render(report), as: UTF8.self)
+        renderString(report)
     }
 
     /// The places whose source lines the object sections show, in page order: what a command passes

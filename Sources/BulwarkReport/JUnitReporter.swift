@@ -34,16 +34,12 @@ public struct JUnitReporter: Reporter {
     }
 
     public func render(_ report: Report) -> [UInt8] {
-        var xml = TextStream(reservingCapacity: 4096 + report.findings.count * 700)
-        write(report, into: &xml)
-        return xml.finish()
+        TextStream.render(reservingCapacity: 4096 + report.findings.count * 700) { write(report, into: &$0) }
     }
 
     /// Streams the XML to `sink` in chunks of about 1 MiB, the test cases encoded on all cores.
     public func write(_ report: Report, to sink: @escaping @Sendable ([UInt8]) -> Void) {
-        var xml = TextStream(sink: sink)
-        write(report, into: &xml)
-        _ = xml.finish()
+        TextStream.stream(to: sink) { write(report, into: &$0) }
     }
 
     private func write(_ report: Report, into xml: inout TextStream) {

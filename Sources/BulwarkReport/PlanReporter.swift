@@ -17,20 +17,16 @@ public struct PlanReporter: Reporter {
     public init() {}
 
     public func render(_ report: Report) -> [UInt8] {
-        var out = TextStream(reservingCapacity: 4096 + report.findings.count * 64)
-        write(report, into: &out)
-        return out.finish()
+        TextStream.render(reservingCapacity: 4096 + report.findings.count * 64) { write(report, into: &$0) }
     }
 
     /// Streams the plan to `sink` in chunks of about 1 MiB.
     public func write(_ report: Report, to sink: @escaping @Sendable ([UInt8]) -> Void) {
-        var out = TextStream(sink: sink)
-        write(report, into: &out)
-        _ = out.finish()
+        TextStream.stream(to: sink) { write(report, into: &$0) }
     }
 
     public func text(_ report: Report) -> String {
-        String(decoding: render(report), as: UTF8.self)
+        renderString(report)
     }
 
     private func write(_ report: Report, into out: inout TextStream) {

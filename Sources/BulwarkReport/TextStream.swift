@@ -21,6 +21,20 @@ struct TextStream {
         self.chunkSize = chunkSize
     }
 
+    /// The whole text `body` writes: a reporter's `render`.
+    static func render(reservingCapacity capacity: Int, _ body: (inout TextStream) -> Void) -> [UInt8] {
+        var stream = TextStream(reservingCapacity: capacity)
+        body(&stream)
+        return stream.finish()
+    }
+
+    /// Hands what `body` writes to `sink` in chunks: a reporter's `write(_:to:)`.
+    static func stream(to sink: @escaping @Sendable ([UInt8]) -> Void, _ body: (inout TextStream) -> Void) {
+        var stream = TextStream(sink: sink)
+        body(&stream)
+        _ = stream.finish()
+    }
+
     mutating func append(_ text: String) {
         bytes.append(contentsOf: text.utf8)
         flushIfNeeded()

@@ -99,7 +99,7 @@ struct Image: AsyncParsableCommand {
         let report = baseline.map { $0.apply(to: outcome.report) } ?? outcome.report
         let threshold = reporting.threshold(configuration)
         let extra: [(String, JSONValue)] = reporting.format == .json ? [("images", .array(outcome.images.map(\.jsonSummary)))] : []
-        try reporting.emit(report, failOn: threshold, extra: extra, images: outcome.images) { sink in
+        try reporting.emit(report, configuration: configuration, failOn: threshold, extra: extra, images: outcome.images) { sink in
             guard reporting.format == .table else { return }
             for image in outcome.images { image.writeRemediation(to: sink) }
         }

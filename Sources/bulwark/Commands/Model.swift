@@ -88,7 +88,7 @@ struct ModelScan: AsyncParsableCommand {
         let outcome = engine.scan(request)
         let report = baseline.map { $0.apply(to: outcome.report) } ?? outcome.report
         let threshold = reporting.threshold(configuration)
-        try reporting.emit(report, failOn: threshold, models: outcome.models)
+        try reporting.emit(report, configuration: configuration, failOn: threshold, models: outcome.models)
         clock.mark("report")
         let code = report.exitCode(failOn: threshold)
         if code != 0 { throw ExitCode(code) }

@@ -104,7 +104,7 @@ extension NetPol {
             let (report, matrix) = analysis.matrixReport(request, source: source, destination: destination)
             let threshold = reporting.threshold(configuration)
             // The matrix is written row by row before the table; in JSON it is the `matrix` member.
-            try reporting.emit(report, failOn: threshold, extra: reporting.format == .json ? [("matrix", matrix.jsonValue)] : []) { sink in
+            try reporting.emit(report, configuration: configuration, failOn: threshold, extra: reporting.format == .json ? [("matrix", matrix.jsonValue)] : []) { sink in
                 guard reporting.format == .table else { return }
                 matrix.writeTable { line in sink.write(Array(TerminalText.sanitizedLines(line).utf8)) }
                 sink.write([UInt8(ascii: "\n")])

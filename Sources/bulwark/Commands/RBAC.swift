@@ -54,7 +54,7 @@ struct RBAC: AsyncParsableCommand {
         case .json:
             try Console.current.emit(try target.map(reporter.subjectJSON) ?? reporter.summaryJSON(), to: reporting.output)
         case .sarif, .junit, .html, .cyclonedx, .spdx, .oscal, .plan:
-            try reporting.emit(analysis.report, failOn: threshold)
+            try reporting.emit(analysis.report, configuration: configuration, failOn: threshold)
         }
         let code = analysis.report.exitCode(failOn: threshold)
         if code != 0 { throw ExitCode(code) }

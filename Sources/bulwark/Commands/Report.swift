@@ -50,7 +50,7 @@ extension ReportGroup {
             report.errors = (report.errors + unreadable).sorted(by: InputError.inputOrder)
             if let baseline { report = baseline.apply(to: report) }
             let threshold = reporting.threshold(configuration)
-            try reporting.emit(report, failOn: threshold)
+            try reporting.emit(report, configuration: configuration, failOn: threshold)
             let code = report.exitCode(failOn: threshold)
             if code != 0 { throw ExitCode(code) }
         }

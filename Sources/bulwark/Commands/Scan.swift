@@ -44,7 +44,7 @@ struct Scan: AsyncParsableCommand {
         let outcome = engine.scan(request)
         let report = baseline.map { $0.apply(to: outcome.report) } ?? outcome.report
         let threshold = reporting.threshold(configuration)
-        try reporting.emit(report, failOn: threshold, models: outcome.models, images: outcome.images)
+        try reporting.emit(report, configuration: configuration, failOn: threshold, models: outcome.models, images: outcome.images)
         clock.mark("report")
         clock.reportRules()
         let code = report.exitCode(failOn: threshold)

@@ -109,8 +109,9 @@ struct ReportingOptions: ParsableArguments {
     }
 
     /// Streams the report to `--output` or standard output, after what `before` writes; a failed
-    /// write exits 2.
-    func emit(_ report: Report, failOn: FailThreshold, extra: [(String, JSONValue)] = [], models: [ScannedModel] = [],
+    /// write exits 2. `configuration`: the one the command loaded (`loadConfiguration`) and scanned
+    /// with, which decides the HTML report's compliance scope.
+    func emit(_ report: Report, configuration: Configuration, failOn: FailThreshold, extra: [(String, JSONValue)] = [], models: [ScannedModel] = [],
               images: [ScannedImage] = [],
               before: (any OutputSink) -> Void = { _ in }) throws {
         let console = Console.current
@@ -119,8 +120,6 @@ struct ReportingOptions: ParsableArguments {
         var options = formatOptions(failOn: failOn, extra: extra, models: models, images: images)
         if format == .html {
             options.sources = Self.sourceExcerpts(for: report)
-            // The configuration was read (and any problem with it reported) before the scan.
-            let configuration = configurationFile.flatMap { try? Configuration.load(file: $0) } ?? Configuration()
             options.complianceScope = Engine.standard.complianceScope(scanned: report.summary.filesByDomain, configuration: configuration)
         }
         format.write(report, options: options, to: sink.write)
