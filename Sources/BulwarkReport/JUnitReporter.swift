@@ -8,6 +8,11 @@ import BulwarkCore
 /// one below it passes (its message in `<system-out>`); a suppressed one is `<skipped>`. An input that
 /// could not be read is a test case `input error` with `<error>`. A scan with neither findings nor
 /// errors gives one passing test case, so CI shows that the scan ran.
+///
+/// With `--compliance`, one more `<testsuite name="compliance: TITLE VERSION">` holds a test case per
+/// control (classname `compliance.FRAMEWORK`): a failed control fails (the rules behind it and where
+/// their findings are), a manual or not-applicable one is skipped with why, and the suite's
+/// `<properties>` carry the framework and the score (`ComplianceScore`, as in every other output).
 public struct JUnitReporter: Reporter {
     /// Findings at or above this severity fail; the default fails every unsuppressed finding.
     public var failOn: FailThreshold
@@ -74,6 +79,11 @@ public struct JUnitReporter: Reporter {
             all.errors += suite.errors
             all.skipped += suite.skipped
         }
+        if let compliance = report.compliance {
+            all.tests += compliance.controls.count
+            all.failures += compliance.counts.fail
+            all.skipped += compliance.counts.manual + compliance.counts.notApplicable
+        }
         xml += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"bulwark\" tests=\"\(all.tests)\" failures=\"\(all.failures)\" errors=\"\(all.errors)\" skipped=\"\(all.skipped)\">\n"
         for (file, count) in zip(files, counts) {
@@ -100,7 +110,54 @@ public struct JUnitReporter: Reporter {
             }
             xml += "  </testsuite>\n"
         }
+        if let compliance = report.compliance { writeCompliance(compliance, findings: report.findings, into: &xml) }
         xml += "</testsuites>\n"
+    }
+
+    /// The scorecard as a suite: a test case per control, in catalogue order.
+    private func writeCompliance(_ compliance: ComplianceReport, findings: [Finding], into xml: inout TextStream) {
+        let counts = compliance.counts
+        let version = compliance.version.isEmpty ? "" : " " + compliance.version
+        let classname = XMLText.escape("compliance." + compliance.framework, attribute: true)
+        xml += "  <testsuite name=\"\(XMLText.escape("compliance: " + compliance.title + version, attribute: true))\" tests=\"\(compliance.controls.count)\""
+            + " failures=\"\(counts.fail)\" errors=\"0\" skipped=\"\(counts.manual + counts.notApplicable)\">\n"
+        xml += "    <properties>\n"
+        xml += "      <property name=\"framework\" value=\"\(XMLText.escape(compliance.framework, attribute: true))\"/>\n"
+        xml += "      <property name=\"score\" value=\"\(compliance.score.map(ComplianceScore.text) ?? "none")\"/>\n"
+        xml += "    </properties>\n"
+        let places = compliance.failingPlaces(in: findings)
+        for control in compliance.controls {
+            var name = control.id + ": " + control.title
+            if control.framework != compliance.framework { name += " (\(control.framework))" }
+            var text = "    <testcase name=\"\(XMLText.escape(name, attribute: true))\" classname=\"\(classname)\""
+            var body = ""
+            let accepted = control.suppressed > 0 ? "\(control.suppressed) suppressed finding(s) accepted" : nil
+            switch control.status {
+            case .fail:
+                let rules = control.findings.map { rule in
+                    let where_ = places["\(control.framework):\(control.id)"]?[rule] ?? []
+                    return rule + " ×\(where_.count)" + (where_.isEmpty ? "" : ": " + where_.joined(separator: ", "))
+                }
+                let message = "\(control.failing) finding(s) of " + control.findings.joined(separator: ", ")
+                body = "      <failure message=\"\(XMLText.escape(message, attribute: true))\" type=\"control\">"
+                    + XMLText.escape((rules + [accepted].compactMap { $0 }).joined(separator: "\n")) + "</failure>\n"
+            case .manual:
+                let why = switch control.coverage {
+                case .manual: "manual: no rule checks it; a person has to"
+                case .outOfScope: "out of scope: it concerns something Bulwark does not read"
+                case .automated, .partial: "manual in this scan: the rules that check it are disabled"
+                }
+                body = "      <skipped message=\"\(why)\"/>\n"
+            case .notApplicable:
+                body = "      <skipped message=\"not applicable: its rules read a kind of input this scan did not read\"/>\n"
+            case .pass:
+                let notes = [control.coverage == .partial ? "partly checked" : nil, accepted].compactMap { $0 }
+                if !notes.isEmpty { body = "      <system-out>\(XMLText.escape(notes.joined(separator: "; ")))</system-out>\n" }
+            }
+            text += body.isEmpty ? "/>\n" : ">\n" + body + "    </testcase>\n"
+            xml += text
+        }
+        xml += "  </testsuite>\n"
     }
 
     private func outcome(of finding: Finding) -> Outcome {

@@ -296,7 +296,7 @@ public struct OSCALReporter: Reporter {
             + "against its rule catalogue: \(report.summary.findings.total) finding(s), \(report.summary.suppressed) suppressed"
         if let baselined = report.summary.baselined { text += ", \(baselined) left out as listed in the baseline" }
         if let compliance = report.compliance {
-            let score = compliance.score.map { "scored \($0)%" } ?? "has no score (no automatically checked control applies)"
+            let score = compliance.score.map { "scored \(ComplianceScore.text($0))%" } ?? "has no score (no automatically checked control applies)"
             text += "; compliance with \(ControlCatalog.frameworks[compliance.framework] ?? compliance.framework) \(score)"
         }
         return text + "."

@@ -13,14 +13,7 @@ extension TableReporter {
     ///   MANUAL  5.1.1   Ensure that the cluster-admin role is only used where required (manual: …)
     /// ```
     func writeScorecard(_ compliance: ComplianceReport, findings: [Finding], into out: inout TextStream) {
-        // Where each failing rule's findings are, for this framework's controls (report order).
-        var places: [String: [String: [String]]] = [:]
-        let failing = Set(compliance.controls.filter { $0.status == .fail }.map { "\($0.framework):\($0.id)" })
-        for finding in findings where !finding.suppressed {
-            for control in finding.controls where failing.contains(control.description) {
-                places[control.description, default: [:]][finding.ruleId, default: []].append(finding.location.file + ":\(finding.location.line)")
-            }
-        }
+        let places = compliance.failingPlaces(in: findings)
         let version = compliance.version.isEmpty ? "" : " " + compliance.version
         let score = compliance.score.map { "score " + ComplianceScore.text($0) } ?? "no score (no automatically checked control applies)"
         let counts = compliance.counts
@@ -56,5 +49,20 @@ extension TableReporter {
         }
         out += "\n"
     }
+}
 
+extension ComplianceReport {
+    /// Where each failing control's findings are: control (`framework:id`) → rule id → `file:line`
+    /// of its unsuppressed findings, in report order. The table and the JUnit suite show them.
+    func failingPlaces(in findings: [Finding]) -> [String: [String: [String]]] {
+        var places: [String: [String: [String]]] = [:]
+        let failing = Set(controls.filter { $0.status == .fail }.map { "\($0.framework):\($0.id)" })
+        guard !failing.isEmpty else { return places }
+        for finding in findings where !finding.suppressed {
+            for control in finding.controls where failing.contains(control.description) {
+                places[control.description, default: [:]][finding.ruleId, default: []].append(finding.location.file + ":\(finding.location.line)")
+            }
+        }
+        return places
+    }
 }

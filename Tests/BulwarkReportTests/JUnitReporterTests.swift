@@ -20,8 +20,15 @@ import Testing
         root.elements(forName: "testsuite").flatMap { $0.elements(forName: "testcase") }
     }
 
+    /// The fixture without its scorecard: the suites of files alone.
+    static let findingsOnly: Report = {
+        var report = ReportFixture.report
+        report.compliance = nil
+        return report
+    }()
+
     @Test func isWellFormedXMLWithOneSuitePerFile() throws {
-        let root = try parse(JUnitReporter().render(ReportFixture.report))
+        let root = try parse(JUnitReporter().render(Self.findingsOnly))
         #expect(root.name == "testsuites")
         let suites = root.elements(forName: "testsuite").compactMap { $0.attribute(forName: "name")?.stringValue }
         let files = Set(ReportFixture.findings.map(\.location.file) + ReportFixture.errors.map(\.file))
@@ -52,7 +59,7 @@ import Testing
     }
 
     @Test func suppressedFindingsAreSkippedAndErrorsAreErrors() throws {
-        let root = try parse(JUnitReporter().render(ReportFixture.report))
+        let root = try parse(JUnitReporter().render(Self.findingsOnly))
         let cases = testCases(root)
         let skipped = cases.filter { !$0.elements(forName: "skipped").isEmpty }
         #expect(skipped.count == 2)
@@ -67,9 +74,33 @@ import Testing
         (.severity(.critical), 2), (.none, 0),
     ])
     func threshold(_ failOn: FailThreshold, _ failures: Int) throws {
-        let root = try parse(JUnitReporter(failOn: failOn).render(ReportFixture.report))
+        let root = try parse(JUnitReporter(failOn: failOn).render(Self.findingsOnly))
         #expect(root.attribute(forName: "failures")?.stringValue == "\(failures)")
         #expect(testCases(root).count { !$0.elements(forName: "failure").isEmpty } == failures)
+    }
+
+    /// With `--compliance`: one more suite, a test case per control in catalogue order, its outcome the
+    /// control's status whatever `--fail-on` says, the score as the scorecard's.
+    @Test func theScorecardIsOneMoreSuite() throws {
+        let compliance = try #require(ReportFixture.report.compliance)
+        let root = try parse(JUnitReporter(failOn: .none).render(ReportFixture.report))
+        let suite = try #require(root.elements(forName: "testsuite").last)
+        #expect(suite.attribute(forName: "name")?.stringValue == "compliance: NIST SP 800-190 2017-09")
+        let properties = (suite.elements(forName: "properties").first?.elements(forName: "property") ?? []).map {
+            ($0.attribute(forName: "name")?.stringValue ?? "", $0.attribute(forName: "value")?.stringValue ?? "")
+        }
+        #expect(properties.map(\.0) == ["framework", "score"])
+        #expect(properties.last?.1 == compliance.score.map(ComplianceScore.text))
+        let cases = suite.elements(forName: "testcase")
+        #expect(cases.map { $0.attribute(forName: "name")?.stringValue ?? "" } == compliance.controls.map { $0.id + ": " + $0.title })
+        for (element, control) in zip(cases, compliance.controls) {
+            #expect(!element.elements(forName: "failure").isEmpty == (control.status == .fail), "\(control.id)")
+            #expect(!element.elements(forName: "skipped").isEmpty == [.manual, .notApplicable].contains(control.status), "\(control.id)")
+        }
+        #expect(suite.attribute(forName: "failures")?.stringValue == "\(compliance.counts.fail)")
+        #expect(root.attribute(forName: "failures")?.stringValue == "\(compliance.counts.fail)", "--fail-on none: only the controls fail")
+        let failed = try #require(cases.first { !$0.elements(forName: "failure").isEmpty }?.elements(forName: "failure").first)
+        #expect(failed.stringValue?.contains("k8s/deploy.yaml:") == true)
     }
 
     @Test func aCleanScanIsOnePassingTest() throws {
