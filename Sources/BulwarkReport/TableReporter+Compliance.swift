@@ -33,7 +33,11 @@ extension TableReporter {
                 + Self.singleLine(control.id).padding(toLength: idWidth, withPad: " ", startingAt: 0) + "  " + Self.singleLine(control.title)
             if control.framework != compliance.framework { line += paint(" (\(Self.singleLine(control.framework)))", .dim) }
             if control.coverage == .partial { line += paint(" (partly checked)", .dim) }
-            if control.status == .manual { line += paint(" (\(control.coverage.rawValue))", .dim) }
+            if control.status == .manual {
+                // A control rules check is manual only in a scan that disabled them.
+                let why = [.manual, .outOfScope].contains(control.coverage) ? control.coverage.rawValue : "its rules are disabled"
+                line += paint(" (\(why))", .dim)
+            }
             if control.suppressed > 0 { line += paint(" [\(control.suppressed) suppressed]", .dim) }
             out += line + "\n"
             guard control.status == .fail else { continue }
