@@ -50,6 +50,38 @@ import Testing
         #expect(unresolved == [], "the plan says bulwark fix manifests resolves these, but it does not")
     }
 
+    /// The object pass: the plan's command for the example's exposed Service, cluster-admin binding and
+    /// unlabelled namespace is `bulwark fix manifests --write` over their directory, and that run resolves
+    /// them. Every failing example of those rules is resolved or left with a warning naming the object.
+    @Test func objectFixerResolvesTheExamplesObjectChanges() throws {
+        let plan = FixPlanner.plan(Self.exampleReport().findings)
+        let report = Self.exampleReport()
+        let objectChanges = plan.changes.filter { change in
+            change.findings.allSatisfy { FixPlanner.objectFixerRules.contains(report.findings[$0].ruleId) }
+        }
+        #expect(Set(objectChanges.flatMap { $0.findings.map { report.findings[$0].ruleId } }) == FixPlanner.objectFixerRules)
+        let directory = Self.example + "/k8s"
+        for change in objectChanges {
+            #expect(change.command == "bulwark fix manifests --write \(directory)", "\(change.title)")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
+        let inputs = try files.map { name in
+            ManifestFixInput(file: name, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))))
+        }
+        let fixed = ManifestFixer().fix(files: inputs).map { SourceInput(name: $0.file, bytes: Array($0.fixed.utf8)) }
+        let left = Engine.standard.scan(ScanRequest(sources: fixed)).report.findings.filter { FixPlanner.objectFixerRules.contains($0.ruleId) }
+        #expect(left.map(\.message) == [])
+        for rule in KubernetesRules.all where FixPlanner.objectFixerRules.contains(rule.id) {
+            for example in rule.descriptor.failing {
+                let result = ManifestFixer().fix(text: example.stripped.text, file: example.fileName)
+                let request = ScanRequest(sources: [SourceInput(name: example.fileName, bytes: Array(result.fixed.utf8))])
+                for finding in Engine.standard.scan(request).report.findings where finding.ruleId == rule.id {
+                    #expect(result.warnings.contains { $0.message.contains(finding.object?.name ?? "?") }, "\(rule.id) at \(example.sourceLine): \(finding.message)")
+                }
+            }
+        }
+    }
+
     /// The same for `bulwark fix dockerfile` and the Dockerfile rules.
     @Test func dockerfileHardenerResolvesWhatThePlanSaysItDoes() {
         var unresolved: [String] = []

@@ -165,6 +165,21 @@ public enum FixPlanner {
         [.securityContext, .resources].contains(kind(ofRule: ruleId)) && !manifestFixerByHand.contains(ruleId)
     }
 
+    /// Rules whose findings the object pass of `bulwark fix manifests` resolves (a published model
+    /// server's Service becomes ClusterIP, a workload identity leaves cluster-admin, a namespace gets
+    /// its Pod Security labels) when the run holds the workloads it needs to see (otherwise it leaves
+    /// the object with a warning), so the plan's command names the directory of the finding's file.
+    /// (`secret/plaintext-secret` needs a certificate and has its own command.)
+    public static let objectFixerRules: Set<String> = [
+        "k8s/service-exposed", "rbac/workload-cluster-admin", "k8s/namespace-pss-enforce",
+    ]
+
+    /// The directory of a file, for a command that must see the files around it.
+    static func directory(of file: String) -> String {
+        guard let slash = file.lastIndex(of: "/") else { return "." }
+        return slash == file.startIndex ? "/" : String(file[..<slash])
+    }
+
     /// Whether `bulwark fix dockerfile` resolves the rule's findings.
     public static func resolvedByDockerfileHardener(_ ruleId: String) -> Bool {
         ruleId.hasPrefix("dockerfile/") && !dockerfileByHand.contains(ruleId)
@@ -230,6 +245,11 @@ public enum FixPlanner {
         return object
     }
 
+    /// `bulwark fix manifests --write` over the directory of the file: the object pass needs the workloads.
+    static func objectFixerCommand(_ file: String) -> String {
+        "bulwark fix manifests --write \(quoted(directory(of: file)))"
+    }
+
     /// Shell-quotes a path for a command line shown to the user.
     static func quoted(_ path: String) -> String {
         let plain = path.allSatisfy { $0.isLetter || $0.isNumber || "/._-+:@".contains($0) }
@@ -261,8 +281,10 @@ public enum FixPlanner {
                     sealable ? "bulwark fix manifests --write --seal-cert CERT.pem \(quoted(file))" : nil,
                     "Keep credentials out of manifests, images and command lines: reference a Secret (sealed for Git with bulwark seal) from env valueFrom or a mounted file.")
         case .rbac:
-            return ("Narrow the permissions of \(target)", nil,
-                    "Grant only the verbs and resources the subject uses; bind workloads to their own ServiceAccount, never to cluster-admin or the default account.")
+            let advice = "Grant only the verbs and resources the subject uses; bind workloads to their own ServiceAccount, never to cluster-admin or the default account."
+            guard rules.allSatisfy(objectFixerRules.contains) else { return ("Narrow the permissions of \(target)", nil, advice) }
+            return ("Take the workload identities of \(target) out of cluster-admin", objectFixerCommand(file),
+                    "The command removes the ServiceAccounts of the workloads it is given from the binding (and comments out a binding left without subjects); give it the workloads' manifests in the same run. " + advice)
         case .networkPolicy:
             let namespace = namespace(of: first)
             return ("Isolate namespace \(namespace.isEmpty ? "default" : namespace) with NetworkPolicies", nil,
@@ -271,7 +293,11 @@ public enum FixPlanner {
             return ("Lock down the serving configuration of \(target)", nil,
                     "Turn on the model server's authentication, keep management and debug APIs off or bound to localhost, and pin what it downloads.")
         case .workload:
-            return ("Fix the workload settings of \(target)", nil, first.remediation)
+            guard rules.allSatisfy(objectFixerRules.contains) else { return ("Fix the workload settings of \(target)", nil, first.remediation) }
+            let title = rules == ["k8s/service-exposed"] ? "Stop exposing \(target) outside the cluster"
+                : rules == ["k8s/namespace-pss-enforce"] ? "Enforce Pod Security Standards on \(target)" : "Fix \(target)"
+            return (title, objectFixerCommand(file),
+                    "The command fixes this object when it is given the workloads around it in the same run. " + first.remediation)
         case .dockerfile:
             let byHand = rules.filter { !resolvedByDockerfileHardener($0) }
             var advice = "A pinned slim base, a non-root numeric USER, exec-form entrypoint, a HEALTHCHECK and clean package installs; secrets move to build secrets."
