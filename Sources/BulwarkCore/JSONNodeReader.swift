@@ -174,7 +174,10 @@ public enum JSONNodeReader {
             index += count
         }
 
-        /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, returned as written.
+        /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, returned as written. A number beyond
+        /// Double's range (`1e999`, 400 digits) is refused, as the API server's decoder and Foundation
+        /// refuse it: a webhook must not judge a value the API server could not have stored (found by
+        /// FuzzAdmission's agreement-with-Foundation check). Underflow (`1e-999`) reads as written.
         mutating func number() throws -> String {
             let start = index
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -190,13 +193,21 @@ public enum JSONNodeReader {
                 guard index < bytes.count, Self.isDigit(bytes[index]) else { throw failure("a fraction needs digits") }
                 while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
             }
+            var exponent = false
             if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                 index += 1
                 if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
                 guard index < bytes.count, Self.isDigit(bytes[index]) else { throw failure("an exponent needs digits") }
                 while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
+                exponent = true
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            // Up to 308 digits without an exponent stay below 1e309, so only longer ones and exponents are parsed.
+            if exponent || index - start > 308, !(Double(text)?.isFinite ?? false) {
+                index = start
+                throw failure("a number out of range (beyond ±1.8e308)")
+            }
+            return text
         }
 
         /// A string at `index` (on its opening quote): escapes decoded, UTF-8 validated, control

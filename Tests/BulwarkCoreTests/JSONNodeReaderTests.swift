@@ -70,12 +70,31 @@ import Testing
     /// Found by FuzzAdmission (fuzz/artifacts/crash-1583165e…): a 70-digit integer. Foundation reads it
     /// as a decimal; the reader keeps the text as written (a rule reading it as a number gets a
     /// Double, as from YAML), so nothing is lost or rounded before a rule decides.
+    /// FuzzAdmission's crash input, byte for byte (99 bytes: `1e` and 97 `2`s, 2026-12-08): accepted as a
+    /// number where Foundation and the API server's decoder refuse it. Beyond Double's range is now an
+    /// error at the number; the largest finite values and underflow still read.
+    @Test func refusesNumbersBeyondDoubleRangeAsFoundationDoes() throws {
+        let fuzzed = "1e" + String(repeating: "2", count: 97)
+        for text in [fuzzed, "[1e999]", "{\"replicas\": -1E+400}", String(repeating: "9", count: 400), "1.8e308"] {
+            guard case .failure(let failure) = read(text) else {
+                Issue.record("\(text.prefix(40)) was accepted")
+                continue
+            }
+            #expect(failure.message.contains("out of range"), "\(failure.message)")
+            #expect(text.utf8.dropFirst(failure.offset).first.map { $0 == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } == true)
+            #expect((try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) == nil, "Foundation agrees")
+        }
+        for text in ["1.7976931348623157e308", "1e-999", "0e99999", String(repeating: "9", count: 308), "-2.5E-3"] {
+            #expect(try read(text).get().scalar == text)
+        }
+    }
+
     @Test func keepsNumbersBeyondDoublePrecisionAsWritten() throws {
         let digits = String(repeating: "7", count: 69) + "0"
         let node = try read(digits).get()
         #expect(node.scalar == digits)
         #expect(node.scalarStyle == .plain)
-        #expect(try read("[\(digits), 1e400, -1e-400]").get().items.map(\.scalar) == [digits, "1e400", "-1e-400"])
+        #expect(try read("[\(digits), 1e300, -1e-400]").get().items.map(\.scalar) == [digits, "1e300", "-1e-400"])
     }
 
     @Test func compactJSONRoundTrips() throws {
