@@ -142,11 +142,9 @@ public struct JUnitReporter: Reporter {
                 body = "      <failure message=\"\(XMLText.escape(message, attribute: true))\" type=\"control\">"
                     + XMLText.escape((rules + [accepted].compactMap { $0 }).joined(separator: "\n")) + "</failure>\n"
             case .manual:
-                let why = switch control.coverage {
-                case .manual: "manual: no rule checks it; a person has to"
-                case .outOfScope: "out of scope: it concerns something Bulwark does not read"
-                case .automated, .partial: "manual in this scan: the rules that check it are disabled"
-                }
+                let why = control.rulesDisabled ? "manual in this scan: the rules that check it are disabled"
+                    : control.coverage == .outOfScope ? "out of scope: it concerns something Bulwark does not read"
+                    : "manual: no rule checks it; a person has to"
                 body = "      <skipped message=\"\(why)\"/>\n"
             case .notApplicable:
                 body = "      <skipped message=\"not applicable: its rules read a kind of input this scan did not read\"/>\n"

@@ -34,9 +34,7 @@ extension TableReporter {
             if control.framework != compliance.framework { line += paint(" (\(Self.singleLine(control.framework)))", .dim) }
             if control.coverage == .partial { line += paint(" (partly checked)", .dim) }
             if control.status == .manual {
-                // A control rules check is manual only in a scan that disabled them.
-                let why = [.manual, .outOfScope].contains(control.coverage) ? control.coverage.rawValue : "its rules are disabled"
-                line += paint(" (\(why))", .dim)
+                line += paint(" (\(control.rulesDisabled ? "its rules are disabled" : control.coverage.rawValue))", .dim)
             }
             if control.suppressed > 0 { line += paint(" [\(control.suppressed) suppressed]", .dim) }
             out += line + "\n"

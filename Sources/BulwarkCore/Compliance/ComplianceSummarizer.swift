@@ -20,6 +20,10 @@ public struct ComplianceReport: Codable, Sendable, Equatable {
         /// Suppressed findings that would have failed it (accepted risks: they do not fail it).
         public var suppressed: Int
 
+        /// A control rules check (automated or partial coverage) that is `manual` in this report: the
+        /// configuration disabled the rules that check it.
+        public var rulesDisabled: Bool { status == .manual && (coverage == .automated || coverage == .partial) }
+
         public init(id: String, framework: String = "", title: String, section: String = "", coverage: ControlCoverage = .automated,
                     status: Status, findings: [String], failing: Int = 0, suppressed: Int = 0) {
             self.id = id

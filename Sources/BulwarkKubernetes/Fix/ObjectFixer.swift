@@ -26,9 +26,8 @@ public protocol ManifestSecretSealing: Sendable {
 ///   namespace with a node agent (`NodeAccess`) is never labelled: a warning proposes
 ///   `enforce: privileged` for it instead.
 final class ObjectFixer {
-    static let ruleIDs: Set<String> = [
-        "k8s/service-exposed", "rbac/workload-cluster-admin", "secret/plaintext-secret", "k8s/namespace-pss-enforce",
-    ]
+    /// The plan's object fixes (`FixPlanner.objectFixerRules`) and sealing, which needs a certificate.
+    static let ruleIDs: Set<String> = FixPlanner.objectFixerRules.union(["secret/plaintext-secret"])
 
     static var rules: [KubernetesRule] { KubernetesRules.all.filter { ruleIDs.contains($0.id) } }
 

@@ -64,6 +64,9 @@ enum ModelVolumes {
 
     /// Flags of `ModelCachePaths.modelFlags` that name a directory the server downloads into.
     static let downloadFlags: Set<String> = ["--download-dir", "--huggingface-hub-cache"]
+    /// Variables naming the directory a server loads its model from, and those plus the hub caches.
+    static let loadingVariables = Set(ModelCachePaths.modelPathVariables)
+    static let pathVariables = Set(ModelCachePaths.envVariables).union(loadingVariables)
 
     /// The model paths a container declares on its command line and in its environment; `loads`:
     /// the server loads its model from there (false for caches and download directories, which it writes).
@@ -78,10 +81,10 @@ enum ModelVolumes {
             // `vllm serve /models/llama`: the model is the first positional argument.
             if let first = server.flags.words.first, let path = absolutePath(first.text) { paths.append((path, "vllm serve \(path)", true)) }
         }
-        let loading = Set(ModelCachePaths.modelPathVariables)
-        let variables = Set(ModelCachePaths.envVariables).union(loading)
-        for env in ServingEnv.all(in: container) where variables.contains(env.name) {
-            if let value = env.value, let path = absolutePath(value) { paths.append((path, "\(env.name)=\(value)", loading.contains(env.name))) }
+        for env in ServingEnv.all(in: container) where pathVariables.contains(env.name) {
+            if let value = env.value, let path = absolutePath(value) {
+                paths.append((path, "\(env.name)=\(value)", loadingVariables.contains(env.name)))
+            }
         }
         return paths
     }
@@ -101,7 +104,7 @@ enum ModelVolumes {
             let base = mountPath.hasSuffix("/") ? String(mountPath.dropLast()) : mountPath
             guard !base.isEmpty, base != "/dev/shm" else { continue }
             let covered = declared.filter { covers(base, $0.path) }
-            let loadsFrom = covered.contains(where: \.loads) && !covered.contains { !$0.loads }
+            let loadsFrom = !covered.isEmpty && covered.allSatisfy(\.loads)
             let why: String
             if let hit = covered.first {
                 why = "which holds \(hit.why)"
